@@ -1,0 +1,1 @@
+"""memberarea: the private member area of a health insurer."""

@@ -1,0 +1,57 @@
+"""One error shape for the whole API: {"error": {"code", "message", "fields"}} (API-1)."""
+
+from django.http import Http404
+from ninja import Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import HttpError as NinjaHttpError
+
+from memberarea.core import errors
+from memberarea.core.errors import MemberAreaError
+
+_STATUS_CODES = {
+    400: errors.INVALID,
+    401: errors.UNAUTHENTICATED,
+    403: errors.FORBIDDEN,
+    404: errors.NOT_FOUND,
+    413: errors.PAYLOAD_TOO_LARGE,
+    415: errors.UNSUPPORTED_MEDIA_TYPE,
+    429: errors.RATE_LIMITED,
+}
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorResponse(Schema):
+    error: ErrorBody
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for problem in exc.errors:
+        location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        name = ".".join(location) or "__all__"
+        fields.setdefault(name, []).append(str(errors.INVALID.message))
+    return fields
+
+
+def install(api) -> None:
+    def render(request, error: MemberAreaError):
+        return api.create_response(request, error.as_payload(), status=error.status)
+
+    api.add_exception_handler(MemberAreaError, render)
+    api.add_exception_handler(
+        ValidationError,
+        lambda request, exc: render(request, MemberAreaError(errors.INVALID, fields=_field_errors(exc))),
+    )
+    api.add_exception_handler(
+        AuthenticationError, lambda request, exc: render(request, MemberAreaError(errors.UNAUTHENTICATED))
+    )
+    api.add_exception_handler(Http404, lambda request, exc: render(request, MemberAreaError(errors.NOT_FOUND)))
+    api.add_exception_handler(
+        NinjaHttpError,
+        lambda request, exc: render(request, MemberAreaError(_STATUS_CODES.get(exc.status_code, errors.INVALID))),
+    )

@@ -1,0 +1,51 @@
+"""The API instance: error rendering, the error-code catalogue in the OpenAPI document, and routers."""
+
+from django.conf import settings
+from ninja import NinjaAPI, Schema
+
+from memberarea.core.errors import REGISTRY
+
+from . import errors
+
+
+class MemberAreaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["info"]["x-error-codes"] = [
+            {"code": code.code, "status": code.status, "message": str(code.message)}
+            for code in sorted(REGISTRY.values(), key=lambda c: (c.status, c.code))
+        ]
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorResponse"] = (
+            errors.ErrorResponse.model_json_schema()
+        )
+        return schema
+
+
+api = MemberAreaAPI(
+    title="memberarea API",
+    version="1",
+    description="The member area's flows for the mobile app. Every error is "
+    '{"error": {"code", "message", "fields"}}; `info.x-error-codes` lists each code with its HTTP status.',
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs load scripts from a CDN; the JSON document is enough
+)
+errors.install(api)
+
+
+class BrandOut(Schema):
+    name: str
+    legal_entity: str
+    address: str
+    primary_colour: str
+    accent_colour: str
+    support_email: str
+    support_phone: str
+    support_hours: str
+    international_email: str
+    international_phone: str
+    privacy_email: str
+
+
+@api.get("/brand", response=BrandOut, tags=["configuration"], summary="Brand and contact points for the app")
+def brand(request):
+    return settings.BRAND

@@ -1,0 +1,1 @@
+"""The shared kernel: clock, errors, encryption, audit log, rate limits, storage, brand, logging."""

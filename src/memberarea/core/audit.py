@@ -1,0 +1,125 @@
+"""The append-only, HMAC-chained audit log (BO-5).
+
+Each entry's MAC covers its content and the previous entry's MAC, under AUDIT_KEY, which lives in
+the environment and never in the database: whoever can write the database still cannot forge a
+link. A MACed head row records the newest link, so cutting the tail is detected too. Entries hold
+ids and keyed hashes only; `audit_record` refuses anything else.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from . import clock
+from .logging import current_request_id
+from .models import AuditEntry, AuditHead
+
+GENESIS_MAC = "0" * 64
+ALLOWED_VALUE_TYPES = (str, int, bool, type(None))
+
+
+def _key() -> bytes:
+    if not settings.AUDIT_KEY:
+        raise ImproperlyConfigured("AUDIT_KEY is not set")
+    return settings.AUDIT_KEY
+
+
+def _canonical(entry: AuditEntry) -> bytes:
+    document = {
+        "seq": entry.seq,
+        "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "event": entry.event,
+        "actor": entry.actor_id,
+        "subject": entry.subject_id,
+        "request": entry.request_id,
+        "data": entry.data,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def entry_mac(entry: AuditEntry, prev_mac: str) -> str:
+    body = _canonical(entry)
+    return hmac.new(_key(), prev_mac.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+
+
+def head_mac(seq: int, mac: str) -> str:
+    return hmac.new(_key(), f"head:{seq}:{mac}".encode(), hashlib.sha256).hexdigest()
+
+
+def _check_data(data: dict) -> None:
+    for name, value in data.items():
+        if not isinstance(name, str) or not isinstance(value, ALLOWED_VALUE_TYPES):
+            raise TypeError(f"audit data {name!r}: only ids, codes and keyed hashes (str/int/bool/None)")
+
+
+def audit_record(*, event: str, actor_id: str = "", subject_id: str = "", data: dict | None = None) -> AuditEntry:
+    """Append one entry. Runs inside the caller's transaction, so the entry and the action commit together.
+
+    The head row is locked (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions already
+    serialise writers), which orders concurrent appends without gaps.
+    """
+    data = dict(data or {})
+    _check_data(data)
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        prev_seq, prev_mac = (head.seq, head.mac) if head else (0, GENESIS_MAC)
+        entry = AuditEntry(
+            seq=prev_seq + 1,
+            at=clock.now(),
+            event=event,
+            actor_id=str(actor_id or ""),
+            subject_id=str(subject_id or ""),
+            request_id=current_request_id() or "",
+            data=data,
+            prev_mac=prev_mac,
+        )
+        entry.mac = entry_mac(entry, prev_mac)
+        entry.save(force_insert=True)
+        AuditHead.objects.update_or_create(
+            pk=1, defaults={"seq": entry.seq, "mac": entry.mac, "head_mac": head_mac(entry.seq, entry.mac)}
+        )
+    return entry
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # changed | deleted | truncated | head_changed | head_missing
+    seq: int
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} at entry {self.seq}: {self.detail}"
+
+
+def audit_verify(batch_size: int = 2000) -> Iterator[Finding]:
+    """Walk the chain in order and yield every inconsistency found; an empty walk means intact."""
+    expected_seq, expected_prev, last_seq, last_mac = 1, GENESIS_MAC, 0, GENESIS_MAC
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if entry.seq > expected_seq:
+            missing = f"{expected_seq}" if entry.seq == expected_seq + 1 else f"{expected_seq}–{entry.seq - 1}"
+            yield Finding("deleted", expected_seq, f"entries {missing} are missing")
+        elif entry.prev_mac != expected_prev:
+            yield Finding("changed", entry.seq - 1, "the next entry no longer links to it")
+        if entry_mac(entry, entry.prev_mac) != entry.mac:
+            yield Finding("changed", entry.seq, "its content does not match its MAC")
+        expected_seq, expected_prev = entry.seq + 1, entry.mac
+        last_seq, last_mac = entry.seq, entry.mac
+
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        if last_seq:
+            yield Finding("head_missing", last_seq, "the head record is gone; a cut tail cannot be ruled out")
+        return
+    if not hmac.compare_digest(head.head_mac, head_mac(head.seq, head.mac)):
+        yield Finding("head_changed", head.seq, "the head record does not match its MAC")
+    elif head.seq > last_seq:
+        yield Finding("truncated", last_seq + 1, f"entries {last_seq + 1}–{head.seq} were cut from the end")
+    elif head.seq < last_seq or head.mac != last_mac:
+        yield Finding("head_changed", head.seq, "the head does not point at the newest entry")

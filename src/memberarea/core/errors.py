@@ -1,0 +1,71 @@
+"""Errors with stable codes. A code never changes meaning; its message is translated at render time.
+
+Views render a MemberAreaError as a form error, the API as {"error": {"code", "message", "fields"}}.
+Each domain adds its codes with `ErrorCode(...)` next to the code that raises them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    message: str | Promise
+    status: int
+
+    def __post_init__(self) -> None:
+        existing = REGISTRY.get(self.code)
+        if existing is not None and existing != self:
+            raise ValueError(f"error code {self.code!r} is already registered differently")
+        REGISTRY[self.code] = self
+
+
+REGISTRY: dict[str, ErrorCode] = {}
+
+INVALID = ErrorCode("invalid", _("Some of the information is not valid. Please check the fields marked."), 400)
+UNAUTHENTICATED = ErrorCode("unauthenticated", _("Please sign in to continue."), 401)
+FORBIDDEN = ErrorCode("forbidden", _("You do not have permission to do this."), 403)
+NOT_FOUND = ErrorCode("not_found", _("We could not find what you asked for."), 404)
+RATE_LIMITED = ErrorCode("rate_limited", _("Too many attempts. Please wait a few minutes and try again."), 429)
+PAYLOAD_TOO_LARGE = ErrorCode("payload_too_large", _("The request is too large."), 413)
+UNSUPPORTED_MEDIA_TYPE = ErrorCode("unsupported_media_type", _("Send the request as JSON."), 415)
+SERVICE_UNAVAILABLE = ErrorCode(
+    "service_unavailable", _("The service is briefly unavailable. Please try again in a few minutes."), 503
+)
+SERVER_ERROR = ErrorCode("server_error", _("Something went wrong on our side. Please try again later."), 500)
+
+
+@dataclass
+class MemberAreaError(Exception):
+    """Raised by services; carries a registered code and optional per-field messages."""
+
+    error: ErrorCode
+    fields: dict[str, list[str | Promise]] = field(default_factory=dict)
+    detail: str | Promise | None = None
+
+    @property
+    def code(self) -> str:
+        return self.error.code
+
+    @property
+    def status(self) -> int:
+        return self.error.status
+
+    @property
+    def message(self) -> str:
+        return str(self.detail or self.error.message)
+
+    def as_payload(self) -> dict:
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "fields": {name: [str(m) for m in messages] for name, messages in self.fields.items()},
+            }
+        }
+
+    def __str__(self) -> str:
+        return self.code

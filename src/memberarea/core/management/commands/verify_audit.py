@@ -1,0 +1,18 @@
+"""Verify the audit chain (BO-5): names every changed, deleted or cut entry; exit status 1 if any."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from memberarea.core.audit import audit_verify
+from memberarea.core.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = "Verify the HMAC chain of the audit log and report changed, deleted and truncated entries."
+
+    def handle(self, *args, **options) -> None:
+        findings = list(audit_verify())
+        for finding in findings:
+            self.stdout.write(str(finding))
+        if findings:
+            raise CommandError(f"audit log: {len(findings)} problem(s) found")
+        self.stdout.write(f"audit log intact: {AuditEntry.objects.count()} entries verified")

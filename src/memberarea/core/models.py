@@ -1,0 +1,103 @@
+"""Kernel tables: the audit chain, rate-limit counters, stored-file expiry, periodic-job state."""
+
+from django.db import models
+
+from . import datamap
+from .datamap import NotPersonal, Personal
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only, HMAC-chained audit log (BO-5). Holds ids and keyed hashes only."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    event = models.CharField(max_length=64, db_index=True)
+    actor_id = models.CharField(max_length=64, blank=True, db_index=True)
+    subject_id = models.CharField(max_length=64, blank=True, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict)
+    prev_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+
+class AuditHead(models.Model):
+    """The newest link, itself MACed: a cut tail leaves the head pointing past the last entry."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField()
+    mac = models.CharField(max_length=64)
+    head_mac = models.CharField(max_length=64)
+
+
+class RateCounter(models.Model):
+    """A fixed-window attempt counter when Redis is not configured (updated with F() increments)."""
+
+    key = models.CharField(max_length=160, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class StoredFile(models.Model):
+    """A file in encrypted storage with its expiry; the pruning job deletes both when it passes."""
+
+    name = models.CharField(max_length=255, unique=True)
+    purpose = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class PeriodicJobState(models.Model):
+    """When each periodic job may next run; claimed with a conditional update so one worker runs it."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_started_at = models.DateTimeField(null=True)
+    last_finished_at = models.DateTimeField(null=True)
+    last_outcome = models.CharField(max_length=200, blank=True)
+
+
+datamap.declare(
+    AuditEntry,
+    seq=NotPersonal("position in the chain"),
+    at=Personal(datamap.ACTIVITY, datamap.GENERATED, [datamap.SECURITY, datamap.LEGAL_OBLIGATION]),
+    event=Personal(datamap.ACTIVITY, datamap.GENERATED, [datamap.SECURITY, datamap.LEGAL_OBLIGATION]),
+    actor_id=Personal(datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SECURITY]),
+    subject_id=Personal(datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SECURITY]),
+    request_id=NotPersonal("random correlation id"),
+    data=Personal(datamap.ACTIVITY, datamap.GENERATED, [datamap.SECURITY], note="ids and keyed hashes only"),
+    prev_mac=NotPersonal("integrity code"),
+    mac=NotPersonal("integrity code"),
+)
+datamap.declare(
+    AuditHead,
+    id=NotPersonal("singleton row"),
+    seq=NotPersonal("position in the chain"),
+    mac=NotPersonal("integrity code"),
+    head_mac=NotPersonal("integrity code"),
+)
+datamap.declare(
+    RateCounter,
+    id=NotPersonal("row number"),
+    key=Personal(datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SECURITY], note="keyed hash of the subject"),
+    count=Personal(datamap.ACTIVITY, datamap.GENERATED, [datamap.SECURITY]),
+    expires_at=NotPersonal("expiry of the counter window"),
+)
+datamap.declare(
+    StoredFile,
+    id=NotPersonal("row number"),
+    name=NotPersonal("random file name"),
+    purpose=NotPersonal("kind of file"),
+    created_at=NotPersonal("file bookkeeping"),
+    expires_at=NotPersonal("file bookkeeping"),
+)
+datamap.declare(
+    PeriodicJobState,
+    name=NotPersonal("job name"),
+    next_run_at=NotPersonal("job schedule"),
+    last_started_at=NotPersonal("job schedule"),
+    last_finished_at=NotPersonal("job schedule"),
+    last_outcome=NotPersonal("counts only, never personal values"),
+)

@@ -1,0 +1,12 @@
+"""One Redis connection pool per process, for the state Django's cache API cannot express (INCR)."""
+
+import functools
+
+from django.conf import settings
+
+
+@functools.cache
+def redis_client():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)

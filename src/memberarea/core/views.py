@@ -1,0 +1,84 @@
+"""Liveness, readiness and the outage page.
+
+Outages: any database or Redis connection error, raised anywhere in a request (a view, the session
+or authentication middleware), reaches Django's 500 handler; `server_error` recognises it and
+answers 503 with Retry-After instead. CONN_HEALTH_CHECKS makes the next request reconnect, so the
+site recovers by itself once the service is back.
+"""
+
+import sys
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+from .errors import SERVER_ERROR, SERVICE_UNAVAILABLE, MemberAreaError
+from .redis_connection import redis_client
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _outage_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (OperationalError, InterfaceError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, _outage_errors()):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _error_response(request, error, template_name: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        response = JsonResponse(MemberAreaError(error).as_payload(), status=error.status)
+    else:
+        body = loader.get_template(template_name).render({"brand": settings.BRAND, "error": error})
+        response = HttpResponse(body, status=error.status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request) -> HttpResponse:
+    """handler500: a clean 503 for an outage, the generic error page otherwise. Touches no database."""
+    if is_outage(sys.exc_info()[1]):
+        response = _error_response(request, SERVICE_UNAVAILABLE, "web/errors/503.html")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return _error_response(request, SERVER_ERROR, "web/errors/500.html")
+
+
+@never_cache
+def health(request) -> JsonResponse:
+    """Liveness: the process answers. Orchestrators restart it when this fails."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def ready(request) -> JsonResponse:
+    """Readiness: the database (and Redis when configured) answer. Proxies stop routing when not."""
+    checks: dict[str, str] = {}
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    if settings.REDIS_URL:
+        try:
+            redis_client().ping()
+            checks["redis"] = "ok"
+        except _outage_errors():
+            checks["redis"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
+    if not healthy:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "memberarea.identity"
+    label = "identity"
+    default_auto_field = "django.db.models.BigAutoField"

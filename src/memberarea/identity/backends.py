@@ -1,0 +1,42 @@
+"""Sign-in by identity document and password.
+
+Unknown usernames cost the same as known ones: the same single indexed query, then one argon2
+verification against a dummy hash, so timing does not reveal who has an account (LOGIN-1).
+"""
+
+import functools
+
+from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.hashers import check_password, make_password
+
+from .models import Account
+from .usernames import username_index
+
+
+@functools.cache
+def _dummy_hash(parameters: tuple[int, int, int]) -> str:
+    return make_password("memberarea-dummy-password")
+
+
+def equalising_hash() -> str:
+    from django.conf import settings
+
+    return _dummy_hash(
+        (settings.PASSWORD_ARGON2_TIME_COST, settings.PASSWORD_ARGON2_MEMORY_KIB, settings.PASSWORD_ARGON2_PARALLELISM)
+    )
+
+
+class DocumentBackend(BaseBackend):
+    def authenticate(self, request, username: str | None = None, password: str | None = None, **kwargs):
+        if not username or password is None:
+            return None
+        account = Account.objects.filter(username_index=username_index(username)).first()
+        if account is None:
+            check_password(password, equalising_hash())
+            return None
+        if account.check_password(password) and account.is_active:
+            return account
+        return None
+
+    def get_user(self, user_id):
+        return Account.objects.filter(pk=user_id, is_active=True).first()

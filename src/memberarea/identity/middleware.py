@@ -1,0 +1,15 @@
+"""A signed-in person's remembered language wins over the cookie and the browser's preference."""
+
+from django.utils import translation
+
+
+class AccountLanguageMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

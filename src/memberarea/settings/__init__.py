@@ -1,0 +1,1 @@
+"""Settings modules: embedded (default, one machine), production, test. All read the environment."""

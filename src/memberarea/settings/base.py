@@ -1,0 +1,251 @@
+"""Settings shared by every deployment. Secrets and deployment choices come from the environment.
+
+The modules that import this one (embedded, production, test) decide where the secrets come from
+and how strict to be; everything the product does is a named setting here, with a safe default.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from .env import decode_key, decode_key_ring, env_bool, env_int, env_list, env_str, parse_email_url, parse_sms_url
+
+SRC_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = SRC_DIR.parent
+VAR_DIR = Path(env_str("MEMBERAREA_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = False
+DEMO_MODE = env_bool("DEMO_MODE", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "csp",
+    "memberarea.core",
+    "memberarea.identity",
+    "memberarea.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "memberarea.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "memberarea.identity.middleware.AccountLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "memberarea.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "memberarea.urls"
+WSGI_APPLICATION = "memberarea.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "memberarea.core.brand.brand_context",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+SQLITE_OPTIONS = {
+    # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
+    # two writers queue on the busy timeout instead of failing halfway through a transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
+def database_from_url(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
+    else:
+        config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    return config
+
+
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'memberarea.sqlite3'}")
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and shared security state ----------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and lock-outs: "redis" (INCR) when Redis is configured, else database counter rows.
+# Never the local-memory cache, which is per process.
+RATE_LIMIT_BACKEND = "redis" if REDIS_URL else "database"
+
+# --- Accounts and passwords -------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.Account"
+AUTHENTICATION_BACKENDS = ["memberarea.identity.backends.DocumentBackend"]
+PASSWORD_HASHERS = ["memberarea.identity.hashers.MemberAreaArgon2Hasher"]
+# argon2id at OWASP ASVS 5 Appendix C strength: t=2, m=19 MiB, p=1. Raising them re-hashes each
+# password at its owner's next sign-in.
+PASSWORD_ARGON2_TIME_COST = env_int("PASSWORD_ARGON2_TIME_COST", 2)
+PASSWORD_ARGON2_MEMORY_KIB = env_int("PASSWORD_ARGON2_MEMORY_KIB", 19 * 1024)
+PASSWORD_ARGON2_PARALLELISM = env_int("PASSWORD_ARGON2_PARALLELISM", 1)
+SILENCED_SYSTEM_CHECKS = [
+    # The username is encrypted, so uniqueness lives on its blind index (Account.username_index)
+    # and the DocumentBackend looks it up there; see docs/decisions/0004-encrypted-usernames.md.
+    "auth.W004",
+]
+
+# --- Sessions and cookies ---------------------------------------------------------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute browser-session lifetime (LOGIN-5)
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "memberarea.web.views.errors.csrf_failure"
+LANGUAGE_COOKIE_NAME = "ma_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+
+# --- Security headers -------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# --- Language and time ------------------------------------------------------------------------
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", "Español"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "memberarea" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+INSURER_TIME_ZONE = env_str("INSURER_TIME_ZONE", "Europe/Madrid")
+
+# --- Static and stored files ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(VAR_DIR / "private")))
+STORAGES = {
+    "default": {
+        "BACKEND": "memberarea.core.storage.EncryptedFileStorage",
+        "OPTIONS": {"location": str(PRIVATE_FILES_ROOT)},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+STORED_FILE_DEFAULT_LIFETIME_HOURS = env_int("STORED_FILE_DEFAULT_LIFETIME_HOURS", 72)
+
+# --- Keys -------------------------------------------------------------------------------------
+# Read and validated here; the embedded and production modules decide what happens when absent.
+SECRET_KEY = env_str("SECRET_KEY")
+FIELD_ENCRYPTION_KEYS = (
+    decode_key_ring("FIELD_ENCRYPTION_KEYS", env_str("FIELD_ENCRYPTION_KEYS"))
+    if env_str("FIELD_ENCRYPTION_KEYS")
+    else []
+)
+BLIND_INDEX_KEY = decode_key("BLIND_INDEX_KEY", env_str("BLIND_INDEX_KEY")) if env_str("BLIND_INDEX_KEY") else b""
+AUDIT_KEY = decode_key("AUDIT_KEY", env_str("AUDIT_KEY")) if env_str("AUDIT_KEY") else b""
+KEY_ROTATION_BATCH_SIZE = env_int("KEY_ROTATION_BATCH_SIZE", 500)
+
+# --- Channels (delivery comes with the notifications module) ----------------------------------
+EMAIL_URL = env_str("EMAIL_URL", "outbox:")
+EMAIL_CHANNEL = parse_email_url(EMAIL_URL)
+SMS_URL = env_str("SMS_URL", "outbox:")
+SMS_CHANNEL = parse_sms_url(SMS_URL, env_str("SMS_TOKEN"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@example.invalid")
+
+# --- Brand (white label) ----------------------------------------------------------------------
+BRAND = {
+    "name": env_str("BRAND_NAME", "Ejemplia Salud"),
+    "legal_entity": env_str("BRAND_LEGAL_ENTITY", "Ejemplia Salud, Seguros S.A. (ficticia)"),
+    "address": env_str("BRAND_ADDRESS", "Calle Ejemplo 1, 28000 Madrid, España"),
+    "logo": env_str("BRAND_LOGO", "memberarea/brand/logo.svg"),
+    "primary_colour": env_str("BRAND_PRIMARY_COLOUR", "#0b5d55"),
+    "accent_colour": env_str("BRAND_ACCENT_COLOUR", "#b3541e"),
+    "support_email": env_str("BRAND_SUPPORT_EMAIL", "atencion@example.invalid"),
+    "support_phone": env_str("BRAND_SUPPORT_PHONE", "+34 900 000 000"),
+    "support_hours": env_str("BRAND_SUPPORT_HOURS", "L–V 8:00–20:00"),
+    "international_email": env_str("BRAND_INTERNATIONAL_EMAIL", "international@example.invalid"),
+    "international_phone": env_str("BRAND_INTERNATIONAL_PHONE", "+34 900 000 001"),
+    "privacy_email": env_str("BRAND_PRIVACY_EMAIL", "privacidad@example.invalid"),
+}
+
+# --- Background work --------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 15)
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7)
+
+# --- Rate-limit counters ----------------------------------------------------------------------
+RATE_COUNTER_RETENTION_HOURS = env_int("RATE_COUNTER_RETENTION_HOURS", 48)
+
+# --- Logging: JSON lines, request ids, personal data and secrets redacted ----------------------
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "memberarea.core.logging.RequestIdFilter"},
+        "redact": {"()": "memberarea.core.logging.RedactionFilter"},
+    },
+    "formatters": {"json": {"()": "memberarea.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django logs the full request line on 4xx/5xx; the redaction filter cleans it.
+        "django.request": {"level": "WARNING"},
+        "django.server": {"level": "INFO"},
+    },
+}

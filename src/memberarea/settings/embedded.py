@@ -1,0 +1,38 @@
+"""One machine, no other service: SQLite, the development outbox, demo mode (`make run`).
+
+Secrets not given in the environment are generated once into var/local-keys.env, so a fresh clone
+runs with no set-up; production.py never does this.
+"""
+
+import os
+
+from .env import new_key
+
+LOCAL_KEYS_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY")
+
+
+def _load_local_keys() -> None:
+    from pathlib import Path
+
+    var_dir = Path(os.environ.get("MEMBERAREA_VAR_DIR", Path(__file__).resolve().parents[3] / "var"))
+    path = var_dir / "local-keys.env"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        lines = [f"{name}={new_key() + new_key() if name == 'SECRET_KEY' else new_key()}" for name in LOCAL_KEYS_NAMES]
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write("# Development keys generated on first run. Never use them in production.\n")
+            handle.write("\n".join(lines) + "\n")
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            os.environ.setdefault(name, value)
+
+
+_load_local_keys()
+os.environ.setdefault("DEMO_MODE", "1")
+
+from .base import *  # noqa: E402,F403
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,28 @@
+"""The test suite: fixed test keys, fast hashing, the database from DATABASE_URL (SQLite file or
+PostgreSQL). Tests of hashing itself set the real parameters explicitly."""
+
+import os
+
+from .env import new_key
+
+os.environ.setdefault("SECRET_KEY", "test-" + "k" * 60 + "-not-secret")
+for _name in ("FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY"):
+    os.environ.setdefault(_name, new_key())
+os.environ.setdefault("DEMO_MODE", "1")
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_ARGON2_TIME_COST = 1
+PASSWORD_ARGON2_MEMORY_KIB = 64
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# One test database per test process (pytest-xdist adds its worker suffix), so parallel runs never
+# share one. SQLite uses a file, never :memory:, so threads, worker processes and the browser
+# share the test database.
+_test_db = os.environ.get("TEST_DATABASE_NAME", f"test_memberarea_{os.getpid()}")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"{_test_db}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db}
+LOGGING["root"]["level"] = "WARNING"

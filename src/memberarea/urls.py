@@ -1,0 +1,18 @@
+from django.urls import path
+
+from memberarea.api.router import api
+from memberarea.core import views as core_views
+from memberarea.web.views import language, pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("help/", pages.help_index, name="help-index"),
+    path("help/<slug:topic>/", pages.help_topic, name="help-topic"),
+    path("language/", language.language_switch, name="language-switch"),
+    path("health", core_views.health, name="health"),
+    path("ready", core_views.ready, name="ready"),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "memberarea.web.views.errors.not_found"
+handler500 = "memberarea.core.views.server_error"

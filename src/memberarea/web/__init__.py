@@ -1,0 +1,1 @@
+"""The member-facing web: thin views, templates and static files."""

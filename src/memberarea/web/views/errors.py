@@ -1,0 +1,11 @@
+"""Friendly error pages in the visitor's language."""
+
+from django.shortcuts import render
+
+
+def csrf_failure(request, reason: str = ""):
+    return render(request, "web/errors/403_csrf.html", status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "web/errors/404.html", status=404)

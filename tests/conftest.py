@@ -1,0 +1,53 @@
+"""Fixtures shared by the whole suite."""
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from memberarea.core import clock
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _private_files(tmp_path, settings):
+    """Each test writes stored files to its own folder."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(location)}},
+    }
+    from django.core.files.storage import storages
+
+    storages._storages.pop("default", None)
+    yield location
+    storages._storages.pop("default", None)
+
+
+@pytest.fixture
+def frozen_clock():
+    """The injected clock, frozen at a fixed instant; `.advance(minutes=…)` moves it."""
+    with clock.frozen(dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)) as frozen:
+        yield frozen
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium; its absence fails the run (never a silent skip)."""
+    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (make test does)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
