@@ -50,3 +50,11 @@ def account_language_set(*, account: Account, language: str) -> None:
             subject_id=str(account.pk),
             data={"language": language},
         )
+
+
+def account_password_reset_by_operator(*, account: Account, password: str) -> None:
+    """Set a password from an operator's command (demo refresh, break-glass), audited as such."""
+    with transaction.atomic():
+        account.set_password(password)
+        account.save(update_fields=["password"])
+        audit_record(event="account.password_set_by_operator", actor_id="system", subject_id=str(account.pk))

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "memberarea.core",
     "memberarea.identity",
     "memberarea.web",
+    "memberarea.demo",
 ]
 
 MIDDLEWARE = [
@@ -180,7 +181,6 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-STORED_FILE_DEFAULT_LIFETIME_HOURS = env_int("STORED_FILE_DEFAULT_LIFETIME_HOURS", 72)
 
 # --- Keys -------------------------------------------------------------------------------------
 # Read and validated here; the embedded and production modules decide what happens when absent.
@@ -221,9 +221,6 @@ BRAND = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 15)
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7)
-
-# --- Rate-limit counters ----------------------------------------------------------------------
-RATE_COUNTER_RETENTION_HOURS = env_int("RATE_COUNTER_RETENTION_HOURS", 48)
 
 # --- Logging: JSON lines, request ids, personal data and secrets redacted ----------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -1,0 +1,92 @@
+# memberarea — the two commands of the README, plus the tools behind them.
+# Every target bootstraps .venv itself from the locked requirements (hash-checked).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+CHROMIUM := /usr/bin/chromium
+PYTEST_WORKERS ?= 2
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint format messages keys lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.txt
+	touch $@ $(VENV)/.base-installed
+
+messages: $(VENV)/.base-installed
+	@command -v msgfmt >/dev/null || { echo "gettext (msgfmt) is missing: apt-get install -y gettext"; exit 1; }
+	@$(BIN)/python manage.py compilemessages -v 0
+
+## run: the whole product on this machine (SQLite, development outbox, demo data, web + worker)
+run: $(VENV)/.base-installed messages
+	@mkdir -p var
+	@$(BIN)/python manage.py migrate -v 0
+	@$(BIN)/python manage.py demo_load
+	@echo ""
+	@echo "  memberarea is starting (demo mode, SQLite in var/)"
+	@echo "  Portal:        http://$(HOST):$(PORT)/"
+	@echo "  Help:          http://$(HOST):$(PORT)/help/"
+	@echo "  API document:  http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "  Health:        http://$(HOST):$(PORT)/health  ·  http://$(HOST):$(PORT)/ready"
+	@echo "  Stop with Ctrl+C (stops the web server and the worker)."
+	@echo ""
+	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py worker & WORKER=$$!; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+## test: lint, the suite on SQLite, then on PostgreSQL + Redis (with the browser tests)
+test: $(VENV)/.dev-installed messages chromium lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(VENV)/.dev-installed messages
+	@echo "== tests on SQLite (browser tests run in the PostgreSQL pass)"
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser"
+
+test-postgres: $(VENV)/.dev-installed messages chromium
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432 (see docs/development.md)"; exit 1; }
+	@$(BIN)/python -c "import redis,sys; redis.Redis.from_url('$(REDIS_TEST_URL)').ping()" || { echo "Redis is not reachable at $(REDIS_TEST_URL)"; exit 1; }
+	@echo "== tests on PostgreSQL + Redis"
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS)
+
+.PHONY: chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  fi; \
+	fi
+	@[ -x $(CHROMIUM) ] || { echo "$(CHROMIUM) is missing: run 'apt-get install -y chromium' as root"; exit 1; }
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests manage.py
+	$(BIN)/ruff format --check src tests manage.py
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format src tests manage.py
+	$(BIN)/ruff check --fix src tests manage.py
+
+## keys: print a fresh set of production keys (see docs/operations.md)
+keys: $(VENV)/.base-installed
+	@PYTHONPATH=src $(BIN)/python -c "from memberarea.settings.env import new_key as k; print(f'SECRET_KEY={k()}{k()}'); print(f'FIELD_ENCRYPTION_KEYS={k()}'); print(f'BLIND_INDEX_KEY={k()}'); print(f'AUDIT_KEY={k()}')"
+
+## lock: re-resolve the pinned requirements after editing requirements/*.in
+lock: $(VENV)/.dev-installed
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements/base.txt requirements/base.in
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements/dev.txt requirements/dev.in
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Demo data for `make run`: a fictional insurer's staff and members, refreshed on every load."""
