@@ -27,7 +27,7 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
 
 messages: $(VENV)/.base-installed
 	@command -v msgfmt >/dev/null || { echo "gettext (msgfmt) is missing: apt-get install -y gettext"; exit 1; }
-	@$(BIN)/python manage.py compilemessages -v 0
+	@$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 
 ## run: the whole product on this machine (SQLite, development outbox, demo data, web + worker)
 run: $(VENV)/.base-installed messages

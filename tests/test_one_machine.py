@@ -43,7 +43,7 @@ def test_embedded_site_starts_with_sqlite_and_demo_data_alone(tmp_path, repo_roo
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as ready:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as ready:
                     assert ready.status == 200
                     break
             except OSError:

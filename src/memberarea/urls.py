@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from memberarea.api.router import api
 from memberarea.core import views as core_views
@@ -12,6 +12,7 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("api/v1/", api.urls),
+    path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]
 
 handler404 = "memberarea.web.views.errors.not_found"

@@ -21,7 +21,7 @@ def test_every_response_carries_the_security_headers(client, path):
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "http" not in csp
     assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "camera=()" in response["Permissions-Policy"]

@@ -8,11 +8,12 @@ from ninja.errors import HttpError as NinjaHttpError
 from memberarea.core import errors
 from memberarea.core.errors import MemberAreaError
 
-_STATUS_CODES = {
+STATUS_CODES = {
     400: errors.INVALID,
     401: errors.UNAUTHENTICATED,
     403: errors.FORBIDDEN,
     404: errors.NOT_FOUND,
+    405: errors.METHOD_NOT_ALLOWED,
     413: errors.PAYLOAD_TOO_LARGE,
     415: errors.UNSUPPORTED_MEDIA_TYPE,
     429: errors.RATE_LIMITED,
@@ -53,5 +54,5 @@ def install(api) -> None:
     api.add_exception_handler(Http404, lambda request, exc: render(request, MemberAreaError(errors.NOT_FOUND)))
     api.add_exception_handler(
         NinjaHttpError,
-        lambda request, exc: render(request, MemberAreaError(_STATUS_CODES.get(exc.status_code, errors.INVALID))),
+        lambda request, exc: render(request, MemberAreaError(STATUS_CODES.get(exc.status_code, errors.INVALID))),
     )

@@ -1,9 +1,10 @@
 """The API instance: error rendering, the error-code catalogue in the OpenAPI document, and routers."""
 
-from django.conf import settings
 from ninja import NinjaAPI, Schema
 
+from memberarea.core.brand import brand as brand_info
 from memberarea.core.errors import REGISTRY
+from memberarea.enrollment.api import router as enrollment_router
 
 from . import errors
 
@@ -30,6 +31,7 @@ api = MemberAreaAPI(
     docs_url=None,  # the interactive docs load scripts from a CDN; the JSON document is enough
 )
 errors.install(api)
+api.add_router("/enrollment", enrollment_router)
 
 
 class BrandOut(Schema):
@@ -48,4 +50,4 @@ class BrandOut(Schema):
 
 @api.get("/brand", response=BrandOut, tags=["configuration"], summary="Brand and contact points for the app")
 def brand(request):
-    return settings.BRAND
+    return brand_info()

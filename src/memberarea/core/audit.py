@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from .logging import current_request_id
 from .models import AuditEntry, AuditHead
 
 GENESIS_MAC = "0" * 64
+logger = logging.getLogger("memberarea.audit")
 ALLOWED_VALUE_TYPES = (str, int, bool, type(None))
 
 
@@ -59,6 +61,20 @@ def _check_data(data: dict) -> None:
             raise TypeError(f"audit data {name!r}: only ids, codes and keyed hashes (str/int/bool/None)")
 
 
+def _head_create() -> AuditHead:
+    """Create the head for the first append (concurrent first appends settle on get_or_create).
+
+    A head deleted by hand while entries exist is rebuilt from the newest entry so auditing goes
+    on; the warning, and the hourly head copies in the logs, keep the deletion visible.
+    """
+    last = AuditEntry.objects.order_by("-seq").only("seq", "mac").first()
+    seq, mac = (last.seq, last.mac) if last else (0, GENESIS_MAC)
+    if last is not None:
+        logger.warning("audit head was missing; rebuilt at entry %s", seq)
+    AuditHead.objects.get_or_create(pk=1, defaults={"seq": seq, "mac": mac, "head_mac": head_mac(seq, mac)})
+    return AuditHead.objects.select_for_update().get(pk=1)
+
+
 def audit_record(*, event: str, actor_id: str = "", subject_id: str = "", data: dict | None = None) -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction, so the entry and the action commit together.
 
@@ -69,7 +85,9 @@ def audit_record(*, event: str, actor_id: str = "", subject_id: str = "", data: 
     _check_data(data)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        prev_seq, prev_mac = (head.seq, head.mac) if head else (0, GENESIS_MAC)
+        if head is None:
+            head = _head_create()
+        prev_seq, prev_mac = head.seq, head.mac
         entry = AuditEntry(
             seq=prev_seq + 1,
             at=clock.now(),
@@ -82,9 +100,7 @@ def audit_record(*, event: str, actor_id: str = "", subject_id: str = "", data: 
         )
         entry.mac = entry_mac(entry, prev_mac)
         entry.save(force_insert=True)
-        AuditHead.objects.update_or_create(
-            pk=1, defaults={"seq": entry.seq, "mac": entry.mac, "head_mac": head_mac(entry.seq, entry.mac)}
-        )
+        AuditHead.objects.filter(pk=1).update(seq=entry.seq, mac=entry.mac, head_mac=head_mac(entry.seq, entry.mac))
     return entry
 
 
@@ -103,8 +119,12 @@ def audit_verify(batch_size: int = 2000) -> Iterator[Finding]:
     expected_seq, expected_prev, last_seq, last_mac = 1, GENESIS_MAC, 0, GENESIS_MAC
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq > expected_seq:
-            missing = f"{expected_seq}" if entry.seq == expected_seq + 1 else f"{expected_seq}–{entry.seq - 1}"
-            yield Finding("deleted", expected_seq, f"entries {missing} are missing")
+            missing = (
+                f"entry {expected_seq} is"
+                if entry.seq == expected_seq + 1
+                else f"entries {expected_seq}–{entry.seq - 1} are"
+            )
+            yield Finding("deleted", expected_seq, f"{missing} missing")
         elif entry.prev_mac != expected_prev:
             yield Finding("changed", entry.seq - 1, "the next entry no longer links to it")
         if entry_mac(entry, entry.prev_mac) != entry.mac:

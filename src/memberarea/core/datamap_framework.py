@@ -1,4 +1,11 @@
-"""Data-map declarations for the framework's and third-party apps' models (see datamap.py)."""
+"""Data-map declarations for the framework's and third-party apps' models (see datamap.py).
+
+Imported from CoreConfig.ready(), when every model is loaded. Third-party models are named by their
+class, not by a label written by hand: django-tasks-db's app label is `django_tasks_database`, not
+its package name, and a wrong label would leave the real model undeclared.
+"""
+
+from django_tasks_db.models import DBTaskResult
 
 from . import datamap
 from .datamap import ACTIVITY, GENERATED, ONLINE_IDENTIFIER, SECURITY, NotPersonal, Personal
@@ -16,7 +23,7 @@ datamap.declare(
 )
 _task = NotPersonal("background-task bookkeeping; tasks carry row ids, never personal values")
 datamap.declare(
-    "django_tasks_db.DBTaskResult",
+    DBTaskResult,
     id=_task,
     status=_task,
     enqueued_at=_task,

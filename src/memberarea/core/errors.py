@@ -29,6 +29,7 @@ INVALID = ErrorCode("invalid", _("Some of the information is not valid. Please c
 UNAUTHENTICATED = ErrorCode("unauthenticated", _("Please sign in to continue."), 401)
 FORBIDDEN = ErrorCode("forbidden", _("You do not have permission to do this."), 403)
 NOT_FOUND = ErrorCode("not_found", _("We could not find what you asked for."), 404)
+METHOD_NOT_ALLOWED = ErrorCode("method_not_allowed", _("This address does not accept this kind of request."), 405)
 RATE_LIMITED = ErrorCode("rate_limited", _("Too many attempts. Please wait a few minutes and try again."), 429)
 PAYLOAD_TOO_LARGE = ErrorCode("payload_too_large", _("The request is too large."), 413)
 UNSUPPORTED_MEDIA_TYPE = ErrorCode("unsupported_media_type", _("Send the request as JSON."), 415)

@@ -14,19 +14,41 @@ import re
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
+# Long names in tracebacks (snake_case functions, CamelCase classes) are code, not secrets.
+_IDENTIFIER = re.compile(r"_*[a-z][a-z0-9]*(?:_+[a-z0-9]+)+_*|(?:[A-Z][a-z]+)+")
+
+
+def _token_like(match: re.Match[str]) -> str:
+    return match.group(0) if _IDENTIFIER.fullmatch(match.group(0)) else "[token]"
+
+
 def _phone_like(match: re.Match[str]) -> str:
     """Runs of digits with separators are redacted once they hold a phone number's worth of digits."""
     return "[phone]" if sum(ch.isdigit() for ch in match.group(0)) >= 9 else match.group(0)
 
 
+# A date or document must not be a slice of a longer run of digits (a phone written with dots).
+_ALONE_BEFORE, _ALONE_AFTER = r"(?<![\d.\-/])", r"(?![.\-/]?\d)"
 REDACTIONS: list[tuple[re.Pattern[str], object]] = [
-    # secrets in URLs first: query values and long path tokens
+    # secrets in URLs first: query values, signed tokens (JWT) and long path tokens
     (re.compile(r"([?&;](?:token|code|key|sig|signature|t|link|password|otp)=)[^&\s\"']+", re.I), r"\1[redacted]"),
-    (re.compile(r"\b[A-Za-z0-9_\-]{24,}(?:\.[A-Za-z0-9_\-]{8,})*\b"), "[token]"),
+    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]+){1,2}"), "[token]"),
+    (re.compile(r"\b[A-Za-z0-9_\-]{24,}(?:\.[A-Za-z0-9_\-]{8,})*\b"), _token_like),
     (re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"), "[email]"),
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"), "[date]"),
-    (re.compile(r"\b[XYZxyz][\s\-]?\d{7}[\s\-]?[A-Za-z]\b|\b\d{8}[\s\-]?[A-Za-z]\b"), "[document]"),
+    # 1985-03-12, 1985/03/12, 12/03/1985, 12-03-1985, 12.03.85
+    (
+        re.compile(
+            _ALONE_BEFORE + r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\b" + _ALONE_AFTER
+        ),
+        "[date]",
+    ),
+    # phones hold 9 digits or more, documents 8 or fewer: phones first, so a document rule never
+    # takes a slice of a phone number
     (re.compile(r"\+?\d[\d\s().\-]{7,}\d"), _phone_like),
+    # NIE (X1234567L, X-1234567-L, X1234567) and DNI (12345678Z, 12.345.678-Z, 12 345 678 Z, 12345678)
+    (re.compile(r"\b[XYZxyz][\s.\-]?\d{7}(?:[\s.\-]?[A-Za-z])?\b"), "[document]"),
+    (re.compile(_ALONE_BEFORE + r"\b\d{1,2}[.\s]?\d{3}[.\s]?\d{3}[\s\-]?[A-Za-z]\b"), "[document]"),
+    (re.compile(_ALONE_BEFORE + r"\b\d{2}([.\s]?)\d{3}\1\d{3}\b" + _ALONE_AFTER), "[document]"),
     (re.compile(r"\b\d{6}\b"), "[code]"),
 ]
 
@@ -51,7 +73,10 @@ def unbind_request_id(token: contextvars.Token) -> None:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
+        # Django logs 4xx/5xx responses ("Not Found: …") after the middleware has unbound the id;
+        # those records carry the request itself.
+        request = getattr(record, "request", None)
+        record.request_id = current_request_id() or getattr(request, "request_id", None)
         return True
 
 

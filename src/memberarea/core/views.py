@@ -14,6 +14,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from .brand import brand
 from .errors import SERVER_ERROR, SERVICE_UNAVAILABLE, MemberAreaError
 from .redis_connection import redis_client
 
@@ -38,7 +39,7 @@ def _error_response(request, error, template_name: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = JsonResponse(MemberAreaError(error).as_payload(), status=error.status)
     else:
-        body = loader.get_template(template_name).render({"brand": settings.BRAND, "error": error})
+        body = loader.get_template(template_name).render({"brand": brand(), "error": error})
         response = HttpResponse(body, status=error.status)
     response["Cache-Control"] = "no-store"
     return response

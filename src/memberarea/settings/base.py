@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "csp",
     "memberarea.core",
     "memberarea.identity",
+    "memberarea.enrollment",
+    "memberarea.notifications",
     "memberarea.web",
     "memberarea.demo",
 ]
@@ -40,6 +42,7 @@ MIDDLEWARE = [
     "memberarea.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "memberarea.api.middleware.ApiErrorMiddleware",  # inside LocaleMiddleware: messages in the request's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,7 +144,10 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 # --- Security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form POSTs and
+# Django's CSRF check refuses them. Nothing is sent to other sites; pages opened from links that
+# carry a token redirect to a token-free URL first (docs/decisions/0009-referrer-policy.md).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
@@ -201,6 +207,24 @@ SMS_URL = env_str("SMS_URL", "outbox:")
 SMS_CHANNEL = parse_sms_url(SMS_URL, env_str("SMS_TOKEN"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@example.invalid")
 
+# --- Notifications (NOTIF-1..3; see docs/notifications.md) -----------------------------------
+# Delivery attempts per message before it is marked failed. With the back-off below (90 s,
+# doubling, capped at 6 h, ±20 % jitter) 12 attempts span roughly 24 hours.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 12)
+NOTIFICATION_BACKOFF_BASE_SECONDS = env_int("NOTIFICATION_BACKOFF_BASE_SECONDS", 90)
+NOTIFICATION_BACKOFF_MAX_SECONDS = env_int("NOTIFICATION_BACKOFF_MAX_SECONDS", 6 * 60 * 60)
+# How long a worker owns a message it is sending; past it, another worker may take it over.
+# Keep it above the channel timeouts (SMTP `timeout`, NOTIFICATION_SMS_TIMEOUT_SECONDS).
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 60)
+# How often the sweep re-dispatches due and abandoned messages, and how long a dispatched message
+# may wait for its task before the sweep dispatches it again.
+NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 10)
+NOTIFICATION_REDISPATCH_SECONDS = env_int("NOTIFICATION_REDISPATCH_SECONDS", 120)
+NOTIFICATION_SMS_TIMEOUT_SECONDS = env_int("NOTIFICATION_SMS_TIMEOUT_SECONDS", 10)
+# Subject, body and address of finished messages are erased after this many days (the row, with
+# its state and error code, stays for delivery status). Secrets go at once (contains_secret).
+NOTIFICATION_CONTENT_RETENTION_DAYS = env_int("NOTIFICATION_CONTENT_RETENTION_DAYS", 30)
+
 # --- Brand (white label) ----------------------------------------------------------------------
 BRAND = {
     "name": env_str("BRAND_NAME", "Ejemplia Salud"),
@@ -211,7 +235,11 @@ BRAND = {
     "accent_colour": env_str("BRAND_ACCENT_COLOUR", "#b3541e"),
     "support_email": env_str("BRAND_SUPPORT_EMAIL", "atencion@example.invalid"),
     "support_phone": env_str("BRAND_SUPPORT_PHONE", "+34 900 000 000"),
-    "support_hours": env_str("BRAND_SUPPORT_HOURS", "L–V 8:00–20:00"),
+    # Opening hours are text, so one per language (brand() picks the active one).
+    "support_hours": {
+        "es": env_str("BRAND_SUPPORT_HOURS_ES", "de lunes a viernes, de 8:00 a 20:00"),
+        "en": env_str("BRAND_SUPPORT_HOURS_EN", "Monday to Friday, 8:00 to 20:00"),
+    },
     "international_email": env_str("BRAND_INTERNATIONAL_EMAIL", "international@example.invalid"),
     "international_phone": env_str("BRAND_INTERNATIONAL_PHONE", "+34 900 000 001"),
     "privacy_email": env_str("BRAND_PRIVACY_EMAIL", "privacidad@example.invalid"),
@@ -221,6 +249,17 @@ BRAND = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 15)
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7)
+
+# --- Enrollment (ENR-2, ENR-3; see docs/import.md) --------------------------------------------
+# Rows per import transaction: bigger is faster, smaller holds write locks for less time.
+ENROLLMENT_IMPORT_CHUNK_SIZE = env_int("ENROLLMENT_IMPORT_CHUNK_SIZE", 1000)
+ENROLLMENT_API_MAX_RECORDS = 10_000  # per POST /api/v1/enrollment/batches (ENR-2)
+# The batch endpoint reads its own body (10,000 records exceed DATA_UPLOAD_MAX_MEMORY_SIZE).
+ENROLLMENT_API_MAX_BODY_BYTES = env_int("ENROLLMENT_API_MAX_BODY_BYTES", 32 * 1024 * 1024)
+# Welcome emails falling due per minute of one import; later ones are spread over later minutes.
+ENROLLMENT_WELCOME_PER_MINUTE = env_int("ENROLLMENT_WELCOME_PER_MINUTE", 300)
+ENROLLMENT_REGISTER_URL = env_str("ENROLLMENT_REGISTER_URL", "http://127.0.0.1:8000/register/")
+ENROLLMENT_SIGN_IN_URL = env_str("ENROLLMENT_SIGN_IN_URL", "http://127.0.0.1:8000/sign-in/")
 
 # --- Logging: JSON lines, request ids, personal data and secrets redacted ----------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -26,12 +26,26 @@ if _missing:
     raise ImproperlyConfigured("Production settings need these environment variables: " + ", ".join(_missing))
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters")
-if len({SECRET_KEY.encode(), BLIND_INDEX_KEY, AUDIT_KEY, *FIELD_ENCRYPTION_KEYS}) != 3 + len(FIELD_ENCRYPTION_KEYS):
-    raise ImproperlyConfigured("Each key must be different: never reuse one key for two purposes")
+_holders: dict[bytes, list[str]] = {}
+for _name, _key in [
+    ("SECRET_KEY", SECRET_KEY.encode()),
+    ("BLIND_INDEX_KEY", BLIND_INDEX_KEY),
+    ("AUDIT_KEY", AUDIT_KEY),
+    *[("FIELD_ENCRYPTION_KEYS", key) for key in FIELD_ENCRYPTION_KEYS],
+]:
+    _holders.setdefault(_key, []).append(_name)
+_reused = sorted({name for names in _holders.values() if len(names) > 1 for name in names})
+if _reused:
+    raise ImproperlyConfigured(
+        "Each key must be different: never reuse one key for two purposes (" + ", ".join(_reused) + ")"
+    )
 if DEMO_MODE:
     raise ImproperlyConfigured("DEMO_MODE must be off in production")
-if EMAIL_CHANNEL["channel"] == "outbox" or SMS_CHANNEL["channel"] == "outbox":
-    raise ImproperlyConfigured("The development outbox cannot be a channel in production (EMAIL_URL, SMS_URL)")
+_outbox = [
+    name for name, channel in (("EMAIL_URL", EMAIL_CHANNEL), ("SMS_URL", SMS_CHANNEL)) if channel["channel"] == "outbox"
+]
+if _outbox:
+    raise ImproperlyConfigured("The development outbox cannot be a channel in production: " + ", ".join(_outbox))
 if SMS_CHANNEL["channel"] == "http" and not SMS_CHANNEL["token"]:
     raise ImproperlyConfigured("SMS_TOKEN is required with an HTTP SMS gateway")
 

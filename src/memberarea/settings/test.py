@@ -12,6 +12,8 @@ os.environ.setdefault("DEMO_MODE", "1")
 
 from .base import *  # noqa: E402,F403
 
+# A test-only model per kind of encrypted field (tests/core/sealed_app), created without migrations.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.core.sealed_app"]
 PASSWORD_ARGON2_TIME_COST = 1
 PASSWORD_ARGON2_MEMORY_KIB = 64
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -21,14 +21,18 @@ DROP FUNCTION IF EXISTS memberarea_audit_append_only();
 """
 
 
+# params=None: the SQL goes to the server as written. With parameters (even none) Django runs it
+# through psycopg's placeholder parser, which rejects the `%` of RAISE's format string.
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

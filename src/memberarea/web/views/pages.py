@@ -1,20 +1,38 @@
 """Home and help pages (UI-3)."""
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-HELP_TOPICS = {
-    "register": _("How to register"),
-    "passwords": _("Password rules"),
-    "two-step": _("Two-step verification"),
-    "forgotten-username": _("Forgotten username"),
-    "contact": _("Contact us"),
-}
+
+@dataclass(frozen=True)
+class HelpTopic:
+    """A help page: its slug is both the URL segment and the template name under web/help/."""
+
+    slug: str
+    title: Promise
+    summary: Promise
+
+
+HELP_TOPICS = (
+    HelpTopic("register", _("How to register"), _("The three steps, what you need and who can register.")),
+    HelpTopic("passwords", _("Password rules"), _("What a valid password looks like and what we will never ask you.")),
+    HelpTopic("two-step", _("Two-step verification"), _("What to do when the code does not arrive or has expired.")),
+    HelpTopic(
+        "forgotten-username",
+        _("Forgotten username"),
+        _("Which identity document is your username and how to find out."),
+    ),
+    HelpTopic("contact", _("Contact us"), _("Telephone numbers, email addresses and our postal address.")),
+)
+_BY_SLUG = {topic.slug: topic for topic in HELP_TOPICS}
 
 
 def home(request):
-    return render(request, "web/home.html", {"help_topics": HELP_TOPICS})
+    return render(request, "web/home.html")
 
 
 def help_index(request):
@@ -22,10 +40,7 @@ def help_index(request):
 
 
 def help_topic(request, topic: str):
-    if topic not in HELP_TOPICS:
+    current = _BY_SLUG.get(topic)
+    if current is None:
         raise Http404
-    return render(
-        request,
-        f"web/help/{topic}.html",
-        {"help_topics": HELP_TOPICS, "topic": topic, "title": HELP_TOPICS[topic]},
-    )
+    return render(request, f"web/help/{current.slug}.html", {"help_topics": HELP_TOPICS, "topic": current})

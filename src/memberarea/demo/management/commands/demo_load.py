@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from memberarea.demo.enrollment import DEMO_MEMBER_PASSWORD, demo_members_load
 from memberarea.demo.staff import demo_staff_load
 
 
@@ -15,3 +16,13 @@ class Command(BaseCommand):
         self.stdout.write("  Demo staff sign-in (username / password — role):")
         for username, password, roles in demo_staff_load():
             self.stdout.write(f"    {username:<14} / {password:<17} — {roles}")
+        members = demo_members_load()
+        self.stdout.write("")
+        self.stdout.write("  Demo members (dates of birth as of today; they move with every load):")
+        self.stdout.write(f"    {'name':<22} {'member no.':<11} {'policy no.':<11} {'born':<10}  demonstrates")
+        for m in members:
+            self.stdout.write(
+                f"    {m.name:<22} {m.member_number:<11} {m.policy_number:<11} "
+                f"{m.date_of_birth.isoformat():<10}  {m.demonstrates}"
+            )
+        self.stdout.write(f"  Carmen Vidal Pons already has an account (her NIF / {DEMO_MEMBER_PASSWORD}).")

@@ -1,0 +1,1 @@
+"""What the insurer already knows: persons, policies, memberships, guardianships, and their import."""

@@ -1,0 +1,158 @@
+"""POST /api/v1/enrollment/batches: the core insurance system's batched JSON door (ENR-2).
+
+Authenticated by an integration client's bearer token (looked up by its hash; revoked → 401).
+The endpoint reads its own body, with its own size limit, because a full batch of 10,000 records
+is larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE, which must stay small for every other form.
+"""
+
+import json
+from typing import Annotated, Literal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.security import HttpBearer
+from pydantic import ValidationError as PydanticValidationError
+
+from memberarea.core import errors
+from memberarea.core.errors import MemberAreaError
+
+from .services import batch_summary, enrollment_batch_import, integration_client_authenticate
+
+router = Router(tags=["enrollment"])
+
+
+class IntegrationToken(HttpBearer):
+    def authenticate(self, request, token: str):
+        return integration_client_authenticate(token)
+
+
+Text = str | None
+
+
+class PolicyRecordIn(Schema):
+    record: Literal["policy"]
+    policy_number: Text = None
+    policy_type: Text = Field(None, description="individual | corporate | international")
+    status: Text = Field(None, description="active | suspended | ended")
+    start_date: Text = Field(None, description="YYYY-MM-DD")
+    end_date: Text = Field(None, description="YYYY-MM-DD; empty while the policy runs")
+    holder_name: Text = None
+
+
+class MemberRecordIn(Schema):
+    record: Literal["member"]
+    member_number: Text = None
+    policy_number: Text = None
+    first_name: Text = None
+    last_name: Text = None
+    date_of_birth: Text = Field(None, description="YYYY-MM-DD")
+    sex: Text = Field(None, description="female | male | unspecified")
+    relationship: Text = Field(None, description="holder | spouse_partner | child | other")
+    start_date: Text = Field(None, description="YYYY-MM-DD")
+    end_date: Text = Field(None, description="YYYY-MM-DD: the last day covered; ends the membership")
+    address_line1: Text = None
+    address_line2: Text = None
+    postal_code: Text = None
+    city: Text = None
+    province: Text = None
+    country: Text = Field(None, description="ISO 3166 alpha-2, default ES")
+    email: Text = None
+    mobile: Text = Field(None, description="international format, or a Spanish number")
+    language: Text = Field(None, description="es | en")
+    document_type: Text = Field(None, description="nif | nie | passport")
+    document_number: Text = None
+    document_country: Text = Field(None, description="passport issuing country, ISO 3166 alpha-2")
+    guardian_member_numbers: Text = Field(None, description="member numbers of a minor's guardians, ';'-separated")
+
+
+class BatchIn(Schema):
+    batch_id: str = Field(..., min_length=1, max_length=100, description="unique per client; repeats are not reapplied")
+    send_welcome: bool = Field(True, description="false for the first load of an existing customer base")
+    records: list[Annotated[PolicyRecordIn | MemberRecordIn, Field(discriminator="record")]] = Field(
+        ..., description="at most 10,000 records; policy records are applied before member records"
+    )
+
+
+class RowErrorOut(Schema):
+    row: int = Field(..., description="position of the record in `records`, counting from 1")
+    field: str
+    code: str
+
+
+class BatchResultOut(Schema):
+    batch_id: str
+    replayed: bool = Field(..., description="true when this batch id was already applied: nothing was reapplied")
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    ended: int
+    rejoined: int
+    suppressed: int
+    rejected: int
+    welcome_queued: int
+    policies_created: int
+    policies_updated: int
+    errors: list[RowErrorOut]
+
+
+def _body(request) -> dict:
+    if request.content_type != "application/json":
+        raise MemberAreaError(errors.UNSUPPORTED_MEDIA_TYPE)
+    limit = settings.ENROLLMENT_API_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise MemberAreaError(errors.PAYLOAD_TOO_LARGE)
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        raise MemberAreaError(errors.PAYLOAD_TOO_LARGE)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]}) from None
+    if not isinstance(body, dict):
+        raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]})
+    return body
+
+
+@router.post(
+    "/batches",
+    auth=IntegrationToken(),
+    response={200: BatchResultOut},
+    summary="Apply a batch of enrollment records (deltas)",
+    description="Policies and members as deltas: upsert by number, an end date ends a membership, nothing is "
+    "deleted by absence. Rows with errors are reported (row, field, code) and skipped; the good rows are "
+    "applied. A repeated batch_id returns the first result without reapplying it. See docs/import.md.",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": BatchIn.model_json_schema()}}}
+    },
+)
+def batch_submit(request):
+    body = _body(request)
+    records = body.get("records")
+    if isinstance(records, list) and len(records) > settings.ENROLLMENT_API_MAX_RECORDS:
+        raise MemberAreaError(
+            errors.PAYLOAD_TOO_LARGE,
+            fields={
+                "records": [_("At most %(count)s records per batch.") % {"count": settings.ENROLLMENT_API_MAX_RECORDS}]
+            },
+        )
+    try:
+        batch_in = BatchIn.model_validate(body)
+    except PydanticValidationError as exc:
+        fields: dict[str, list] = {}
+        for problem in exc.errors():
+            name = ".".join(str(part) for part in problem["loc"] if part not in ("policy", "member")) or "__all__"
+            fields.setdefault(name, []).append(errors.INVALID.message)
+        raise MemberAreaError(errors.INVALID, fields=fields) from None
+    batch, replayed = enrollment_batch_import(
+        client=request.auth,
+        batch_id=batch_in.batch_id,
+        records=[record.model_dump() for record in batch_in.records],
+        send_welcome=batch_in.send_welcome,
+    )
+    return {**batch_summary(batch), "replayed": replayed}

@@ -1,0 +1,101 @@
+"""Member and policy numbers, identity documents and ages: one canonical form for each (ENR-4, REG-3).
+
+Members type numbers any way (lower case, spaces, hyphens); the portal and the import normalise
+them, they never reject a separator. Identity documents are checked with their control letter by
+python-stdnum's `es.dni` and `es.nie` — never `es.nif`, which also accepts company numbers.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+
+from stdnum.es import dni, nie
+
+from memberarea.core.crypto import blind_index
+
+from .models import DocumentType
+
+_NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−]+")  # whitespace and the hyphens people paste
+_DOCUMENT_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−./]+")
+_PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+ADULT_AGE = 18
+
+
+def normalise_number(value: str) -> str:
+    """A member or policy number as stored: NFKC, upper case, no spaces or hyphens."""
+    return _NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+class InvalidDocument(ValueError):
+    """The document does not validate; carries no value, so it can be logged or reported."""
+
+
+def _placeholder(digits: str) -> bool:
+    """Numbers core systems type when the real one is unknown: all one digit, or a run."""
+    return len(set(digits)) == 1 or digits in {"12345678", "87654321", "1234567", "7654321"}
+
+
+def document_normalise(document_type: str, number: str, country: str = "") -> tuple[str, str, str]:
+    """(type, number, country) in canonical form, or InvalidDocument.
+
+    NIF (DNI): 8 digits and its letter. NIE: X/Y/Z, 7 digits and its letter. Passport: 5–20
+    letters and digits, with its issuing country (ISO 3166 alpha-2); the country is dropped for
+    the Spanish documents.
+    """
+    number = _DOCUMENT_SEPARATORS.sub("", unicodedata.normalize("NFKC", number or "")).upper()
+    country = (country or "").strip().upper()
+    if document_type == DocumentType.NIF:
+        if not dni.is_valid(number) or _placeholder(number[:-1]):
+            raise InvalidDocument
+        return document_type, dni.compact(number), ""
+    if document_type == DocumentType.NIE:
+        if not nie.is_valid(number) or _placeholder(number[1:-1]):
+            raise InvalidDocument
+        return document_type, nie.compact(number), ""
+    if document_type == DocumentType.PASSPORT:
+        if not _PASSPORT.fullmatch(number) or _placeholder(number):
+            raise InvalidDocument
+        if not _COUNTRY.fullmatch(country):
+            raise InvalidDocument
+        return document_type, number, country
+    raise InvalidDocument
+
+
+def document_key(document_type: str, number: str, country: str = "") -> str:
+    """The canonical text the document's keyed hashes are computed over."""
+    return (
+        f"{document_type}:{country}:{number}" if document_type == DocumentType.PASSPORT else f"{document_type}:{number}"
+    )
+
+
+def document_index(document_type: str, number: str, country: str = "") -> str:
+    return blind_index("enrollment-person-document", document_key(document_type, number, country))
+
+
+def suppression_key(document_type: str, number: str, country: str, date_of_birth: dt.date) -> str:
+    """The suppression-list key of a person (PRIV-8): document and birth date, keyed-hashed."""
+    return blind_index(
+        "enrollment-suppression", f"{document_key(document_type, number, country)}|{date_of_birth.isoformat()}"
+    )
+
+
+def adulthood_date(date_of_birth: dt.date) -> dt.date:
+    """The 18th birthday; someone born on 29 February comes of age on 1 March (GUARD-2)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + ADULT_AGE)
+    except ValueError:
+        return dt.date(date_of_birth.year + ADULT_AGE, 3, 1)
+
+
+def is_minor(date_of_birth: dt.date, today: dt.date) -> bool:
+    """Minor until the start of the 18th birthday, with `today` taken in the insurer's time zone."""
+    return today < adulthood_date(date_of_birth)
+
+
+def email_index(email: str) -> str:
+    return blind_index("enrollment-email", email.strip().lower())
+
+
+def mobile_index(e164: str) -> str:
+    return blind_index("enrollment-mobile", e164)

@@ -1,0 +1,1 @@
+"""Messages to members: the outbox, email and SMS channels, templates, delivery by the worker."""

@@ -1,0 +1,211 @@
+"""The delivery channels (NOTIF-1): email over SMTP, SMS over an HTTP gateway, the development outbox.
+
+Each `*_send(message)` either returns (the provider accepted the message) or raises DeliveryError
+with a short code. Codes never carry the provider's text, which can contain addresses. Each send
+carries the message's reference so a provider can drop a duplicate after a crash-and-resend.
+"""
+
+import json
+import smtplib
+import ssl
+import urllib.error
+import urllib.request
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from memberarea.core import clock
+
+from .models import Channel, DevOutboxEntry, Kind, Message
+
+# A temporary failure is retried with back-off; a permanent one (the provider refuses this very
+# message or recipient) fails the message at once. Configuration errors (bad password, wrong URL)
+# are temporary: retries give operators the retry window to fix them without losing messages.
+
+
+class DeliveryError(Exception):
+    def __init__(self, code: str, *, permanent: bool = False) -> None:
+        super().__init__(code)
+        self.code = code[:64]
+        self.permanent = permanent
+
+
+def message_send(message: Message) -> None:
+    if message.channel == Channel.EMAIL:
+        sender = email_send_outbox if settings.EMAIL_CHANNEL["channel"] == "outbox" else email_send_smtp
+    else:
+        sender = sms_send_outbox if settings.SMS_CHANNEL["channel"] == "outbox" else sms_send_http
+    sender(message)
+
+
+def list_headers(message: Message) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe for marketing; administrative messages have none (PRIV-4)."""
+    if message.kind != Kind.MARKETING or not message.unsubscribe_url:
+        return {}
+    return {
+        "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+# --- Email over SMTP --------------------------------------------------------------------------
+
+
+def email_build(message: Message) -> EmailMessage:
+    sender = settings.DEFAULT_FROM_EMAIL
+    domain = sender.rpartition("@")[2] or "localhost"
+    email = EmailMessage(policy=SMTP)
+    try:
+        email["From"] = Address(display_name=settings.BRAND["name"], addr_spec=sender)
+        email["To"] = Address(addr_spec=message.to)
+    except (ValueError, IndexError) as exc:
+        raise DeliveryError("invalid_address", permanent=True) from exc
+    email["Subject"] = message.subject or ""
+    email["Date"] = format_datetime(clock.now())
+    # Derived from the reference: a resend after a crash has the same Message-ID, so providers and
+    # mail clients that de-duplicate by it show the message once.
+    email["Message-ID"] = f"<{message.reference}@{domain}>"
+    email["Auto-Submitted"] = "auto-generated"
+    for name, value in list_headers(message).items():
+        email[name] = value
+    email.set_content(message.body_text or "")
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    # After the body: set_content and add_alternative move or drop the Content-* headers.
+    email["Content-Language"] = message.language
+    return email
+
+
+def email_send_smtp(message: Message) -> None:
+    config = settings.EMAIL_CHANNEL
+    email = email_build(message)
+    try:
+        if config["use_ssl"]:
+            smtp = smtplib.SMTP_SSL(
+                config["host"], config["port"], timeout=config["timeout"], context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(config["host"], config["port"], timeout=config["timeout"])
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(_smtp_code(exc)) from None
+    try:
+        if config["use_tls"] and not config["use_ssl"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["username"]:
+            smtp.login(config["username"], config["password"])
+        smtp.send_message(email, from_addr=settings.DEFAULT_FROM_EMAIL, to_addrs=[message.to])
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        code = codes[0] if codes else 0
+        raise DeliveryError(f"smtp_recipient_{code}", permanent=500 <= code < 600) from None
+    except smtplib.SMTPDataError as exc:
+        raise DeliveryError(f"smtp_data_{exc.smtp_code}", permanent=500 <= exc.smtp_code < 600) from None
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(_smtp_code(exc)) from None
+    finally:
+        # The message is accepted once DATA is answered; a failing QUIT must not cause a resend.
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+
+# Most specific first: the code of the first class the exception is an instance of.
+_SMTP_CODES: tuple[tuple[type[BaseException], str], ...] = (
+    (smtplib.SMTPAuthenticationError, "smtp_auth"),
+    (smtplib.SMTPServerDisconnected, "smtp_disconnected"),
+    (TimeoutError, "smtp_timeout"),
+    (ssl.SSLError, "smtp_tls"),
+    (ConnectionRefusedError, "smtp_refused"),
+    (OSError, "smtp_unavailable"),
+)
+
+
+def _smtp_code(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"smtp_{exc.smtp_code}"
+    return next((code for kind, code in _SMTP_CODES if isinstance(exc, kind)), "smtp_error")
+
+
+# --- SMS over HTTP ----------------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would replay the bearer token to another address: treat it as a failure."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def sms_send_http(message: Message) -> None:
+    config = settings.SMS_CHANNEL
+    payload = {"to": message.to, "body": message.body_text, "reference": message.reference}
+    request = urllib.request.Request(  # noqa: S310 - settings allow only http(s) URLs here
+        config["url"],
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            "Authorization": f"Bearer {config['token']}",
+            "Idempotency-Key": message.reference,
+        },
+    )
+    try:
+        with _opener.open(request, timeout=settings.NOTIFICATION_SMS_TIMEOUT_SECONDS) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+        exc.close()
+    except TimeoutError:
+        raise DeliveryError("sms_timeout") from None
+    except urllib.error.URLError as exc:
+        raise DeliveryError("sms_timeout" if isinstance(exc.reason, TimeoutError) else "sms_unavailable") from None
+    except OSError:
+        raise DeliveryError("sms_unavailable") from None
+    if 200 <= status < 300:
+        return
+    # 4xx means "not this message" (bad number, bad body) except for auth, rate and timeout answers.
+    permanent = 400 <= status < 500 and status not in {401, 403, 404, 408, 409, 425, 429}
+    raise DeliveryError(f"sms_http_{status}", permanent=permanent)
+
+
+# --- Development outbox -----------------------------------------------------------------------
+
+
+def email_send_outbox(message: Message) -> None:
+    _outbox_store(message, headers={"Content-Language": message.language, **list_headers(message)})
+
+
+def sms_send_outbox(message: Message) -> None:
+    _outbox_store(message, headers={})
+
+
+def _outbox_store(message: Message, *, headers: dict[str, str]) -> None:
+    """Store the message as delivered, once per reference (like a provider that de-duplicates)."""
+    if DevOutboxEntry.objects.filter(reference=message.reference).exists():
+        return
+    entry = DevOutboxEntry(
+        reference=message.reference,
+        channel=message.channel,
+        kind=message.kind,
+        language=message.language,
+        to=message.to,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        headers=json.dumps(headers),
+        delivered_at=clock.now(),
+    )
+    try:
+        with transaction.atomic():
+            entry.save(force_insert=True)
+    except IntegrityError:
+        return  # another worker stored the same reference first

@@ -1,0 +1,14 @@
+"""The notifications sweep, run by the worker's periodic-job thread (docs/decisions/0007-worker.md)."""
+
+import datetime as dt
+
+from django.conf import settings
+
+from memberarea.core.jobs import periodic
+
+from .delivery import messages_sweep
+
+
+@periodic("notifications_sweep", dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_SECONDS))
+def notifications_sweep() -> str:
+    return messages_sweep()

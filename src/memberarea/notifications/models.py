@@ -1,0 +1,151 @@
+"""The outbox (NOTIF-2): one row per message, written in the transaction of the action that causes it.
+
+The row is the truth; tasks only carry its id. A worker claims it with a conditional update and a
+lease, so a message is sent by one worker at a time and a worker that dies leaves it to be taken
+over when the lease runs out. Content and address are encrypted at rest; secrets are purged once
+the message is finished (see docs/notifications.md).
+"""
+
+import uuid
+
+from django.db import models
+
+from memberarea.core import datamap
+from memberarea.core.datamap import NotPersonal, Personal
+from memberarea.core.fields import EncryptedTextField
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "email"
+    SMS = "sms", "SMS"
+
+
+class Kind(models.TextChoices):
+    ADMINISTRATIVE = "administrative", "administrative"
+    MARKETING = "marketing", "marketing"
+
+
+class State(models.TextChoices):
+    PENDING = "pending", "pending"
+    SENDING = "sending", "sending"
+    SENT = "sent", "sent"
+    FAILED = "failed", "failed"
+    EXPIRED = "expired", "expired"
+
+
+FINISHED_STATES = (State.SENT, State.FAILED, State.EXPIRED)
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ADMINISTRATIVE)
+    language = models.CharField(max_length=8)
+    template = models.CharField(max_length=100)
+    to = EncryptedTextField(null=True)
+    subject = EncryptedTextField(null=True)
+    body_text = EncryptedTextField(null=True)
+    body_html = EncryptedTextField(null=True)
+    unsubscribe_url = EncryptedTextField(null=True)
+    contains_secret = models.BooleanField(default=False)
+    subject_id = models.CharField(max_length=64, blank=True, db_index=True)
+    reference = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    dispatched_at = models.DateTimeField(null=True)
+    leased_until = models.DateTimeField(null=True)
+    last_error_code = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True)
+    expires_at = models.DateTimeField(null=True)
+    content_purged_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="notif_msg_due"),
+            models.Index(fields=["state", "leased_until"], name="notif_msg_lease"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} message {self.pk} ({self.state})"
+
+
+class DevOutboxEntry(models.Model):
+    """A message as the development outbox channel "delivered" it (demo mode only, NOTIF-1).
+
+    Unique by reference, like a provider that de-duplicates: a resend after a crash adds nothing.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    language = models.CharField(max_length=8)
+    to = EncryptedTextField()
+    subject = EncryptedTextField(null=True)
+    body_text = EncryptedTextField()
+    body_html = EncryptedTextField(null=True)
+    headers = EncryptedTextField(help_text="JSON object of the extra headers the message carried")
+    delivered_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "dev outbox entries"
+
+    def __str__(self) -> str:
+        return f"dev outbox {self.channel} {self.reference}"
+
+
+_CONTENT = Personal(
+    datamap.CONTACT,
+    datamap.GENERATED,
+    [datamap.ACCOUNT, datamap.SECURITY, datamap.SERVICE],
+    note="message text: may hold names, member numbers, codes and links; purged (see docs/notifications.md)",
+)
+_ADDRESS = Personal(datamap.CONTACT, datamap.MEMBER, [datamap.ACCOUNT, datamap.SECURITY, datamap.SERVICE])
+_DELIVERY = Personal(datamap.ACTIVITY, datamap.GENERATED, [datamap.SERVICE], note="delivery status of a message")
+
+datamap.declare(
+    Message,
+    id=NotPersonal("random message id"),
+    channel=NotPersonal("email or SMS"),
+    kind=NotPersonal("administrative or marketing"),
+    language=Personal(datamap.PREFERENCE, datamap.MEMBER, [datamap.SERVICE]),
+    template=NotPersonal("template name"),
+    to=_ADDRESS,
+    subject=_CONTENT,
+    body_text=_CONTENT,
+    body_html=_CONTENT,
+    unsubscribe_url=Personal(
+        datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.MARKETING], note="signed unsubscribe link"
+    ),
+    contains_secret=NotPersonal("whether the body is purged once finished"),
+    subject_id=Personal(datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SERVICE]),
+    reference=NotPersonal("random idempotency reference given to the provider"),
+    state=_DELIVERY,
+    attempts=_DELIVERY,
+    next_attempt_at=_DELIVERY,
+    dispatched_at=NotPersonal("delivery bookkeeping"),
+    leased_until=NotPersonal("delivery bookkeeping"),
+    last_error_code=NotPersonal("short error code, never the provider's text"),
+    created_at=_DELIVERY,
+    sent_at=_DELIVERY,
+    expires_at=NotPersonal("validity of the message's codes"),
+    content_purged_at=NotPersonal("purge bookkeeping"),
+)
+datamap.declare(
+    DevOutboxEntry,
+    id=NotPersonal("random row id"),
+    reference=NotPersonal("random idempotency reference"),
+    channel=NotPersonal("email or SMS"),
+    kind=NotPersonal("administrative or marketing"),
+    language=Personal(datamap.PREFERENCE, datamap.MEMBER, [datamap.SERVICE]),
+    to=_ADDRESS,
+    subject=_CONTENT,
+    body_text=_CONTENT,
+    body_html=_CONTENT,
+    headers=Personal(
+        datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SERVICE], note="may hold an unsubscribe link"
+    ),
+    delivered_at=_DELIVERY,
+)

@@ -1,0 +1,1 @@
+"""Web pages and the language switch, through Django's test client."""
