@@ -38,6 +38,7 @@ run: $(VENV)/.base-installed messages
 	@echo "  memberarea is starting (demo mode, SQLite in var/)"
 	@echo "  Portal:        http://$(HOST):$(PORT)/"
 	@echo "  Help:          http://$(HOST):$(PORT)/help/"
+	@echo "  Dev outbox:    http://$(HOST):$(PORT)/dev/outbox  (every email and SMS of the demo lands here)"
 	@echo "  API document:  http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  Health:        http://$(HOST):$(PORT)/health  ·  http://$(HOST):$(PORT)/ready"
 	@echo "  Stop with Ctrl+C (stops the web server and the worker)."

@@ -36,3 +36,4 @@ from .base import *  # noqa: E402,F403
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # served straight from the apps by whitenoise's finders; nothing is collected
