@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format messages keys lock clean
+.PHONY: run test test-sqlite test-postgres lint format messages keys lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,12 +73,12 @@ chromium:
 	@[ -x $(CHROMIUM) ] || { echo "$(CHROMIUM) is missing: run 'apt-get install -y chromium' as root"; exit 1; }
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests manage.py
-	$(BIN)/ruff format --check src tests manage.py
+	$(BIN)/ruff check src tests bench manage.py
+	$(BIN)/ruff format --check src tests bench manage.py
 
 format: $(VENV)/.dev-installed
-	$(BIN)/ruff format src tests manage.py
-	$(BIN)/ruff check --fix src tests manage.py
+	$(BIN)/ruff format src tests bench manage.py
+	$(BIN)/ruff check --fix src tests bench manage.py
 
 ## keys: print a fresh set of production keys (see docs/operations.md)
 keys: $(VENV)/.base-installed
@@ -88,6 +88,10 @@ keys: $(VENV)/.base-installed
 lock: $(VENV)/.dev-installed
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements/base.txt requirements/base.in
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements/dev.txt requirements/dev.in
+
+## bench: the quality bars' figures as ratios measured in one run (docs/performance.md)
+bench: $(VENV)/.dev-installed messages
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,17 +1,21 @@
 """Delivery over real channels: an SMTP server and an HTTP SMS gateway on loopback (NOTIF-1..3)."""
 
 import datetime as dt
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection, transaction
 
 from memberarea.core import clock
+from memberarea.notifications.channels import _SmtpSession
 from memberarea.notifications.delivery import message_deliver, messages_sweep
 from memberarea.notifications.models import Message, State
 from memberarea.notifications.selectors import messages_failed, messages_for_subject
 from memberarea.notifications.services import message_enqueue
+from memberarea.settings.env import parse_email_url
 
-from .conftest import SMS_TOKEN
+from .conftest import SMS_TOKEN, free_port
 
 UNSUBSCRIBE = "https://portal.example.test/unsubscribe/tok3n-abc"
 
@@ -270,3 +274,41 @@ def test_every_notifications_field_is_in_the_data_map():
     for model in (Message, DevOutboxEntry):
         missing = [name for name in model_fields(model) if declaration_for(model, name) is None]
         assert missing == [], f"{model._meta.label}: {missing}"
+
+
+class _SessionCountingHandler:
+    """Counts SMTP sessions (EHLO greetings) and accepted messages."""
+
+    def __init__(self) -> None:
+        self.sessions = 0
+        self.messages = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages += 1
+        return "250 OK"
+
+
+@pytest.mark.django_db
+@pytest.mark.req("NOTIF-1")
+def test_a_worker_reuses_its_smtp_connection_and_replaces_a_dropped_one(settings):
+    handler = _SessionCountingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_CHANNEL = parse_email_url(f"smtp://127.0.0.1:{port}?timeout=5")
+    try:
+        for index in range(3):
+            message_deliver(_email(to=f"reuse{index}@example.test").pk)
+        assert (handler.sessions, handler.messages) == (1, 3)
+        connection, _ = _SmtpSession.get()
+        connection.sock.shutdown(socket.SHUT_RDWR)  # as when the server drops an idle connection
+        message_deliver(_email(to="after-drop@example.test").pk)
+        assert (handler.sessions, handler.messages) == (2, 4)
+    finally:
+        _SmtpSession.close()
+        controller.stop()

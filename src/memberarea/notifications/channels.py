@@ -8,6 +8,8 @@ carries the message's reference so a provider can drop a duplicate after a crash
 import json
 import smtplib
 import ssl
+import threading
+import time
 import urllib.error
 import urllib.request
 from email.headerregistry import Address
@@ -80,9 +82,44 @@ def email_build(message: Message) -> EmailMessage:
     return email
 
 
-def email_send_smtp(message: Message) -> None:
-    config = settings.EMAIL_CHANNEL
-    email = email_build(message)
+class _SmtpSession:
+    """This thread's open SMTP connection, reused while it was used within NOTIFICATION_SMTP_REUSE_SECONDS.
+
+    Opening a connection (TCP, EHLO, STARTTLS, AUTH) costs more than sending a message; a worker
+    draining a queue keeps one open. A connection the server dropped while idle is replaced once.
+    """
+
+    _local = threading.local()
+
+    @classmethod
+    def get(cls) -> tuple[smtplib.SMTP, bool]:
+        config = settings.EMAIL_CHANNEL
+        connection = getattr(cls._local, "connection", None)
+        fresh_enough = connection is not None and (
+            time.monotonic() - cls._local.used_at < settings.NOTIFICATION_SMTP_REUSE_SECONDS
+        )
+        if fresh_enough and cls._local.config == config:
+            return connection, True
+        cls.close()
+        cls._local.connection, cls._local.config = _smtp_open(config), dict(config)
+        return cls._local.connection, False
+
+    @classmethod
+    def used(cls) -> None:
+        cls._local.used_at = time.monotonic()
+
+    @classmethod
+    def close(cls) -> None:
+        connection = getattr(cls._local, "connection", None)
+        cls._local.connection = None
+        if connection is not None:
+            try:
+                connection.quit()
+            except (OSError, smtplib.SMTPException):
+                connection.close()
+
+
+def _smtp_open(config: dict) -> smtplib.SMTP:
     try:
         if config["use_ssl"]:
             smtp = smtplib.SMTP_SSL(
@@ -90,28 +127,36 @@ def email_send_smtp(message: Message) -> None:
             )
         else:
             smtp = smtplib.SMTP(config["host"], config["port"], timeout=config["timeout"])
-    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(_smtp_code(exc)) from None
-    try:
         if config["use_tls"] and not config["use_ssl"]:
             smtp.starttls(context=ssl.create_default_context())
         if config["username"]:
             smtp.login(config["username"], config["password"])
-        smtp.send_message(email, from_addr=settings.DEFAULT_FROM_EMAIL, to_addrs=[message.to])
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _ in exc.recipients.values()]
-        code = codes[0] if codes else 0
-        raise DeliveryError(f"smtp_recipient_{code}", permanent=500 <= code < 600) from None
-    except smtplib.SMTPDataError as exc:
-        raise DeliveryError(f"smtp_data_{exc.smtp_code}", permanent=500 <= exc.smtp_code < 600) from None
     except (TimeoutError, OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(_smtp_code(exc)) from None
-    finally:
-        # The message is accepted once DATA is answered; a failing QUIT must not cause a resend.
+    return smtp
+
+
+def email_send_smtp(message: Message) -> None:
+    email = email_build(message)
+    while True:
+        smtp, reused = _SmtpSession.get()
         try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
+            smtp.send_message(email, from_addr=settings.DEFAULT_FROM_EMAIL, to_addrs=[message.to])
+        except smtplib.SMTPRecipientsRefused as exc:
+            _SmtpSession.used()  # the server answered: the connection stays good
+            codes = [code for code, _ in exc.recipients.values()]
+            code = codes[0] if codes else 0
+            raise DeliveryError(f"smtp_recipient_{code}", permanent=500 <= code < 600) from None
+        except smtplib.SMTPDataError as exc:
+            _SmtpSession.used()
+            raise DeliveryError(f"smtp_data_{exc.smtp_code}", permanent=500 <= exc.smtp_code < 600) from None
+        except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+            _SmtpSession.close()
+            if reused and isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
+                continue  # the idle connection was dropped by the server: once more on a fresh one
+            raise DeliveryError(_smtp_code(exc)) from None
+        _SmtpSession.used()
+        return
 
 
 # Most specific first: the code of the first class the exception is an instance of.

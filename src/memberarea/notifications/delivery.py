@@ -31,8 +31,6 @@ CONTENT_PURGE = {"subject": None, "body_text": None, "body_html": None}
 def message_deliver(message_id: uuid.UUID | str) -> str:
     """Try to deliver one message now; returns what happened ("sent", an error code, or "skipped")."""
     now = clock.now()
-    if _expire(Message.objects.filter(pk=message_id), now):
-        return "expired"
     claimed = (
         Message.objects.filter(pk=message_id)
         .filter(_claimable(now))
@@ -42,8 +40,8 @@ def message_deliver(message_id: uuid.UUID | str) -> str:
             attempts=F("attempts") + 1,
         )
     )
-    if not claimed:
-        return "skipped"  # not due, already being sent, or finished
+    if not claimed:  # past its expiry, not due, already being sent, or finished
+        return "expired" if _expire(Message.objects.filter(pk=message_id), now) else "skipped"
     message = Message.objects.get(pk=message_id)
     attempt = message.attempts
     try:

@@ -84,7 +84,8 @@ SQLITE_OPTIONS = {
 
 
 def database_from_url(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    # Persistent connections (health-checked) on both engines: the worker and app servers reuse them.
+    config = dj_database_url.parse(url, conn_max_age=60)
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
@@ -221,6 +222,8 @@ NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 60)
 NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 10)
 NOTIFICATION_REDISPATCH_SECONDS = env_int("NOTIFICATION_REDISPATCH_SECONDS", 120)
 NOTIFICATION_SMS_TIMEOUT_SECONDS = env_int("NOTIFICATION_SMS_TIMEOUT_SECONDS", 10)
+# A worker keeps its SMTP connection open while it was used within this many seconds.
+NOTIFICATION_SMTP_REUSE_SECONDS = env_int("NOTIFICATION_SMTP_REUSE_SECONDS", 20)
 # Subject, body and address of finished messages are erased after this many days (the row, with
 # its state and error code, stays for delivery status). Secrets go at once (contains_secret).
 NOTIFICATION_CONTENT_RETENTION_DAYS = env_int("NOTIFICATION_CONTENT_RETENTION_DAYS", 30)

@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): each module measures one figure of the quality bars as a ratio in one run."""

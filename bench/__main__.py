@@ -1,0 +1,16 @@
+"""`make bench`: run every benchmark and print its table (BENCH_SCALE=full for the 1,000,000-row figures)."""
+
+import sys
+
+from . import delivery, import_scale
+
+BENCHMARKS = {"import": import_scale.main, "delivery": delivery.main}
+
+
+def main(names: list[str]) -> None:
+    for name in names or list(BENCHMARKS):
+        print(BENCHMARKS[name](), end="\n\n", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,49 @@
+"""Shared by the benchmarks: an isolated embedded site in a temporary folder, run in subprocesses."""
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALE_FULL = os.environ.get("BENCH_SCALE", "") == "full"
+
+
+def site_env(folder: Path, **extra: str) -> dict[str, str]:
+    """Embedded settings (SQLite, outbox channels unless overridden) whose files live in `folder`."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="memberarea.settings.embedded",
+        MEMBERAREA_VAR_DIR=str(folder),
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_mib: float
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> Run:
+    """Run one manage.py command in a child process; wall time and the child's peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=check, capture_output=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest child so far; run the larger case last (see callers).
+    return Run(seconds=seconds, peak_rss_mib=max(peak, before) / 1024)
+
+
+def table(title: str, header: tuple[str, ...], rows: list[tuple]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    out = [title, line.format(*header), line.format(*["-" * w for w in widths])]
+    out += [line.format(*[str(cell) for cell in row]) for row in rows]
+    return "\n".join(out)
