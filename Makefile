@@ -9,6 +9,9 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
+# The kernel and the services are type-checked (mypy with django-stubs).
+TYPED := src/memberarea/core src/memberarea/identity/services.py src/memberarea/enrollment/services.py \
+	src/memberarea/notifications/services.py
 PORT ?= 8000
 
 .PHONY: run test test-sqlite test-postgres lint format messages keys lock bench clean
@@ -75,6 +78,7 @@ chromium:
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench manage.py
 	$(BIN)/ruff format --check src tests bench manage.py
+	$(BIN)/mypy $(TYPED)
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format src tests bench manage.py

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import Callable
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -29,7 +30,7 @@ def _phone_like(match: re.Match[str]) -> str:
 
 # A date or document must not be a slice of a longer run of digits (a phone written with dots).
 _ALONE_BEFORE, _ALONE_AFTER = r"(?<![\d.\-/])", r"(?![.\-/]?\d)"
-REDACTIONS: list[tuple[re.Pattern[str], object]] = [
+REDACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # secrets in URLs first: query values, signed tokens (JWT) and long path tokens
     (re.compile(r"([?&;](?:token|code|key|sig|signature|t|link|password|otp)=)[^&\s\"']+", re.I), r"\1[redacted]"),
     (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]+){1,2}"), "[token]"),

@@ -92,7 +92,7 @@ class EncryptedFileStorage(FileSystemStorage):
                 break
             index, segment = index + 1, following
         target.seek(0)
-        return super()._save(name, File(target, name=name))
+        return super()._save(name, File(target, name=name))  # type: ignore[misc]  # FileSystemStorage has _save; the stubs omit it
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if "w" in mode or "a" in mode:

@@ -36,6 +36,7 @@ def is_outage(exc: BaseException | None) -> bool:
 
 
 def _error_response(request, error, template_name: str) -> HttpResponse:
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(MemberAreaError(error).as_payload(), status=error.status)
     else:

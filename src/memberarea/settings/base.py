@@ -5,6 +5,7 @@ and how strict to be; everything the product does is a named setting here, with 
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -229,7 +230,7 @@ NOTIFICATION_SMTP_REUSE_SECONDS = env_int("NOTIFICATION_SMTP_REUSE_SECONDS", 20)
 NOTIFICATION_CONTENT_RETENTION_DAYS = env_int("NOTIFICATION_CONTENT_RETENTION_DAYS", 30)
 
 # --- Brand (white label) ----------------------------------------------------------------------
-BRAND = {
+BRAND: dict[str, Any] = {
     "name": env_str("BRAND_NAME", "Ejemplia Salud"),
     "legal_entity": env_str("BRAND_LEGAL_ENTITY", "Ejemplia Salud, Seguros S.A. (ficticia)"),
     "address": env_str("BRAND_ADDRESS", "Calle Ejemplo 1, 28000 Madrid, España"),
