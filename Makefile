@@ -14,7 +14,7 @@ TYPED := src/memberarea/core src/memberarea/identity/services.py src/memberarea/
 	src/memberarea/notifications/services.py
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format messages keys lock bench clean
+.PHONY: run test test-sqlite test-postgres test-resilience lint format messages keys lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,20 +50,26 @@ run: $(VENV)/.base-installed messages
 	  $(BIN)/python manage.py worker & WORKER=$$!; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
-## test: lint, the suite on SQLite, then on PostgreSQL + Redis (with the browser tests)
+## test: lint, the suite on SQLite, then on PostgreSQL + Redis (with the browser tests), then the resilience tests
 test: $(VENV)/.dev-installed messages chromium lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-resilience
 
 test-sqlite: $(VENV)/.dev-installed messages
 	@echo "== tests on SQLite (browser tests run in the PostgreSQL pass)"
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser"
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser and not resilience"
 
 test-postgres: $(VENV)/.dev-installed messages chromium
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432 (see docs/development.md)"; exit 1; }
 	@$(BIN)/python -c "import redis,sys; redis.Redis.from_url('$(REDIS_TEST_URL)').ping()" || { echo "Redis is not reachable at $(REDIS_TEST_URL)"; exit 1; }
 	@echo "== tests on PostgreSQL + Redis"
-	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not resilience"
+
+## test-resilience: PostgreSQL and Redis stopped and restarted under gunicorn (serial: it stops shared services)
+test-resilience: $(VENV)/.dev-installed messages
+	@echo "== resilience: services restarted under a running server"
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -p no:xdist -m resilience tests/resilience
 
 .PHONY: chromium
 chromium:

@@ -51,7 +51,7 @@ def test_embedded_site_starts_with_sqlite_and_demo_data_alone(tmp_path, repo_roo
                     raise
                 time.sleep(0.3)
         request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Accept-Language": "es"})
-        with urllib.request.urlopen(request, timeout=5) as home:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=5) as home:
             body = home.read().decode()
         assert 'lang="es"' in body and "Ejemplia Salud" in body
     finally:
