@@ -85,6 +85,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench manage.py
 	$(BIN)/ruff format --check src tests bench manage.py
 	$(BIN)/mypy $(TYPED)
+	$(BIN)/bandit -q -r src -x '*/migrations/*'
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format src tests bench manage.py

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-TOKEN_VERSION = "v1"  # noqa: S105 - a format tag, not a secret
+TOKEN_VERSION = "v1"  # noqa: S105 - a format tag, not a secret  # nosec B105
 NONCE_BYTES = 12
 
 

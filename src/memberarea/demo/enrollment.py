@@ -19,7 +19,7 @@ from memberarea.enrollment.models import Membership
 from memberarea.enrollment.services import enrollment_file_import, person_account_link
 from memberarea.identity.services import account_create, account_find, account_password_reset_by_operator
 
-DEMO_MEMBER_PASSWORD = "Demo2026member"  # noqa: S105 - published demo password (demo mode only)
+DEMO_MEMBER_PASSWORD = "Demo2026member"  # noqa: S105 - published demo password (demo mode only)  # nosec B105
 
 
 def _nif(digits: str) -> str:
