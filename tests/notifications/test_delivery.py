@@ -39,7 +39,8 @@ def _raw(reference: str, column: str):
 
 
 @pytest.mark.django_db
-@pytest.mark.req("NOTIF-1", "NOTIF-3")
+@pytest.mark.req("NOTIF-1")
+@pytest.mark.req("NOTIF-3")
 @pytest.mark.parametrize(
     ("language", "subject", "sentence"),
     [
@@ -75,7 +76,8 @@ def test_email_arrives_with_its_headers_in_the_members_language(smtp_server, set
 
 
 @pytest.mark.django_db
-@pytest.mark.req("PRIV-4", "NOTIF-3")
+@pytest.mark.req("PRIV-4")
+@pytest.mark.req("NOTIF-3")
 def test_marketing_email_has_one_click_unsubscribe_headers(smtp_server):
     message = _email("en", kind="marketing", unsubscribe_url=UNSUBSCRIBE)
     message_deliver(message.pk)
@@ -135,7 +137,8 @@ def test_sms_gateway_errors_retry_or_fail_by_status(sms_gateway, frozen_clock):
 
 
 @pytest.mark.django_db
-@pytest.mark.req("NOTIF-2", "OPS-3")
+@pytest.mark.req("NOTIF-2")
+@pytest.mark.req("OPS-3")
 def test_bodies_are_encrypted_at_rest_and_secrets_purged_once_sent(smtp_server):
     secret = _email("en", contains_secret=True)
     plain = _email("en")

@@ -118,6 +118,17 @@ class _Import:
             data={name: value for name, value in delta.items() if value},
         )
 
+    def run(self, rows: Iterable[Row]) -> None:
+        """Apply the stream chunk by chunk, each chunk one transaction, reporting progress after each."""
+        for rows_of_chunk in chunked(rows, self.chunk_size):
+            with transaction.atomic():
+                self._chunk(rows_of_chunk)
+            if self.progress:
+                self.progress(self.batch)
+
+    def _chunk(self, rows: list[Row]) -> None:
+        raise NotImplementedError
+
     def _counts(self) -> dict[str, int]:
         return {name: getattr(self.batch, name) for name in ImportBatch.COUNTS}
 
@@ -143,13 +154,6 @@ class _Import:
 
 
 class PolicyImport(_Import):
-    def run(self, rows: Iterable[Row]) -> None:
-        for rows_of_chunk in chunked(rows, self.chunk_size):
-            with transaction.atomic():
-                self._chunk(rows_of_chunk)
-            if self.progress:
-                self.progress(self.batch)
-
     def _chunk(self, rows: list[Row]) -> None:
         before, chunk, now = self._counts(), _Chunk(), clock.now()
         cleaned: list[tuple[int, PolicyRecord]] = self._validated(
@@ -186,11 +190,7 @@ class MembershipImport(_Import):
         self.forward_links: list[tuple[int, str, tuple[str, ...]]] = []
 
     def run(self, rows: Iterable[Row]) -> None:
-        for rows_of_chunk in chunked(rows, self.chunk_size):
-            with transaction.atomic():
-                self._chunk(rows_of_chunk)
-            if self.progress:
-                self.progress(self.batch)
+        super().run(rows)
         if self.forward_links:
             with transaction.atomic():
                 self._forward_links()
