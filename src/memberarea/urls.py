@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.core import views as core_views
 from memberarea.web.views import language, pages
 
 urlpatterns = [
@@ -9,8 +8,6 @@ urlpatterns = [
     path("help/", pages.help_index, name="help-index"),
     path("help/<slug:topic>/", pages.help_topic, name="help-topic"),
     path("language/", language.language_switch, name="language-switch"),
-    path("health", core_views.health, name="health"),
-    path("ready", core_views.ready, name="ready"),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

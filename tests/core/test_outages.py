@@ -99,6 +99,7 @@ def test_database_outage_answers_503_and_the_site_recovers_by_itself(browser, da
     assert ready.status_code == 503 and ready["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert ready.json()["status"] == "unavailable" and ready.json()["checks"]["database"] == "unavailable"
     assert probe.get("/health").status_code == 200, "liveness does not depend on the database"
+    assert browser.get("/health").status_code == 200, "not even for a caller with a session cookie"
 
     database_switch.restore()  # the database is back; nothing is restarted or reconnected by hand
     page = browser.get("/")

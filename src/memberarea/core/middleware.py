@@ -28,6 +28,24 @@ class RequestIdMiddleware:
         return response
 
 
+class ProbeMiddleware:
+    """Answers /health and /ready before the session and authentication layers.
+
+    A probe that carries a session cookie must not load a session or a user: liveness never
+    depends on the database, and readiness checks exactly what it names.
+    """
+
+    def __init__(self, get_response) -> None:
+        from .views import health, ready
+
+        self.get_response = get_response
+        self.probes = {"/health": health, "/ready": ready}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        return probe(request) if probe else self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response

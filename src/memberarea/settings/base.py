@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "memberarea.core.middleware.RequestIdMiddleware",
+    "memberarea.core.middleware.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "memberarea.api.middleware.ApiErrorMiddleware",  # inside LocaleMiddleware: messages in the request's language
