@@ -11,8 +11,11 @@ from memberarea.core import datamap
 from memberarea.core.datamap import (
     ACCOUNT,
     ACTIVITY,
+    CONTACT,
     CREDENTIAL,
     GENERATED,
+    INSURANCE,
+    INSURER,
     MEMBER,
     NATIONAL_ID,
     ONLINE_IDENTIFIER,
@@ -49,6 +52,9 @@ class Account(AbstractBaseUser):
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
+    # After a member replaced an enrolled contact at registration, exports and further contact
+    # changes wait until this instant (REG-4), so a quiet takeover cannot finish before the notice lands.
+    contact_hold_until = models.DateTimeField(null=True, blank=True)
 
     objects = AccountManager()
 
@@ -87,6 +93,109 @@ class StaffRole(models.Model):
         constraints = [models.UniqueConstraint(fields=["account", "role"], name="unique_staff_role")]
 
 
+class PasswordHistory(models.Model):
+    """Earlier password hashes of an account, newest first; never a password in clear (PWD-1, PWD-3)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-created_at"], name="password_history_recent")]
+
+
+class FlowKind(models.TextChoices):
+    BROWSER = "browser", "Browser"
+    API = "api", "App (API)"
+
+
+class RegistrationState(models.TextChoices):
+    IDENTIFIED = "identified", "Step 1 passed: waiting for the details"
+    VERIFYING = "verifying", "Details accepted: waiting for the codes sent to new contacts"
+    READY = "ready", "Contacts proven: waiting for the password"
+    COMPLETED = "completed", "Account created"
+
+
+class RegistrationFlow(models.Model):
+    """One member's way through the three registration steps (REG-1..6), for a browser or the app.
+
+    The details the member typed (contacts, address, document) wait here, encrypted, until the
+    password step turns them into an account in one transaction; nothing else is written before.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=8, choices=FlowKind.choices)
+    state = models.CharField(max_length=16, choices=RegistrationState.choices, default=RegistrationState.IDENTIFIED)
+    membership = models.ForeignKey("enrollment.Membership", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    details = EncryptedTextField(null=True, blank=True, help_text="JSON: the member's changes and document")
+    document_attempts = models.PositiveSmallIntegerField(default=0)
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="registration_flow_expiry")]
+
+
+class CodeChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+
+
+class VerificationCode(models.Model):
+    """The one live code of a flow on one channel; a resend replaces it (REG-4, LOGIN-3).
+
+    Only a keyed hash of the code is stored. Tries are counted on the row with a conditional
+    update, and a code is used with one, so parallel guesses and parallel uses cannot both win.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    flow_id = models.UUIDField()
+    channel = models.CharField(max_length=8, choices=CodeChannel.choices)
+    destination = EncryptedTextField(help_text="where the code went: the address or number being proven")
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sends = models.PositiveSmallIntegerField(default=1)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["flow_id", "channel"], name="one_code_per_flow_channel")]
+
+
+class SessionKind(models.TextChoices):
+    BROWSER = "browser", "Browser"
+    APP = "app", "App"
+
+
+class SessionRecord(models.Model):
+    """The one registry of a member's sessions, browser and app alike (LOGIN-5).
+
+    App sessions carry SHA-256 hashes of their random tokens: the access token is short-lived, the
+    refresh token rotates. Browser sessions point at Django's session by a hash of its key.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(max_length=8, choices=SessionKind.choices)
+    session_key_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    access_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    device = models.CharField(max_length=200, blank=True, help_text="the browser or app, from its user agent")
+    network = models.CharField(max_length=64, blank=True, help_text="the address's network, not the address")
+    created_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    expires_at = models.DateTimeField(help_text="absolute end, whatever the activity")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "ended_at"], name="session_account_open")]
+
+
 datamap.declare(
     Account,
     id=Personal(ONLINE_IDENTIFIER, GENERATED, [ACCOUNT, SECURITY]),
@@ -97,6 +206,57 @@ datamap.declare(
     language=Personal(PREFERENCE, MEMBER, [ACCOUNT]),
     is_active=Personal(ACTIVITY, GENERATED, [SECURITY]),
     created_at=Personal(ACTIVITY, GENERATED, [ACCOUNT]),
+    contact_hold_until=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    PasswordHistory,
+    id=NotPersonal("row number"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    password=Personal(CREDENTIAL, MEMBER, [SECURITY], note="argon2id hash of an earlier password"),
+    created_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    RegistrationFlow,
+    id=NotPersonal("random flow id"),
+    kind=NotPersonal("browser or app"),
+    state=NotPersonal("step reached"),
+    membership=Personal(INSURANCE, INSURER, [ACCOUNT], note="the enrollment record matched at step 1"),
+    language=Personal(PREFERENCE, MEMBER, [ACCOUNT]),
+    details=Personal(CONTACT, MEMBER, [ACCOUNT], note="encrypted JSON: contacts, address, document; lives 30 min"),
+    document_attempts=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [ACCOUNT]),
+    created_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    expires_at=NotPersonal("end of the flow's lifetime"),
+)
+datamap.declare(
+    VerificationCode,
+    id=NotPersonal("random id"),
+    flow_id=NotPersonal("random flow id"),
+    channel=NotPersonal("email or sms"),
+    destination=Personal(CONTACT, MEMBER, [SECURITY], note="encrypted"),
+    code_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="keyed hash of a one-time code"),
+    attempts=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    sends=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    sent_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    expires_at=NotPersonal("end of the code's lifetime"),
+    used_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    SessionRecord,
+    id=NotPersonal("random session id"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    kind=NotPersonal("browser or app"),
+    session_key_hash=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="hash of the session cookie"),
+    access_token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="SHA-256 of a random token"),
+    access_expires_at=NotPersonal("end of the access token's lifetime"),
+    refresh_token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="SHA-256 of a random token"),
+    device=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="user agent, cut to 200 characters"),
+    network=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="address network (/24 or /48)"),
+    created_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    last_seen_at=Personal(ACTIVITY, GENERATED, [SECURITY], note="written at most once a minute"),
+    expires_at=NotPersonal("absolute end of the session"),
+    ended_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    end_reason=Personal(ACTIVITY, GENERATED, [SECURITY]),
 )
 datamap.declare(
     StaffRole,
