@@ -11,6 +11,7 @@ from django.conf import settings
 from memberarea.core import clock
 
 CHROMIUM = "/usr/bin/chromium"
+pytest_plugins = ["tests.identity.registering"]
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,19 @@ def _private_files(tmp_path, settings):
     storages._storages.pop("default", None)
     yield location
     storages._storages.pop("default", None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Rate-limit counters start at zero in every test, on Redis as in the database."""
+    if settings.RATE_LIMIT_BACKEND == "redis":
+        from memberarea.core.redis_connection import redis_client
+
+        client = redis_client()
+        keys = list(client.scan_iter(match=f"{settings.RATE_LIMIT_KEY_PREFIX}rl:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    yield
 
 
 @pytest.fixture

@@ -1,13 +1,20 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.web.views import language, pages
+from memberarea.web.views import language, pages, registration, security
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("help/", pages.help_index, name="help-index"),
     path("help/<slug:topic>/", pages.help_topic, name="help-topic"),
     path("language/", language.language_switch, name="language-switch"),
+    path("register/", registration.identify, name="register"),
+    path("register/details/", registration.details, name="register-details"),
+    path("register/verify/", registration.verify, name="register-verify"),
+    path("register/password/", registration.password, name="register-password"),
+    path("register/done/", registration.done, name="register-done"),
+    path("security/not-me/", security.not_me, name="not-me"),
+    path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

@@ -43,7 +43,8 @@ def _window_key(limit: Limit, subject: str) -> tuple[str, dt.datetime]:
     epoch = int(clock.now().timestamp())
     window = epoch // limit.window_seconds
     ends = dt.datetime.fromtimestamp((window + 1) * limit.window_seconds, dt.UTC)
-    return f"rl:{limit.name}:{blind_index('rate-limit', subject)}:{window}", ends
+    prefix = settings.RATE_LIMIT_KEY_PREFIX
+    return f"{prefix}rl:{limit.name}:{blind_index('rate-limit', subject)}:{window}", ends
 
 
 def _redis_add(key: str, delta: int, ttl: int) -> int:
@@ -82,6 +83,11 @@ def attempt_reserve(limit: Limit, subject: str) -> Reservation:
 def attempt_count(limit: Limit, subject: str) -> int:
     """The attempts counted so far in the current window, without counting one."""
     return _add(limit, subject, 0)
+
+
+def attempt_release(limit: Limit, subject: str) -> None:
+    """Give back a reserved attempt whose work succeeded: limits that count failures stay exact."""
+    _add(limit, subject, -1)
 
 
 def attempts_clear(limit: Limit, subject: str) -> None:

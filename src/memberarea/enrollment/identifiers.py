@@ -9,6 +9,9 @@ import datetime as dt
 import re
 import unicodedata
 
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from stdnum.es import dni, nie
 
 from memberarea.core.crypto import blind_index
@@ -91,6 +94,41 @@ def adulthood_date(date_of_birth: dt.date) -> dt.date:
 def is_minor(date_of_birth: dt.date, today: dt.date) -> bool:
     """Minor until the start of the 18th birthday, with `today` taken in the insurer's time zone."""
     return today < adulthood_date(date_of_birth)
+
+
+class InvalidContact(ValueError):
+    """An email or mobile number that cannot be used; carries no value."""
+
+
+_MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def email_normalise(value: str) -> str:
+    """An email as stored: trimmed, the domain in lower case (the local part is the provider's)."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise InvalidContact from exc
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def mobile_normalise(value: str) -> str:
+    """E.164 of a number that can receive SMS; without "+" it is read as Spanish (REG-3).
+
+    Numbers phonenumbers can only class as "fixed line or mobile" are accepted; fixed lines are not.
+    """
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    if not value or len(value) > 32:
+        raise InvalidContact
+    try:
+        number = phonenumbers.parse(value, None if value.startswith("+") else "ES")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidContact from exc
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        raise InvalidContact
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def email_index(email: str) -> str:

@@ -9,14 +9,18 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-import phonenumbers
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from memberarea.core.crypto import blind_index
 
-from .identifiers import InvalidDocument, document_normalise, normalise_number
+from .identifiers import (
+    InvalidContact,
+    InvalidDocument,
+    document_normalise,
+    email_normalise,
+    mobile_normalise,
+    normalise_number,
+)
 from .models import DocumentType, PolicyStatus, PolicyType, Relationship, Sex
 
 # Stable row-error codes (documented in docs/import.md).
@@ -221,29 +225,22 @@ def _email(c: _Cleaner) -> str:
     if not value:
         return ""
     try:
-        validate_email(value)
-    except ValidationError:
+        return email_normalise(value)
+    except InvalidContact:
         c.fail("email", INVALID_EMAIL)
         return ""
-    local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
 
 
 def _mobile(c: _Cleaner) -> str:
-    """E.164 (a number without "+" is read as Spanish); a fixed line cannot receive SMS codes (REG-3)."""
+    """E.164; a fixed line cannot receive SMS codes (REG-3)."""
     value = _text(c.raw, "mobile")
     if not value:
         return ""
     try:
-        number = phonenumbers.parse(value, "ES" if value[0] != "+" else None)
-    except phonenumbers.NumberParseException:
+        return mobile_normalise(value)
+    except InvalidContact:
         c.fail("mobile", INVALID_PHONE)
         return ""
-    mobile_types = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in mobile_types:
-        c.fail("mobile", INVALID_PHONE)
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _document(c: _Cleaner) -> tuple[str, str, str]:

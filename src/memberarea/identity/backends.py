@@ -34,9 +34,9 @@ class DocumentBackend(BaseBackend):
         if account is None:
             check_password(password, equalising_hash())
             return None
-        if account.check_password(password) and account.is_active:
+        if account.check_password(password) and account.is_active and account.frozen_at is None:
             return account
         return None
 
     def get_user(self, user_id):
-        return Account.objects.filter(pk=user_id, is_active=True).first()
+        return Account.objects.filter(pk=user_id, is_active=True, frozen_at__isnull=True).first()

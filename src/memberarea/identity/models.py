@@ -55,6 +55,8 @@ class Account(AbstractBaseUser):
     # After a member replaced an enrolled contact at registration, exports and further contact
     # changes wait until this instant (REG-4), so a quiet takeover cannot finish before the notice lands.
     contact_hold_until = models.DateTimeField(null=True, blank=True)
+    # Set by "this was not me" (PRIV-13): no sign-in until the member recovers the account.
+    frozen_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccountManager()
 
@@ -102,6 +104,19 @@ class PasswordHistory(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["account", "-created_at"], name="password_history_recent")]
+
+
+class SecurityCase(models.Model):
+    """Something the security officer must look at, such as a member saying "this was not me" (PRIV-13)."""
+
+    class Reason(models.TextChoices):
+        NOT_ME = "not_me", "The member said a change was not theirs"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="security_cases")
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
 
 
 class FlowKind(models.TextChoices):
@@ -207,6 +222,15 @@ datamap.declare(
     is_active=Personal(ACTIVITY, GENERATED, [SECURITY]),
     created_at=Personal(ACTIVITY, GENERATED, [ACCOUNT]),
     contact_hold_until=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    frozen_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    SecurityCase,
+    id=NotPersonal("random id"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    reason=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    opened_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    closed_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
 )
 datamap.declare(
     PasswordHistory,

@@ -28,3 +28,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
 LOGGING["root"]["level"] = "WARNING"
+# Each test process counts in its own part of Redis; tests/conftest.py empties it before each test.
+RATE_LIMIT_KEY_PREFIX = f"{_test_db}:"

@@ -1,0 +1,186 @@
+"""Registration for the mobile app (REG-1..6, API-1): the same flow functions as the web pages.
+
+The flow id is the app's handle on its registration; it is random, expires with the flow, and only
+drives flows started by the API. Every answer other than 2xx is the one error shape, and every
+code an endpoint can answer is listed in the OpenAPI document.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Router, Schema, Status
+
+from memberarea.core.network import client_address
+from memberarea.identity.flows import registration as flow
+from memberarea.identity.models import FlowKind
+from memberarea.identity.sessions import app_session_start
+
+from .errors import ErrorResponse
+
+router = Router(tags=["registration"])
+API = FlowKind.API
+
+ERRORS = {400: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 429: ErrorResponse}
+
+
+class StartIn(Schema):
+    member_number: str = Field(description="As printed on the card; spaces, hyphens and lower case are fine")
+    date_of_birth: str = Field(description="YYYY-MM-DD")
+    policy_number: str
+    captcha: str | None = Field(
+        None, description="An ALTCHA solution (see GET /captcha); required after repeated failures (captcha_required)"
+    )
+
+
+class AddressOut(Schema):
+    line1: str = Field(description="masked")
+    line2: str = Field(description="masked")
+    postal_code: str
+    city: str
+    province: str
+    country: str
+
+
+class DetailsOut(Schema):
+    first_name: str
+    last_name: str
+    address: AddressOut
+    email: str = Field(description="masked, e.g. j•••@e•••.es; empty when none is on record")
+    phone: str = Field(description="masked, e.g. ••• ••• •78; empty when none is on record")
+
+
+class StartOut(Schema):
+    flow_id: str
+    expires_at: dt.datetime
+    details: DetailsOut
+
+
+class AddressIn(Schema):
+    line1: str
+    line2: str = ""
+    postal_code: str
+    city: str
+    province: str = ""
+    country: str = "ES"
+
+
+class DetailsIn(Schema):
+    address: AddressIn | None = Field(None, description="omit to keep the address on record")
+    email: str | None = Field(None, description="omit to keep the email on record; a new one gets a code")
+    phone: str | None = Field(None, description="a mobile; omit to keep the one on record; a new one gets an SMS code")
+    document_type: Literal["nif", "nie", "passport"]
+    document_number: str = Field(description="becomes the username; must match the document on record, if any")
+    document_country: str | None = Field(None, description="ISO 3166 alpha-2 issuing country, passports only")
+
+
+class VerifyOut(Schema):
+    verify: list[Literal["email", "sms"]] = Field(description="channels still waiting for their code")
+
+
+class CodeIn(Schema):
+    channel: Literal["email", "sms"]
+    code: str
+
+
+class ChannelIn(Schema):
+    channel: Literal["email", "sms"]
+
+
+class ResendOut(Schema):
+    resend_after: dt.datetime
+
+
+class PasswordIn(Schema):
+    password: str
+
+
+class SessionOut(Schema):
+    username: str
+    access_token: str = Field(description="send as `Authorization: Bearer …`; lives 15 minutes")
+    refresh_token: str = Field(description="exchange for a new pair; rotates at each use")
+    expires_at: dt.datetime = Field(description="when the access token expires")
+
+
+@router.post(
+    "",
+    response={201: StartOut, **ERRORS},
+    summary="Step 1: identify with member number, date of birth and policy number",
+    description="Errors: invalid, no_match, captcha_required, captcha_invalid, rate_limited, minor, "
+    "international_plan, policy_inactive, already_registered.",
+)
+def start(request, payload: StartIn):
+    started = flow.registration_start(
+        member_number=payload.member_number,
+        date_of_birth=payload.date_of_birth,
+        policy_number=payload.policy_number,
+        captcha=payload.captcha,
+        address=client_address(request),
+        kind=API,
+        language=request.LANGUAGE_CODE,
+    )
+    summary = flow.registration_summary(started)
+    return Status(201, {"flow_id": str(started.pk), "expires_at": started.expires_at, "details": summary})
+
+
+@router.post(
+    "/{flow_id}/details",
+    response={200: VerifyOut, **ERRORS},
+    summary="Step 2: keep or replace contacts and address, and give the identity document",
+    description="Errors: invalid, document_mismatch, document_taken, too_many_attempts, rate_limited, flow_expired.",
+)
+def details(request, flow_id: str, payload: DetailsIn):
+    address = flow.AddressInput(**payload.address.dict()) if payload.address else None
+    verify = flow.registration_details_submit(
+        flow_id=flow_id,
+        kind=API,
+        document_type=payload.document_type,
+        document_number=payload.document_number,
+        document_country=payload.document_country or "",
+        email=payload.email,
+        phone=payload.phone,
+        address=address,
+    )
+    return {"verify": verify}
+
+
+@router.post(
+    "/{flow_id}/verify",
+    response={200: VerifyOut, **ERRORS},
+    summary="Prove a new email or mobile with the code sent to it",
+    description="Errors: invalid, invalid_code, code_expired, too_many_attempts, flow_expired.",
+)
+def verify(request, flow_id: str, payload: CodeIn):
+    return {
+        "verify": flow.registration_code_verify(flow_id=flow_id, kind=API, channel=payload.channel, code=payload.code)
+    }
+
+
+@router.post(
+    "/{flow_id}/resend",
+    response={200: ResendOut, **ERRORS},
+    summary="Send a new code to a contact still waiting",
+    description="Errors: invalid, rate_limited (cooldown), too_many_attempts (send limit), flow_expired.",
+)
+def resend(request, flow_id: str, payload: ChannelIn):
+    return {"resend_after": flow.registration_code_resend(flow_id=flow_id, kind=API, channel=payload.channel)}
+
+
+@router.post(
+    "/{flow_id}/password",
+    response={201: SessionOut, **ERRORS},
+    summary="Step 3: choose the password; the account is created and signed in",
+    description="Errors: password_policy (one message per broken rule in fields.password), already_registered, "
+    "document_taken, flow_expired.",
+)
+def password(request, flow_id: str, payload: PasswordIn):
+    account = flow.registration_complete(flow_id=flow_id, kind=API, password=payload.password)
+    tokens = app_session_start(account=account, request=request)
+    return Status(
+        201,
+        {
+            "username": account.username,
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_at": tokens.expires_at,
+        },
+    )

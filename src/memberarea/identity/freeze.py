@@ -1,0 +1,68 @@
+""" "This was not me" (PRIV-13): one link in a notice freezes the account until it is recovered.
+
+The link carries a signed, expiring token naming the account: it needs no row of its own, and
+freezing twice is harmless. Opening it shows a page; only the POST from that page freezes (mail
+scanners follow links). Freezing ends every session and token, opens a security case, and tells
+every contact on record.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+
+from memberarea.core import clock
+from memberarea.core.audit import audit_record
+from memberarea.enrollment.models import Membership
+from memberarea.notifications.services import message_enqueue
+
+from .models import Account, SecurityCase, SessionRecord
+
+_SALT = "memberarea.identity.not-me"
+
+
+def not_me_url(account: Account) -> str:
+    token = signing.dumps(str(account.pk), salt=_SALT, compress=True)
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("not-me-link", args=[token])
+
+
+def not_me_account(token: str) -> Account | None:
+    """The account a link names, or None when the token is forged or older than the setting allows."""
+    try:
+        account_id = signing.loads(token, salt=_SALT, max_age=settings.REGISTRATION_NOT_ME_LINK_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return Account.objects.filter(pk=account_id).first()
+
+
+def account_freeze(*, account: Account, reason: str, actor_id: str) -> bool:
+    """Freeze once: sessions ended, security case opened, every contact told. False if already frozen."""
+    now = clock.now()
+    with transaction.atomic():
+        if not Account.objects.filter(pk=account.pk, frozen_at__isnull=True).update(frozen_at=now):
+            return False
+        SessionRecord.objects.filter(account=account, ended_at__isnull=True).update(ended_at=now, end_reason="frozen")
+        case = SecurityCase.objects.create(account=account, reason=reason, opened_at=now)
+        audit_record(event="account.frozen", actor_id=actor_id, subject_id=str(account.pk), data={"case": str(case.pk)})
+        for channel, destination, first_name in _contacts(account):
+            message_enqueue(
+                channel=channel,
+                to=destination,
+                template="account_frozen",
+                language=account.language,
+                context={"first_name": first_name},
+                subject_id=str(account.pk),
+            )
+    return True
+
+
+def _contacts(account: Account) -> list[tuple[str, str, str]]:
+    """Every distinct email and mobile on the person's memberships."""
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for membership in Membership.objects.filter(person__account=account).order_by("created_at"):
+        for channel, destination in (("email", membership.email), ("sms", membership.mobile)):
+            if destination and (channel, destination) not in seen:
+                seen.add((channel, destination))
+                found.append((channel, destination, membership.first_name))
+    return found
