@@ -11,7 +11,8 @@ PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 # The kernel and the services are type-checked (mypy with django-stubs).
 TYPED := src/memberarea/core src/memberarea/identity/services.py src/memberarea/enrollment/services.py \
-	src/memberarea/notifications/services.py
+	src/memberarea/notifications/services.py src/memberarea/identity/flows src/memberarea/identity/sessions.py \
+	src/memberarea/identity/freeze.py src/memberarea/identity/passwords.py
 PORT ?= 8000
 
 .PHONY: run test test-sqlite test-postgres test-resilience lint format messages keys lock bench clean
@@ -33,7 +34,7 @@ messages: $(VENV)/.base-installed
 	@$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 
 ## run: the whole product on this machine (SQLite, development outbox, demo data, web + worker)
-run: $(VENV)/.base-installed messages
+run: $(VENV)/.base-installed messages widgets
 	@mkdir -p var
 	@$(BIN)/python manage.py migrate -v 0
 	@$(BIN)/python manage.py demo_load
@@ -56,11 +57,11 @@ test: $(VENV)/.dev-installed messages chromium lint
 	@$(MAKE) --no-print-directory test-postgres
 	@$(MAKE) --no-print-directory test-resilience
 
-test-sqlite: $(VENV)/.dev-installed messages
+test-sqlite: $(VENV)/.dev-installed messages widgets
 	@echo "== tests on SQLite (browser tests run in the PostgreSQL pass)"
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser and not resilience"
 
-test-postgres: $(VENV)/.dev-installed messages chromium
+test-postgres: $(VENV)/.dev-installed messages chromium widgets
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432 (see docs/development.md)"; exit 1; }
 	@$(BIN)/python -c "import redis,sys; redis.Redis.from_url('$(REDIS_TEST_URL)').ping()" || { echo "Redis is not reachable at $(REDIS_TEST_URL)"; exit 1; }
 	@echo "== tests on PostgreSQL + Redis"
@@ -80,6 +81,19 @@ chromium:
 	  fi; \
 	fi
 	@[ -x $(CHROMIUM) ] || { echo "$(CHROMIUM) is missing: run 'apt-get install -y chromium' as root"; exit 1; }
+
+## widgets: the captcha widget from npm (pinned in package-lock.json), copied into the static files
+WIDGET_DIR := src/memberarea/web/static/vendor/altcha
+.PHONY: widgets
+widgets: node_modules/altcha
+	@mkdir -p $(WIDGET_DIR)
+	@cp node_modules/altcha/dist_external/altcha.js node_modules/altcha/dist_external/altcha.css \
+	  node_modules/altcha/dist_external/worker.js node_modules/altcha/LICENSE.txt $(WIDGET_DIR)/
+
+node_modules/altcha: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: run 'apt-get install -y npm' (it fetches the captcha widget)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --omit=optional
+	@touch $@
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench manage.py

@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/details/", registration.details, name="register-details"),
     path("register/verify/", registration.verify, name="register-verify"),
     path("register/password/", registration.password, name="register-password"),
+    path("register/link/", registration.link, name="register-link"),
     path("register/done/", registration.done, name="register-done"),
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),

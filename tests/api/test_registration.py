@@ -143,13 +143,32 @@ def test_details_errors(api, enrolled):
 
 @pytest.mark.req("REG-3")
 def test_document_taken(api, enrolled):
+    spouse = started(api, 2)
+    taken = {"document_type": "passport", "document_number": "GB1234567", "document_country": "GB"}
+    error(post(api, f"/{spouse}/details", taken), 409, "document_taken")
+
+
+@pytest.mark.req("REG-2")
+def test_a_rejoiner_links_through_the_api(api, enrolled):
+    from tests.enrollment.records import import_members, member_row
+
     flow_id = started(api)
     post(api, f"/{flow_id}/details", {"document_type": "nif", "document_number": HOLDER_NIF})
-    post(api, f"/{flow_id}/password", {"password": PASSWORD})
-    spouse = started(api, 2)
+    assert post(api, f"/{flow_id}/password", {"password": PASSWORD}).status_code == 201
+    import_members([member_row(6, document_type="", document_number="", email="", mobile="")])
+    flow_id = started(api, 6)
     error(
-        post(api, f"/{spouse}/details", {"document_type": "nif", "document_number": HOLDER_NIF}), 409, "document_taken"
+        post(api, f"/{flow_id}/details", {"document_type": "nif", "document_number": HOLDER_NIF}), 409, "link_offered"
     )
+    error(post(api, f"/{flow_id}/link", {"password": "Wrong1Pass"}), 400, "invalid_credentials")
+    assert post(api, f"/{flow_id}/link", {"password": PASSWORD}).json() == {"verify": ["email"]}
+    from memberarea.notifications.models import Message
+
+    body = next(m.body_text for m in Message.objects.filter(template="registration_link_code"))
+    code = next(word for word in body.split() if word.isdigit() and len(word) == 6)
+    response = post(api, f"/{flow_id}/link/verify", {"code": code})
+    assert response.status_code == 201 and response.json()["username"] == HOLDER_NIF
+    assert Account.objects.count() == 1
 
 
 @pytest.mark.req("REG-4")
@@ -218,7 +237,8 @@ def test_every_registration_code_is_in_the_openapi_document(api):
         "invalid": 400, "no_match": 400, "minor": 403, "international_plan": 403, "policy_inactive": 403,
         "already_registered": 409, "document_mismatch": 400, "document_taken": 409, "flow_expired": 410,
         "invalid_code": 400, "code_expired": 400, "too_many_attempts": 400, "rate_limited": 429,
-        "captcha_required": 400, "captcha_invalid": 400, "password_policy": 400,
+        "captcha_required": 400, "captcha_invalid": 400, "password_policy": 400, "link_offered": 409,
+        "invalid_credentials": 400,
     }  # fmt: skip
     assert {code: listed.get(code) for code in expected} == expected
     paths = document["paths"]

@@ -123,4 +123,4 @@ def test_counter_rows_hold_a_keyed_hash_and_expired_ones_are_pruned(settings, fr
     assert all(subject not in key for key in RateCounter.objects.values_list("key", flat=True))
     frozen_clock.advance(seconds=120)
     assert counters_prune() == "1 expired counters deleted"
-    assert RateCounter.objects.get().key.startswith("rl:daily:")
+    assert RateCounter.objects.get().key.startswith(f"{settings.RATE_LIMIT_KEY_PREFIX}rl:daily:")

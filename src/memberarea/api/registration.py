@@ -126,7 +126,8 @@ def start(request, payload: StartIn):
     "/{flow_id}/details",
     response={200: VerifyOut, **ERRORS},
     summary="Step 2: keep or replace contacts and address, and give the identity document",
-    description="Errors: invalid, document_mismatch, document_taken, too_many_attempts, rate_limited, flow_expired.",
+    description="Errors: invalid, document_mismatch, document_taken, link_offered (the document has an account: "
+    "POST …/link with its password), too_many_attempts, rate_limited, flow_expired.",
 )
 def details(request, flow_id: str, payload: DetailsIn):
     address = flow.AddressInput(**payload.address.dict()) if payload.address else None
@@ -174,6 +175,10 @@ def resend(request, flow_id: str, payload: ChannelIn):
 )
 def password(request, flow_id: str, payload: PasswordIn):
     account = flow.registration_complete(flow_id=flow_id, kind=API, password=payload.password)
+    return _signed_in(request, account)
+
+
+def _signed_in(request, account) -> Status:
     tokens = app_session_start(account=account, request=request)
     return Status(
         201,
@@ -184,3 +189,29 @@ def password(request, flow_id: str, payload: PasswordIn):
             "expires_at": tokens.expires_at,
         },
     )
+
+
+@router.post(
+    "/{flow_id}/link",
+    response={200: VerifyOut, **ERRORS},
+    summary="Re-joiner: confirm the password of the account the document belongs to",
+    description="Only after details answered link_offered. Sends a code to the account's verified email (or "
+    "mobile). Errors: invalid_credentials, rate_limited, flow_expired.",
+)
+def link(request, flow_id: str, payload: PasswordIn):
+    return {"verify": flow.registration_link_password(flow_id=flow_id, kind=API, password=payload.password)}
+
+
+class LinkCodeIn(Schema):
+    code: str
+
+
+@router.post(
+    "/{flow_id}/link/verify",
+    response={201: SessionOut, **ERRORS},
+    summary="Re-joiner: the code; the membership is linked to the account, which is signed in",
+    description="Errors: invalid_code, code_expired, too_many_attempts, flow_expired.",
+)
+def link_verify(request, flow_id: str, payload: LinkCodeIn):
+    account = flow.registration_link_complete(flow_id=flow_id, kind=API, code=payload.code)
+    return _signed_in(request, account)

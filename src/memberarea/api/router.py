@@ -7,6 +7,8 @@ from memberarea.core.errors import REGISTRY
 from memberarea.enrollment.api import router as enrollment_router
 
 from . import errors
+from .captcha import router as captcha_router
+from .registration import router as registration_router
 
 
 class MemberAreaAPI(NinjaAPI):
@@ -32,6 +34,8 @@ api = MemberAreaAPI(
 )
 errors.install(api)
 api.add_router("/enrollment", enrollment_router)
+api.add_router("/registration", registration_router)
+api.add_router("/captcha", captcha_router)
 
 
 class BrandOut(Schema):

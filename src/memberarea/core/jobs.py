@@ -97,3 +97,10 @@ def _audit_head_anchor() -> str:
         return "no audit entries yet"
     logger.info("audit head seq=%s mac=%s", head.seq, head.mac[:16])
     return f"anchored seq {head.seq}"
+
+
+@periodic("prune_used_captchas", dt.timedelta(hours=1))
+def _prune_used_captchas() -> str:
+    from .captcha import used_captchas_prune
+
+    return used_captchas_prune()

@@ -1,4 +1,4 @@
-"""Kernel tables: the audit chain, rate-limit counters, stored-file expiry, periodic-job state."""
+"""Kernel tables: the audit chain, rate-limit counters, stored-file expiry, periodic-job state, used captchas."""
 
 from django.db import models
 
@@ -100,4 +100,23 @@ datamap.declare(
     last_started_at=NotPersonal("job schedule"),
     last_finished_at=NotPersonal("job schedule"),
     last_outcome=NotPersonal("counts only, never personal values"),
+)
+
+
+class UsedCaptcha(models.Model):
+    """A solved captcha challenge, kept until it expires so the same answer cannot be sent twice.
+
+    Used when Redis is not configured; the unique constraint lets exactly one of many concurrent
+    submissions of one answer insert the row.
+    """
+
+    challenge_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+
+datamap.declare(
+    UsedCaptcha,
+    id=NotPersonal("row number"),
+    challenge_hash=NotPersonal("hash of a random server-made challenge"),
+    expires_at=NotPersonal("expiry of the challenge"),
 )

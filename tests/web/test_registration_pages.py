@@ -1,0 +1,119 @@
+"""The registration pages without JavaScript (REG-1..6, UI-1, UI-2): plain forms, POST-redirect-GET,
+errors on the page in the visitor's language, the flow id kept out of every URL."""
+
+import pytest
+from django.test import Client
+
+from memberarea.identity.models import Account, RegistrationFlow
+from tests.identity.registering import HOLDER_NIF, PASSWORD, identify, last_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="es")
+
+
+def _identified(browser: Client) -> None:
+    response = browser.post("/register/", identify())
+    assert response.status_code == 302 and response["Location"] == "/register/details/"
+
+
+@pytest.mark.req("REG-5")
+@pytest.mark.req("UI-2")
+def test_registering_without_javascript(browser, enrolled):
+    _identified(browser)
+    page = browser.get("/register/details/").content.decode()
+    assert "p•••@e•••.invalid" in page and "persona1@" not in page
+    response = browser.post(
+        "/register/details/",
+        {"document_type": "nif", "document_number": HOLDER_NIF, "change_email": "1", "email": "nueva@example.org"},
+    )
+    assert response["Location"] == "/register/verify/"
+    response = browser.post("/register/verify/", {"channel": "email", "code": last_code("nueva@example.org")})
+    assert response["Location"] == "/register/password/"
+    response = browser.post("/register/password/", {"password": PASSWORD})
+    assert response["Location"] == "/register/done/"
+    assert "Ya está registrado" in browser.get("/register/done/").content.decode()
+    assert browser.session["_auth_user_id"] == str(Account.objects.get().pk)
+    assert all(str(flow.pk) not in response["Location"] for flow in RegistrationFlow.objects.all())
+
+
+@pytest.mark.req("REG-5")
+def test_an_unchecked_change_box_keeps_the_contact_on_record(browser, enrolled):
+    _identified(browser)
+    response = browser.post(
+        "/register/details/", {"document_type": "nif", "document_number": HOLDER_NIF, "email": "ignored@example.org"}
+    )
+    assert response["Location"] == "/register/password/"
+
+
+@pytest.mark.req("REG-1")
+@pytest.mark.req("UI-1")
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("es", "No encontramos ninguna afiliación"), ("en", "We could not find a membership")],
+)
+def test_a_mismatch_is_shown_on_the_page_in_the_visitors_language(enrolled, language, text):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).post("/register/", identify(date_of_birth="01/01/1990"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert text in page and 'role="alert"' in page and 'data-error-code="no_match"' in page
+    assert 'value="M-000001"' in page  # what the member typed is kept
+
+
+@pytest.mark.req("REG-3")
+def test_field_errors_point_at_their_fields(browser, enrolled):
+    _identified(browser)
+    response = browser.post("/register/details/", {"document_type": "nif", "document_number": "10000001A"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_document_number"' in page and 'aria-invalid="true"' in page
+
+
+@pytest.mark.req("REG-1")
+@pytest.mark.req("UI-2")
+def test_the_captcha_appears_after_failures_and_says_it_needs_javascript(browser, enrolled, settings):
+    settings.REGISTRATION_FAILURES_BEFORE_CAPTCHA = 1
+    assert "altcha-widget" not in browser.get("/register/").content.decode()
+    browser.post("/register/", identify(date_of_birth="01/01/1990"))
+    response = browser.post("/register/", identify())
+    page = response.content.decode()
+    assert 'data-error-code="captcha_required"' in page
+    assert "altcha-widget" in page and "<noscript>" in page and "JavaScript" in page
+
+
+@pytest.mark.req("REG-6")
+def test_an_expired_flow_sends_the_member_back_to_step_one_with_a_message(browser, enrolled, frozen_clock, settings):
+    _identified(browser)
+    frozen_clock.advance(seconds=settings.REGISTRATION_FLOW_SECONDS)
+    response = browser.get("/register/details/")
+    assert response["Location"] == "/register/"
+    assert "Su registro ha caducado" in browser.get("/register/").content.decode()
+
+
+@pytest.mark.req("REG-6")
+def test_steps_cannot_be_skipped(browser, enrolled):
+    assert browser.get("/register/password/")["Location"] == "/register/"
+    _identified(browser)
+    assert browser.get("/register/password/")["Location"] == "/register/details/"
+    assert browser.get("/register/verify/")["Location"] == "/register/details/"
+    assert browser.post("/register/password/", {"password": PASSWORD})["Location"] == "/register/details/"
+    assert not Account.objects.exists()
+
+
+@pytest.mark.req("REG-6")
+def test_a_flow_started_by_the_api_cannot_be_driven_from_a_browser_session(browser, enrolled):
+    api_flow = Client().post("/api/v1/registration", identify(), content_type="application/json").json()["flow_id"]
+    session = browser.session
+    session["registration_flow"] = api_flow
+    session.save()
+    assert browser.get("/register/details/")["Location"] == "/register/"
+
+
+@pytest.mark.req("REG-4")
+def test_a_forged_not_me_link_changes_nothing(browser):
+    response = browser.get("/security/not-me/forged-token/")
+    assert response["Location"] == "/security/not-me/"
+    assert browser.post("/security/not-me/").status_code == 400
