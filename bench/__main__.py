@@ -2,9 +2,9 @@
 
 import sys
 
-from . import delivery, import_scale
+from . import delivery, identify, import_scale
 
-BENCHMARKS = {"import": import_scale.main, "delivery": delivery.main}
+BENCHMARKS = {"import": import_scale.main, "identify": identify.main, "delivery": delivery.main}
 
 
 def main(names: list[str]) -> None:

@@ -163,3 +163,72 @@ def test_a_wrong_fact_is_announced_and_the_form_keeps_the_typed_values(open_page
     assert "could not find a membership" in summary.inner_text()
     assert page.locator("#id_member_number").input_value() == "MA200101"
     assert serious_findings(page) == []
+
+
+@pytest.mark.req("REG-1")
+@pytest.mark.req("UI-2")
+def test_after_failures_the_page_asks_for_the_check_and_then_lets_the_member_through(open_page, demo, settings):
+    from playwright.sync_api import expect
+
+    settings.REGISTRATION_FAILURES_BEFORE_CAPTCHA = 1
+    page = open_page(language="es", width=375)
+    page.goto("/register/")
+    for birth in ("01/01/1990", "12/03/1984"):  # one failure, then the right facts: the check is due
+        page.locator("#id_member_number").fill("MA200101")
+        page.locator("#id_date_of_birth").fill(birth)
+        page.locator("#id_policy_number").fill("POLF2001")
+        press_button(page, "Continuar")
+    assert page.locator(".error-summary").get_attribute("data-error-code") == "captcha_required"
+    assert page.locator("altcha-widget").count() == 1
+    assert serious_findings(page) == []
+    tab_to(page, "altcha-widget input[type=checkbox]")
+    page.keyboard.press("Space")
+    expect(page.locator("altcha-widget input[name=altcha]")).to_have_value(re.compile(r"\S"), timeout=20_000)
+    press_button(page, "Continuar")
+    assert page.url.endswith("/register/details/")
+
+
+@pytest.mark.req("REG-2")
+@pytest.mark.req("UI-2")
+def test_a_rejoiner_links_the_membership_to_the_account_with_the_keyboard(open_page, delivering):
+    """Andrés was imported without a document; typing a document that has an account offers the link
+    (here the demo's Carmen and her published password stand in for the same person)."""
+    page = open_page(language="en", width=1280)
+    page.goto("/register/")
+    type_into(page, "#id_member_number", "MA700101")
+    birth = Membership.objects.select_related("person").get(member_number="MA700101").person.date_of_birth
+    type_into(page, "#id_date_of_birth", birth.strftime("%d/%m/%Y"))
+    type_into(page, "#id_policy_number", "POLF7001")
+    press_button(page, "Continue")
+    type_into(page, "#id_document_number", "60112233P")
+    press_button(page, "Continue")
+    assert page.url.endswith("/register/link/")
+    findings = serious_findings(page)
+    type_into(page, "#id_password", "Demo2026member")
+    press_button(page, "Continue")
+    findings += serious_findings(page)
+    type_into(page, "#id_code", outbox_code(page, "carmen.vidal@example.invalid"))
+    press_button(page, "Link the membership")
+    assert page.url.endswith("/register/done/")
+    assert findings == []
+    carmen = Account.objects.get(person__memberships__member_number="MA300109")
+    assert Membership.objects.get(member_number="MA700101").person.account == carmen
+
+
+@pytest.mark.req("REG-4")
+@pytest.mark.req("UI-2")
+def test_the_not_me_link_opens_a_page_and_only_its_button_locks_the_account(open_page, demo):
+    from memberarea.identity.freeze import not_me_url
+
+    account = Account.objects.get(person__memberships__member_number="MA300109")
+    page = open_page(language="es", width=375)
+    page.goto(not_me_url(account).split("8000", 1)[1])
+    assert page.url.endswith("/security/not-me/")  # the token left the address bar before anything rendered
+    assert serious_findings(page) == []
+    account.refresh_from_db()
+    assert account.frozen_at is None
+    press_button(page, "Bloquear la cuenta")
+    assert page.locator("h1").inner_text() == "La cuenta está bloqueada"
+    assert serious_findings(page) == []
+    account.refresh_from_db()
+    assert account.frozen_at is not None
