@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.web.views import language, pages, registration, security
+from memberarea.web.views import language, pages, registration, security, sessions
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("register/password/", registration.password, name="register-password"),
     path("register/link/", registration.link, name="register-link"),
     path("register/done/", registration.done, name="register-done"),
+    path("sign-out/", sessions.sign_out, name="sign-out"),
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
     path("api/v1/", api.urls),

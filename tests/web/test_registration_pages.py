@@ -117,3 +117,21 @@ def test_a_forged_not_me_link_changes_nothing(browser):
     response = browser.get("/security/not-me/forged-token/")
     assert response["Location"] == "/security/not-me/"
     assert browser.post("/security/not-me/").status_code == 400
+
+
+@pytest.mark.req("REG-5")
+@pytest.mark.req("LOGIN-5")
+def test_the_new_member_is_signed_in_in_the_registry_and_can_sign_out(browser, enrolled):
+    from memberarea.identity.models import SessionRecord
+
+    _identified(browser)
+    browser.post("/register/details/", {"document_type": "nif", "document_number": HOLDER_NIF})
+    browser.post("/register/password/", {"password": PASSWORD})
+    record = SessionRecord.objects.get()
+    assert (record.kind, record.ended_at) == ("browser", None)
+    assert 'action="/sign-out/"' in browser.get("/").content.decode()
+    assert browser.get("/sign-out/").status_code == 405  # a link cannot sign anyone out
+    assert browser.post("/sign-out/")["Location"] == "/"
+    record.refresh_from_db()
+    assert record.ended_at is not None and record.end_reason == "signed_out"
+    assert "_auth_user_id" not in browser.session

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.db import transaction
 
 from memberarea.core import clock
@@ -106,3 +106,17 @@ def app_session_for_access_token(token: str) -> SessionRecord | None:
         )
         .first()
     )
+
+
+def browser_session_end(*, request) -> None:
+    """Sign the browser out: its registry entry ends and Django's session is flushed."""
+    record_id = request.session.get(BROWSER_SESSION_KEY)
+    account = request.user if request.user.is_authenticated else None
+    with transaction.atomic():
+        if record_id:
+            SessionRecord.objects.filter(pk=record_id, ended_at__isnull=True).update(
+                ended_at=clock.now(), end_reason="signed_out"
+            )
+        if account is not None:
+            audit_record(event="session.ended", actor_id=str(account.pk), subject_id=str(record_id or ""))
+    logout(request)
