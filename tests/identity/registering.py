@@ -71,3 +71,16 @@ def error_code(call, *args, **kwargs) -> str:
     with pytest.raises(MemberAreaError) as raised:
         call(*args, **kwargs)
     return raised.value.code
+
+
+@pytest.fixture
+def member_account(enrolled):
+    """Member 1, registered through the real flow: username HOLDER_NIF, password PASSWORD, email
+    persona1@example.invalid and mobile +34600000001 (both from the insurer, so verified)."""
+    from memberarea.identity.flows.registration import registration_complete, registration_get
+
+    flow = start()
+    submit_details(flow)
+    return registration_complete(
+        flow_id=registration_get(flow_id=flow.pk, kind=flow.kind).pk, kind=flow.kind, password=PASSWORD
+    )

@@ -16,7 +16,8 @@ from memberarea.core.audit import audit_record
 from memberarea.enrollment.models import Membership
 from memberarea.notifications.services import message_enqueue
 
-from .models import Account, SecurityCase, SessionRecord
+from .models import Account, SecurityCase
+from .sessions import account_sessions_end
 
 _SALT = "memberarea.identity.not-me"
 
@@ -41,7 +42,7 @@ def account_freeze(*, account: Account, reason: str, actor_id: str) -> bool:
     with transaction.atomic():
         if not Account.objects.filter(pk=account.pk, frozen_at__isnull=True).update(frozen_at=now):
             return False
-        SessionRecord.objects.filter(account=account, ended_at__isnull=True).update(ended_at=now, end_reason="frozen")
+        account_sessions_end(account=account, reason="frozen")
         case = SecurityCase.objects.create(account=account, reason=reason, opened_at=now)
         audit_record(event="account.frozen", actor_id=actor_id, subject_id=str(account.pk), data={"case": str(case.pk)})
         for channel, destination, first_name in _contacts(account):

@@ -57,6 +57,9 @@ class Account(AbstractBaseUser):
     contact_hold_until = models.DateTimeField(null=True, blank=True)
     # Set by "this was not me" (PRIV-13): no sign-in until the member recovers the account.
     frozen_at = models.DateTimeField(null=True, blank=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    # After a recovery, the next sign-in's second step goes by SMS when a verified mobile exists (REC-4).
+    sms_second_step_required = models.BooleanField(default=False)
 
     objects = AccountManager()
 
@@ -207,9 +210,92 @@ class SessionRecord(models.Model):
     expires_at = models.DateTimeField(help_text="absolute end, whatever the activity")
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=32, blank=True)
+    # The last time this session proved the second step again (step-up for sensitive actions, LOGIN-9).
+    reauthenticated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["account", "ended_at"], name="session_account_open")]
+
+
+class RetiredRefreshToken(models.Model):
+    """A refresh token already exchanged: presenting it again means it was stolen, so the session ends."""
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    session = models.ForeignKey(SessionRecord, on_delete=models.CASCADE, related_name="retired_refresh_tokens")
+    retired_at = models.DateTimeField()
+
+
+class LoginPurpose(models.TextChoices):
+    SIGN_IN = "sign_in", "Sign-in"
+    STEP_UP = "step_up", "Step-up for a sensitive action"
+
+
+class LoginState(models.TextChoices):
+    CHOOSE = "choose", "Password accepted: waiting for the choice of channel"
+    CODE_SENT = "code_sent", "A code (and, by email, a link) was sent"
+    COMPLETED = "completed", "Second step done"
+
+
+class LoginFlow(models.Model):
+    """The second step of a sign-in or of a step-up (LOGIN-2..4, LOGIN-9), for a browser or the app.
+
+    Exists only once the password was right. The email's one-time link works only in the browser
+    that started the flow: that browser holds a random binding whose hash is stored here.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=8, choices=FlowKind.choices)
+    purpose = models.CharField(max_length=8, choices=LoginPurpose.choices, default=LoginPurpose.SIGN_IN)
+    state = models.CharField(max_length=16, choices=LoginState.choices, default=LoginState.CHOOSE)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="login_flows")
+    session = models.ForeignKey(
+        SessionRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="+", help_text="step-up only"
+    )
+    channel = models.CharField(max_length=8, choices=CodeChannel.choices, blank=True)
+    browser_binding_hash = models.CharField(max_length=64, blank=True)
+    link_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+
+class RecoveryToken(models.Model):
+    """A password-recovery link (REC-2): a keyed hash of its random token, 24 hours, one use,
+    superseded by a newer link or a password change."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="recovery_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+
+class TrustedDevice(models.Model):
+    """ "Don't ask for a code on this device for 30 days" (LOGIN-6): a revocable, signed device cookie."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="trusted_devices")
+    token_hash = models.CharField(max_length=64, unique=True)
+    device = models.CharField(max_length=200, blank=True)
+    network = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class KnownDevice(models.Model):
+    """A device that has signed in to an account before; a sign-in from any other emails the member (LOGIN-6)."""
+
+    id = models.BigAutoField(primary_key=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="known_devices")
+    device_hash = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "device_hash"], name="unique_known_device")]
 
 
 datamap.declare(
@@ -224,6 +310,58 @@ datamap.declare(
     created_at=Personal(ACTIVITY, GENERATED, [ACCOUNT]),
     contact_hold_until=Personal(ACTIVITY, GENERATED, [SECURITY]),
     frozen_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    password_changed_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    sms_second_step_required=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    RetiredRefreshToken,
+    token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="SHA-256 of a spent refresh token"),
+    session=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    retired_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    LoginFlow,
+    id=NotPersonal("random flow id"),
+    kind=NotPersonal("browser or app"),
+    purpose=NotPersonal("sign-in or step-up"),
+    state=NotPersonal("step reached"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    session=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    channel=Personal(ACTIVITY, MEMBER, [SECURITY]),
+    browser_binding_hash=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="hash of a random browser value"),
+    link_token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="keyed hash of a one-time link"),
+    created_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    expires_at=NotPersonal("end of the flow's lifetime"),
+)
+datamap.declare(
+    RecoveryToken,
+    id=NotPersonal("random id"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="keyed hash of a one-time link"),
+    created_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    expires_at=NotPersonal("end of the link's lifetime"),
+    used_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    superseded_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    TrustedDevice,
+    id=NotPersonal("random id"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="SHA-256 of the device cookie's token"),
+    device=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="user agent, cut to 200 characters"),
+    network=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="address network (/24 or /48)"),
+    created_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    last_used_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    expires_at=NotPersonal("end of the trust"),
+    revoked_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+)
+datamap.declare(
+    KnownDevice,
+    id=NotPersonal("row number"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
+    device_hash=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="keyed hash of the device cookie"),
+    first_seen_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    last_seen_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
 )
 datamap.declare(
     SecurityCase,
@@ -282,6 +420,7 @@ datamap.declare(
     expires_at=NotPersonal("absolute end of the session"),
     ended_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
     end_reason=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    reauthenticated_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
 )
 datamap.declare(
     StaffRole,

@@ -120,3 +120,21 @@ def browser_session_end(*, request) -> None:
         if account is not None:
             audit_record(event="session.ended", actor_id=str(account.pk), subject_id=str(record_id or ""))
     logout(request)
+
+
+def account_sessions_end(*, account: Account, reason: str, keep: SessionRecord | None = None) -> int:
+    """End every session and trusted device of an account but `keep` (LOGIN-5: password change,
+    recovery, username change, "this was not me"). Browsers are signed out on their next request."""
+    from .models import TrustedDevice
+
+    now = clock.now()
+    with transaction.atomic():
+        open_sessions = SessionRecord.objects.filter(account=account, ended_at__isnull=True)
+        if keep is not None:
+            open_sessions = open_sessions.exclude(pk=keep.pk)
+        ended = open_sessions.update(ended_at=now, end_reason=reason)
+        TrustedDevice.objects.filter(account=account, revoked_at__isnull=True).update(revoked_at=now)
+        audit_record(
+            event="session.ended_all", actor_id=str(account.pk), subject_id=str(account.pk), data={"count": ended}
+        )
+    return ended
