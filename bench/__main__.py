@@ -2,9 +2,14 @@
 
 import sys
 
-from . import delivery, identify, import_scale
+from . import delivery, identify, import_scale, sign_in
 
-BENCHMARKS = {"import": import_scale.main, "identify": identify.main, "delivery": delivery.main}
+BENCHMARKS = {
+    "import": import_scale.main,
+    "identify": identify.main,
+    "sign-in": sign_in.main,
+    "delivery": delivery.main,
+}
 
 
 def main(names: list[str]) -> None:

@@ -31,12 +31,12 @@ def _private_files(tmp_path, settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(settings):
-    """Rate-limit counters start at zero in every test, on Redis as in the database."""
+    """Counters, locks and used captchas start empty in every test, on Redis as in the database."""
     if settings.RATE_LIMIT_BACKEND == "redis":
         from memberarea.core.redis_connection import redis_client
 
         client = redis_client()
-        keys = list(client.scan_iter(match=f"{settings.RATE_LIMIT_KEY_PREFIX}rl:*", count=1000))
+        keys = list(client.scan_iter(match=f"{settings.RATE_LIMIT_KEY_PREFIX}*", count=1000))
         if keys:
             client.delete(*keys)
     yield

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.web.views import language, pages, registration, security, sessions
+from memberarea.web.views import account, language, pages, recovery, registration, security, sessions, sign_in
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -14,7 +14,23 @@ urlpatterns = [
     path("register/password/", registration.password, name="register-password"),
     path("register/link/", registration.link, name="register-link"),
     path("register/done/", registration.done, name="register-done"),
+    path("password-reset/", recovery.request_link, name="password-reset"),
+    path("password-reset/new/", recovery.new_password, name="password-reset-new"),
+    path("password-reset/done/", recovery.done, name="password-reset-done"),
+    path("password-reset/<str:token>/", recovery.link, name="password-reset-link"),
+    path("forgotten-username/", recovery.forgotten_username, name="forgotten-username"),
+    path("sign-in/", sign_in.sign_in, name="sign-in"),
+    path("sign-in/code/", sign_in.code, name="sign-in-code"),
+    path("sign-in/link/", sign_in.link_page, name="sign-in-link-page"),
+    path("sign-in/link/<str:token>/", sign_in.link_open, name="sign-in-link"),
+    path("account/", account.index, name="account"),
+    path("account/confirm/", account.confirm, name="account-confirm"),
+    path("account/password/", account.password, name="account-password"),
+    path("account/contact/", account.contact, name="account-contact"),
     path("sign-out/", sessions.sign_out, name="sign-out"),
+    path("account/sessions/", sessions.sessions_page, name="account-sessions"),
+    path("account/sessions/end-others/", sessions.sessions_end_others_view, name="account-sessions-end-others"),
+    path("account/sessions/<uuid:entry_id>/end/", sessions.session_end_view, name="account-session-end"),
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
     path("api/v1/", api.urls),

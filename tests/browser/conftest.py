@@ -4,12 +4,15 @@ Every page opened through `open_page` is watched: a request to anything but the 
 sub-resource answering an error, or a console error (a CSP refusal shows up there) fails the test.
 """
 
+import io
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -121,3 +124,32 @@ def open_page(browser, live_server, transactional_db, traffic) -> Iterator[Calla
     assert traffic.outside_requests() == [], "a page asked for something outside the live server"
     assert traffic.failed == [], "a style, image or script failed to load"
     assert traffic.console_errors == [], "the browser reported errors (a CSP refusal, a script error …)"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data, loaded through the real import (demo members, staff, Carmen's account)."""
+    call_command("demo_load", stdout=io.StringIO())
+
+
+@pytest.fixture
+def delivering(demo):
+    """A stand-in for the worker: delivers every pending message to the development outbox."""
+    from memberarea.notifications.delivery import message_deliver
+    from memberarea.notifications.models import Message, State
+
+    stop = threading.Event()
+
+    def run() -> None:
+        from django.db import connections
+
+        while not stop.wait(0.1):
+            for message_id in Message.objects.filter(state=State.PENDING).values_list("pk", flat=True):
+                message_deliver(message_id)
+        connections.close_all()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    yield
+    stop.set()
+    worker.join(timeout=10)

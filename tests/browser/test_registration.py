@@ -1,88 +1,18 @@
 """Registering a demo member in Chromium (REG-1..5, UI-1, UI-2): keyboard only, phone and desktop widths,
 Spanish and English, codes read from the development outbox, axe-core on every page of the way."""
 
-import io
-import json
 import re
-import threading
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
-from playwright.sync_api import Page
 
 from memberarea.enrollment.identifiers import normalise_number
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Account
-from memberarea.notifications.delivery import message_deliver
-from memberarea.notifications.models import Message, State
+
+from .keyboard import outbox_code, press_button, serious_findings, tab_to, type_into
 
 pytestmark = pytest.mark.browser
-SERIOUS = {"serious", "critical"}
 PASSWORD = "Marea7Tranquila"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("demo_load", stdout=io.StringIO())
-
-
-@pytest.fixture
-def delivering(demo):
-    """A stand-in for the worker: delivers every pending message to the development outbox."""
-    stop = threading.Event()
-
-    def run() -> None:
-        from django.db import connections
-
-        while not stop.wait(0.1):
-            for message_id in Message.objects.filter(state=State.PENDING).values_list("pk", flat=True):
-                message_deliver(message_id)
-        connections.close_all()
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    yield
-    stop.set()
-    worker.join(timeout=10)
-
-
-def serious_findings(page: Page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [f"{page.url}: {v['id']}" for v in violations if v["impact"] in SERIOUS]
-
-
-def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
-    target = page.locator(selector)
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{selector} cannot be reached with Tab")
-
-
-def type_into(page: Page, selector: str, text: str) -> None:
-    tab_to(page, selector)
-    page.keyboard.type(text)
-
-
-def press_button(page: Page, name: str) -> None:
-    tab_to(page, f"button:has-text('{name}')")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def outbox_code(page: Page, to: str) -> str:
-    """The newest 6-digit code delivered to `to`, read from /dev/outbox.json as a developer would."""
-    for _ in range(50):
-        response = page.context.request.get("/dev/outbox.json")
-        for message in json.loads(response.body())["messages"]:
-            found = re.search(r"\b(\d{6})\b", message["body_text"])
-            if message["to"] == to and found:
-                return found.group(1)
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no code reached the outbox for {to}")
 
 
 JOURNEYS = {

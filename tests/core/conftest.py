@@ -50,6 +50,17 @@ def run_together(count: int, work: Callable[[int], object], timeout: float = 60)
     return results
 
 
+def outcome_of(call: Callable[[], object]) -> str:
+    """ "ok" when `call` succeeds, else the stable code of the MemberAreaError it raised (for races)."""
+    from memberarea.core.errors import MemberAreaError
+
+    try:
+        call()
+    except MemberAreaError as error:
+        return error.code
+    return "ok"
+
+
 @pytest.fixture
 def closed_port() -> int:
     """A local TCP port with nothing listening on it (connections are refused at once)."""

@@ -8,7 +8,7 @@ import os
 import re
 
 import pytest
-from altcha import ChallengeOptionsV1, create_challenge_v1, solve_challenge_v1
+from altcha import ChallengeOptionsV1, create_challenge_v1
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
@@ -28,6 +28,7 @@ from memberarea.core.errors import MemberAreaError
 from memberarea.core.jobs import JOBS
 from memberarea.core.models import UsedCaptcha
 from memberarea.core.redis_connection import redis_client
+from tests.captcha_solving import captcha_answer, captcha_encode, captcha_solve
 from tests.core.conftest import run_together
 
 pytestmark = [pytest.mark.req("REG-1"), pytest.mark.req("LOGIN-4")]
@@ -60,25 +61,6 @@ def database_backend(settings):
     settings.RATE_LIMIT_BACKEND = "database"
 
 
-def _solve(challenge: dict) -> int:
-    """What the widget and the app do: try numbers until SHA-256(salt + n) is the challenge."""
-    solution = solve_challenge_v1(
-        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxnumber"]
-    )
-    assert solution is not None
-    return solution.number
-
-
-def _encode(answer: object) -> str:
-    return base64.b64encode(json.dumps(answer).encode()).decode()
-
-
-def _answer(challenge: dict, /, **changes) -> str:
-    """The payload the widget posts as `altcha` (the app as `captcha`), with any field changed."""
-    fields = {key: challenge[key] for key in ("algorithm", "challenge", "salt", "signature")}
-    return _encode({**fields, "number": _solve(challenge), **changes})
-
-
 def _refusal(payload) -> str:
     with pytest.raises(MemberAreaError) as refused:
         captcha_verify(payload)
@@ -92,14 +74,14 @@ def test_a_challenge_carries_the_difficulty_and_its_expiry_in_the_signed_salt(se
     assert challenge["algorithm"] == "SHA-256" and challenge["maxnumber"] == 5_000
     expires = int((frozen_clock.at + dt.timedelta(seconds=300)).timestamp())
     assert challenge["salt"].endswith(f"?expires={expires}&")
-    assert 0 <= _solve(challenge) <= 5_000
+    assert 0 <= captcha_solve(challenge) <= 5_000
     assert captcha_challenge()["challenge"] != challenge["challenge"], "every challenge is new"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_a_solved_challenge_is_accepted_once(backend, frozen_clock):
-    payload = _answer(captcha_challenge())
+    payload = captcha_answer(captcha_challenge())
     assert captcha_verify(payload) is None
     assert _refusal(payload) == "captcha_invalid", "a replayed answer is refused"
     assert UsedCaptcha.objects.exists() == (backend == "database")
@@ -111,7 +93,7 @@ def test_a_solved_challenge_is_accepted_once(backend, frozen_clock):
 def test_redis_forgets_a_used_answer_when_its_challenge_expires(backend, settings, frozen_clock):
     settings.CAPTCHA_EXPIRY_SECONDS = 120
     challenge = captcha_challenge()
-    captcha_verify(_answer(challenge))
+    captcha_verify(captcha_answer(challenge))
     key = f"{settings.RATE_LIMIT_KEY_PREFIX}captcha:used:{challenge['challenge']}"
     assert 0 < redis_client().ttl(key) <= 120
 
@@ -119,7 +101,7 @@ def test_redis_forgets_a_used_answer_when_its_challenge_expires(backend, setting
 @pytest.mark.django_db
 def test_an_answer_expires_with_its_challenge(database_backend, settings, frozen_clock):
     settings.CAPTCHA_EXPIRY_SECONDS = 600
-    late, on_time = _answer(captcha_challenge()), _answer(captcha_challenge())
+    late, on_time = captcha_answer(captcha_challenge()), captcha_answer(captcha_challenge())
     frozen_clock.advance(seconds=599)
     captcha_verify(on_time)
     frozen_clock.advance(seconds=1)
@@ -129,7 +111,7 @@ def test_an_answer_expires_with_its_challenge(database_backend, settings, frozen
 @pytest.mark.django_db
 def test_an_answer_to_a_challenge_issued_already_expired_is_refused(database_backend, settings, frozen_clock):
     settings.CAPTCHA_EXPIRY_SECONDS = -1
-    assert _refusal(_answer(captcha_challenge())) == "captcha_invalid"
+    assert _refusal(captcha_answer(captcha_challenge())) == "captcha_invalid"
 
 
 @pytest.mark.django_db
@@ -138,7 +120,7 @@ def test_a_challenge_signed_without_an_expiry_is_refused(database_backend, setti
     forever = create_challenge_v1(ChallengeOptionsV1(max_number=1_000, hmac_key="a-known-test-key"))
     challenge = {"algorithm": forever.algorithm, "challenge": forever.challenge, "salt": forever.salt}
     challenge |= {"signature": forever.signature, "maxnumber": forever.max_number}
-    assert _refusal(_answer(challenge)) == "captcha_invalid"
+    assert _refusal(captcha_answer(challenge)) == "captcha_invalid"
 
 
 @pytest.mark.django_db
@@ -147,15 +129,15 @@ def test_the_signing_key_is_derived_from_the_secret_key_unless_one_is_set(databa
     raw = create_challenge_v1(ChallengeOptionsV1(max_number=1_000, hmac_key=settings.SECRET_KEY, expires=in_the_future))
     challenge = {"algorithm": raw.algorithm, "challenge": raw.challenge, "salt": raw.salt}
     challenge |= {"signature": raw.signature, "maxnumber": raw.max_number}
-    assert _refusal(_answer(challenge)) == "captcha_invalid", "SECRET_KEY itself never signs"
+    assert _refusal(captcha_answer(challenge)) == "captcha_invalid", "SECRET_KEY itself never signs"
 
     signed_by_secret = captcha_challenge()
     settings.SECRET_KEY = "another-" + "s" * 60
-    assert _refusal(_answer(signed_by_secret)) == "captcha_invalid", "a new SECRET_KEY ends old challenges"
+    assert _refusal(captcha_answer(signed_by_secret)) == "captcha_invalid", "a new SECRET_KEY ends old challenges"
     settings.CAPTCHA_HMAC_KEY = "an-explicit-captcha-key"
     signed_by_setting = captcha_challenge()
     settings.SECRET_KEY = "yet-another-" + "s" * 60
-    captcha_verify(_answer(signed_by_setting))
+    captcha_verify(captcha_answer(signed_by_setting))
 
 
 @pytest.mark.django_db
@@ -173,9 +155,9 @@ def test_the_signing_key_is_derived_from_the_secret_key_unless_one_is_set(databa
 )
 def test_a_tampered_answer_is_refused_and_leaves_the_real_one_usable(database_backend, frozen_clock, tamper):
     challenge = captcha_challenge()
-    number = _solve(challenge)
-    assert _refusal(_answer(challenge, **tamper(challenge, number))) == "captcha_invalid"
-    captcha_verify(_answer(challenge))
+    number = captcha_solve(challenge)
+    assert _refusal(captcha_answer(challenge, **tamper(challenge, number))) == "captcha_invalid"
+    captcha_verify(captcha_answer(challenge))
 
 
 @pytest.mark.parametrize("payload", [None, ""])
@@ -187,30 +169,34 @@ def test_no_answer_means_the_captcha_is_required(payload):
 GARBAGE = {
     "not-base64": "this is not base64!",
     "base64-of-text": base64.b64encode(b"hello, captcha").decode(),
-    "base64-without-padding": _encode({"number": 1})[:-1],
+    "base64-without-padding": captcha_encode({"number": 1})[:-1],
     "broken-utf8": base64.b64encode(b'{"salt": "\xff\xfe\xfa"}').decode(),
     "non-ascii-payload": "eyJhbGdvcml0aG0iOi\u00f1",
-    "json-list": _encode(["algorithm", "challenge", "number", "salt", "signature"]),
-    "json-string": _encode("algorithm challenge number salt signature"),
-    "json-number": _encode(12345),
-    "json-null": _encode(None),
-    "empty-object": _encode({}),
-    "wrong-types": _encode({"algorithm": "SHA-256", "challenge": 1, "number": "1", "salt": None, "signature": []}),
-    "number-as-text": _encode({"algorithm": "SHA-256", "challenge": "a", "number": "7", "salt": "s", "signature": "b"}),
-    "number-as-bool": _encode(
+    "json-list": captcha_encode(["algorithm", "challenge", "number", "salt", "signature"]),
+    "json-string": captcha_encode("algorithm challenge number salt signature"),
+    "json-number": captcha_encode(12345),
+    "json-null": captcha_encode(None),
+    "empty-object": captcha_encode({}),
+    "wrong-types": captcha_encode(
+        {"algorithm": "SHA-256", "challenge": 1, "number": "1", "salt": None, "signature": []}
+    ),
+    "number-as-text": captcha_encode(
+        {"algorithm": "SHA-256", "challenge": "a", "number": "7", "salt": "s", "signature": "b"}
+    ),
+    "number-as-bool": captcha_encode(
         {"algorithm": "SHA-256", "challenge": "a", "number": True, "salt": "s", "signature": "b"}
     ),
-    "number-as-float": _encode(
+    "number-as-float": captcha_encode(
         {"algorithm": "SHA-256", "challenge": "a", "number": 7.0, "salt": "s", "signature": "b"}
     ),
-    "non-ascii-salt": _encode(
+    "non-ascii-salt": captcha_encode(
         {"algorithm": "SHA-256", "challenge": "a", "number": 7, "salt": "ñ\ud800", "signature": "b"}
     ),
-    "huge-number": _encode(
+    "huge-number": captcha_encode(
         {"algorithm": "SHA-256", "challenge": "a", "number": 10**300, "salt": "s", "signature": "b"}
     ),
     "ten-thousand-characters": "A" * 10_000,
-    "deep-nesting": _encode(json.loads("[" * 300 + "]" * 300)),
+    "deep-nesting": captcha_encode(json.loads("[" * 300 + "]" * 300)),
     "whitespace": "   ",
 }
 
@@ -246,14 +232,14 @@ JSON_VALUES = st.recursive(
     )
 )
 def test_any_json_object_is_refused_with_captcha_invalid(answer):
-    assert _refusal(_encode(answer)) == "captcha_invalid"
+    assert _refusal(captcha_encode(answer)) == "captcha_invalid"
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_twenty_concurrent_uses_of_one_answer_give_exactly_one_success(backend, frozen_clock):
     """SQLite file database in the default run, PostgreSQL (and Redis) in the PostgreSQL run."""
-    payload = _answer(captcha_challenge())
+    payload = captcha_answer(captcha_challenge())
 
     def attempt(_: int) -> str:
         try:
@@ -271,10 +257,10 @@ def test_twenty_concurrent_uses_of_one_answer_give_exactly_one_success(backend, 
 def test_used_answers_are_kept_until_their_challenge_expires_then_pruned(database_backend, settings, frozen_clock):
     settings.CAPTCHA_EXPIRY_SECONDS = 600
     first = captcha_challenge()
-    captcha_verify(_answer(first))
+    captcha_verify(captcha_answer(first))
     frozen_clock.advance(seconds=300)
     second = captcha_challenge()
-    captcha_verify(_answer(second))
+    captcha_verify(captcha_answer(second))
     used = UsedCaptcha.objects.get(challenge_hash=first["challenge"])
     assert used.expires_at == frozen_clock.at + dt.timedelta(seconds=300)
     assert used_captchas_prune() == "0 expired captcha answers deleted"
@@ -294,7 +280,7 @@ def test_the_api_hands_out_a_fresh_solvable_challenge_that_is_never_cached(datab
     challenge = response.json()
     assert set(challenge) == {"algorithm", "challenge", "maxnumber", "salt", "signature"}
     assert api.get("/api/v1/captcha").json()["challenge"] != challenge["challenge"]
-    captcha_verify(_answer(challenge))
+    captcha_verify(captcha_answer(challenge))
 
 
 @pytest.mark.req("API-1")

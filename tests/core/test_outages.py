@@ -20,6 +20,7 @@ from memberarea.core.redis_connection import redis_client
 from memberarea.core.views import RETRY_AFTER_SECONDS, is_outage
 from memberarea.identity.services import account_create
 from tests.core.conftest import TcpGate
+from tests.identity.signing_in import signed_in_client
 
 pytestmark = pytest.mark.req("OPS-2")
 
@@ -74,7 +75,7 @@ def test_health_and_ready_answer_when_all_is_well(browser, settings):
 @pytest.mark.django_db(transaction=True)
 def test_database_outage_answers_503_and_the_site_recovers_by_itself(browser, database_switch, settings):
     account = account_create(username="X1234567L", password="a long passphrase")
-    browser.force_login(account)  # a signed-in page reads the session from the database
+    browser.cookies = signed_in_client(account)[0].cookies  # a signed-in page reads the session from the database
     assert browser.get("/").status_code == 200
 
     database_switch.cut()

@@ -14,6 +14,9 @@ from memberarea.core.ratelimit import (
     attempt_reserve,
     attempts_clear,
     counters_prune,
+    lock_active,
+    lock_clear,
+    lock_set,
 )
 from memberarea.core.redis_connection import redis_client
 from tests.core.conftest import run_together
@@ -124,3 +127,20 @@ def test_counter_rows_hold_a_keyed_hash_and_expired_ones_are_pruned(settings, fr
     frozen_clock.advance(seconds=120)
     assert counters_prune() == "1 expired counters deleted"
     assert RateCounter.objects.get().key.startswith(f"{settings.RATE_LIMIT_KEY_PREFIX}rl:daily:")
+
+
+@pytest.mark.django_db
+@pytest.mark.req("LOGIN-4")
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_a_lock_lasts_its_seconds_from_when_it_was_set_and_can_be_cleared(backend, frozen_clock):
+    subject = _subject()
+    assert not lock_active("test", subject)
+    assert lock_set("test", subject, 900) is True
+    assert lock_set("test", subject, 900) is False  # already locked: its owner is told only once
+    frozen_clock.advance(seconds=899)
+    assert lock_active("test", subject)
+    frozen_clock.advance(seconds=1)
+    assert not lock_active("test", subject)
+    assert lock_set("test", subject, 900) is True
+    lock_clear("test", subject)
+    assert not lock_active("test", subject)

@@ -4,10 +4,10 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 
 from memberarea.identity.models import Account
 from memberarea.identity.services import account_create
+from tests.identity.signing_in import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -133,13 +133,12 @@ def test_the_language_switch_only_accepts_post(client):
 @pytest.mark.req("UI-1")
 def test_a_signed_in_members_choice_is_remembered_on_their_account(client):
     account = account_create(username="12345678Z", password="Secret123abc", language="es")
-    client.force_login(account)
+    client, _ = signed_in_client(account, language="es")
     client.post("/language/", {"language": "en", "next": "/"})
     account.refresh_from_db()
     assert account.language == "en"
     # Another device: no language cookie, a Spanish browser — the account's language still wins.
-    other_device = Client()
-    other_device.force_login(Account.objects.get(pk=account.pk))
+    other_device, _ = signed_in_client(Account.objects.get(pk=account.pk), language="es")
     assert _page(other_device.get("/", headers={"accept-language": "es"}))["lang"] == "en"
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from memberarea.core.network import client_address
+from memberarea.identity.devices import known_device_check
 from memberarea.identity.flows import registration as flow
 from memberarea.identity.models import FlowKind
 from memberarea.identity.sessions import app_session_start
@@ -179,6 +180,7 @@ def password(request, flow_id: str, payload: PasswordIn):
 
 
 def _signed_in(request, account) -> Status:
+    known_device_check(request=request, response=None, account=account)  # the app registered on: known
     tokens = app_session_start(account=account, request=request)
     return Status(
         201,

@@ -7,8 +7,12 @@ from memberarea.core.errors import REGISTRY
 from memberarea.enrollment.api import router as enrollment_router
 
 from . import errors
+from .account import router as account_router
 from .captcha import router as captcha_router
+from .login import router as login_router
+from .recovery import router as recovery_router
 from .registration import router as registration_router
+from .sessions import router as sessions_router
 
 
 class MemberAreaAPI(NinjaAPI):
@@ -35,6 +39,10 @@ api = MemberAreaAPI(
 errors.install(api)
 api.add_router("/enrollment", enrollment_router)
 api.add_router("/registration", registration_router)
+api.add_router("", recovery_router)
+api.add_router("", login_router)
+api.add_router("", account_router)
+api.add_router("", sessions_router)
 api.add_router("/captcha", captcha_router)
 
 

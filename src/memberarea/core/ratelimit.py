@@ -98,6 +98,44 @@ def attempts_clear(limit: Limit, subject: str) -> None:
         RateCounter.objects.filter(key=key).delete()
 
 
+def _lock_key(name: str, subject: str) -> str:
+    return f"{settings.RATE_LIMIT_KEY_PREFIX}lock:{name}:{blind_index('rate-limit', subject)}"
+
+
+def lock_set(name: str, subject: str, seconds: int) -> bool:
+    """Lock `subject` for `seconds` from now (not to a window's edge); True if it was not locked already.
+
+    The expiry is stored as a value and compared with the injected clock, so locks behave the same
+    on Redis and in the database, and in tests that move the clock.
+    """
+    key = _lock_key(name, subject)
+    until = clock.now() + dt.timedelta(seconds=seconds)
+    if settings.RATE_LIMIT_BACKEND == "redis":
+        was = redis_client().set(key, until.timestamp(), ex=seconds + 60, get=True)
+        return was is None or float(was) <= clock.now().timestamp()
+    with transaction.atomic():
+        if RateCounter.objects.filter(key=key, expires_at__gt=clock.now()).update(expires_at=until):
+            return False
+        RateCounter.objects.update_or_create(key=key, defaults={"count": 1, "expires_at": until})
+        return True
+
+
+def lock_active(name: str, subject: str) -> bool:
+    key = _lock_key(name, subject)
+    if settings.RATE_LIMIT_BACKEND == "redis":
+        value = redis_client().get(key)
+        return value is not None and float(value) > clock.now().timestamp()
+    return RateCounter.objects.filter(key=key, expires_at__gt=clock.now()).exists()
+
+
+def lock_clear(name: str, subject: str) -> None:
+    key = _lock_key(name, subject)
+    if settings.RATE_LIMIT_BACKEND == "redis":
+        redis_client().delete(key)
+    else:
+        RateCounter.objects.filter(key=key).delete()
+
+
 def counters_prune() -> str:
     deleted, _ = RateCounter.objects.filter(expires_at__lt=clock.now()).delete()
     return f"{deleted} expired counters deleted"

@@ -5,3 +5,6 @@ class IdentityConfig(AppConfig):
     name = "memberarea.identity"
     label = "identity"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401  (periodic jobs register on import)

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.enrollment.models import Membership
 from memberarea.notifications.services import message_enqueue
 
+from .contacts import account_verified_contacts
 from .models import Account, SecurityCase
 from .sessions import account_sessions_end
 
@@ -45,7 +45,7 @@ def account_freeze(*, account: Account, reason: str, actor_id: str) -> bool:
         account_sessions_end(account=account, reason="frozen")
         case = SecurityCase.objects.create(account=account, reason=reason, opened_at=now)
         audit_record(event="account.frozen", actor_id=actor_id, subject_id=str(account.pk), data={"case": str(case.pk)})
-        for channel, destination, first_name in _contacts(account):
+        for channel, destination, first_name in account_verified_contacts(account):
             message_enqueue(
                 channel=channel,
                 to=destination,
@@ -55,15 +55,3 @@ def account_freeze(*, account: Account, reason: str, actor_id: str) -> bool:
                 subject_id=str(account.pk),
             )
     return True
-
-
-def _contacts(account: Account) -> list[tuple[str, str, str]]:
-    """Every distinct email and mobile on the person's memberships."""
-    seen: set[tuple[str, str]] = set()
-    found = []
-    for membership in Membership.objects.filter(person__account=account).order_by("created_at"):
-        for channel, destination in (("email", membership.email), ("sms", membership.mobile)):
-            if destination and (channel, destination) not in seen:
-                seen.add((channel, destination))
-                found.append((channel, destination, membership.first_name))
-    return found

@@ -228,6 +228,7 @@ class RetiredRefreshToken(models.Model):
 class LoginPurpose(models.TextChoices):
     SIGN_IN = "sign_in", "Sign-in"
     STEP_UP = "step_up", "Step-up for a sensitive action"
+    CONTACT = "contact", "Proving a new email or mobile from the account settings"
 
 
 class LoginState(models.TextChoices):

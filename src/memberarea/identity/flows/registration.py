@@ -41,6 +41,7 @@ from memberarea.enrollment.identifiers import (
 from memberarea.enrollment.models import DocumentType, Membership, Person, PolicyStatus, PolicyType
 from memberarea.notifications.services import message_enqueue
 
+from ..contacts import account_contacts
 from ..models import Account, CodeChannel, FlowKind, RegistrationFlow, RegistrationState, VerificationCode
 from ..passwords import context_words_for, password_history_add, password_validate
 from ..usernames import username_index
@@ -578,14 +579,12 @@ def registration_link_password(*, flow_id, kind: str, password: str) -> list[str
 
 
 def _account_second_step(account: Account) -> tuple[str, str]:
-    """Where the account's codes go: its newest verified email, else its newest verified mobile."""
-    memberships = Membership.objects.filter(person__account=account).order_by("-start_date")
-    for field, channel in (("email", CodeChannel.EMAIL), ("mobile", CodeChannel.SMS)):
-        for membership in memberships:
-            value = getattr(membership, field)
-            if value and (getattr(membership, f"{field}_verified") or getattr(membership, f"{field}_from_insurer")):
-                return channel.value, value
-    raise MemberAreaError(DOCUMENT_TAKEN)  # no way to prove it: customer service links it
+    """Where the account's codes go: its verified email, else its verified mobile."""
+    contacts = account_contacts(account)
+    if not contacts.channels:
+        raise MemberAreaError(DOCUMENT_TAKEN)  # no way to prove it: customer service links it
+    channel = contacts.channels[0]
+    return str(channel), contacts.destination(channel)
 
 
 def registration_pending_link(flow: RegistrationFlow) -> list[str]:

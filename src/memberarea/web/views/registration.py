@@ -16,9 +16,11 @@ from memberarea.core.captcha import CAPTCHA_INVALID, CAPTCHA_REQUIRED
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.network import client_address
 from memberarea.enrollment.models import DocumentType
+from memberarea.identity.devices import known_device_check
 from memberarea.identity.flows import registration as flow
 from memberarea.identity.models import FlowKind, RegistrationState
 from memberarea.identity.sessions import browser_session_start
+from memberarea.web.views.forms import form_page
 
 FLOW_KEY = "registration_flow"
 CAPTCHA_KEY = "registration_captcha"
@@ -31,10 +33,8 @@ STEP_URLS = {
 }
 
 
-def _page(request, template: str, context: dict, error: MemberAreaError | None = None, status: int = 200):
-    fields = {name.replace(".", "_"): messages for name, messages in error.fields.items()} if error else {}
-    context = {**context, "error": error, "field_errors": fields}
-    return render(request, f"web/registration/{template}", context, status=error.status if error else status)
+def _page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
+    return form_page(request, f"web/registration/{template}", context, error)
 
 
 def with_flow(*states: str):
@@ -152,8 +152,7 @@ def password(request, current):
         )
     except MemberAreaError as error:
         return _page(request, "password.html", {"flow": current}, error)
-    _finish(request, account)
-    return redirect("register-done")
+    return _finish(request, account)
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,14 +172,17 @@ def link(request, current):
             return redirect("register-link")
     except MemberAreaError as error:
         return _page(request, "link.html", {"code_sent": code_sent}, error)
-    _finish(request, account)
-    return redirect("register-done")
+    return _finish(request, account)
 
 
-def _finish(request, account) -> None:
+def _finish(request, account):
+    """Sign the new member in; the browser they registered with becomes a known device (LOGIN-6)."""
     request.session.pop(FLOW_KEY, None)
     request.session.pop(CAPTCHA_KEY, None)
     browser_session_start(request=request, account=account)
+    response = redirect("register-done")
+    known_device_check(request=request, response=response, account=account)
+    return response
 
 
 def done(request):

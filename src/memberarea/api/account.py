@@ -1,0 +1,121 @@
+"""The signed-in member's account for the app: profile, language, password, contacts (issue 5 settings).
+
+Every endpoint needs a live access token; password and contact changes also need a fresh step-up
+(`reauthentication_required` otherwise: POST /reauthenticate first).
+"""
+
+from typing import Literal
+
+from ninja import Field, Router, Schema, Status
+
+from memberarea.identity import account_settings
+from memberarea.identity.models import FlowKind
+from memberarea.identity.services import account_language_set
+
+from .auth import app_token
+from .errors import ErrorResponse
+
+router = Router(tags=["account"], auth=app_token)
+ERRORS = {400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 410: ErrorResponse, 429: ErrorResponse}
+
+
+class MemberOut(Schema):
+    member_id: str = Field(description="UUID of the membership")
+    name: str
+    relationship: str = Field(description="holder | spouse_partner | child | other")
+    is_self: bool
+
+
+class MeOut(Schema):
+    username: str
+    language: Literal["es", "en"]
+    email: str
+    phone: str
+    members: list[MemberOut]
+
+
+class LanguageIn(Schema):
+    language: Literal["es", "en"]
+
+
+class PasswordIn(Schema):
+    current_password: str
+    password: str
+
+
+class ContactIn(Schema):
+    channel: Literal["email", "sms"]
+    value: str = Field(description="the new email address, or the new mobile number")
+
+
+class ContactStartOut(Schema):
+    change_id: str
+    verify: list[Literal["email", "sms"]]
+
+
+class ContactConfirmIn(Schema):
+    change_id: str
+    code: str
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorResponse}, summary="The signed-in member's account")
+def me(request):
+    return account_settings.account_profile(request.auth.account)
+
+
+@router.put(
+    "/me/language",
+    response={204: None, 400: ErrorResponse, 401: ErrorResponse},
+    summary="Remember the member's language (emails and SMS follow it)",
+)
+def language(request, payload: LanguageIn):
+    account_language_set(account=request.auth.account, language=payload.language)
+    return Status(204, None)
+
+
+@router.put(
+    "/me/password",
+    response={204: None, **ERRORS},
+    summary="Change the password; every other session ends",
+    description="Errors: reauthentication_required, invalid_credentials (current password, in "
+    "fields.current_password), password_policy.",
+)
+def password(request, payload: PasswordIn):
+    account_settings.account_password_change(
+        account=request.auth.account,
+        session=request.auth,
+        current_password=payload.current_password,
+        new_password=payload.password,
+    )
+    return Status(204, None)
+
+
+@router.put(
+    "/me/contact",
+    response={202: ContactStartOut, **ERRORS},
+    summary="Replace the email or mobile: a code goes to the new one",
+    description="Confirm with PUT /me/contact/verify. Errors: reauthentication_required, contact_change_on_hold, "
+    "invalid, rate_limited.",
+)
+def contact(request, payload: ContactIn):
+    started = account_settings.account_contact_change_start(
+        account=request.auth.account,
+        session=request.auth,
+        channel=payload.channel,
+        value=payload.value,
+        kind=FlowKind.API,
+    )
+    return Status(202, {"change_id": str(started.pk), "verify": [payload.channel]})
+
+
+@router.put(
+    "/me/contact/verify",
+    response={204: None, **ERRORS},
+    summary="The code from the new contact; the old one is told",
+    description="Errors: invalid_code, code_expired, too_many_attempts, flow_expired.",
+)
+def contact_verify(request, payload: ContactConfirmIn):
+    account_settings.account_contact_change_confirm(
+        account=request.auth.account, flow_id=payload.change_id, kind=FlowKind.API, code=payload.code
+    )
+    return Status(204, None)

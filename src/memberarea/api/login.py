@@ -1,0 +1,156 @@
+"""Sign-in and step-up for the mobile app (LOGIN-1..5, LOGIN-9): the same flow functions as the web.
+
+The app receives the flow as `login_id`; the email carries no link for app flows (the link only
+works in the browser that started), so the app always asks for the code. The app names its
+installation with an `X-Device-Id` header (16–128 letters, digits, "-" or "_"), so that only a new
+installation triggers the "new sign-in" email (LOGIN-6).
+"""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Router, Schema, Status
+
+from memberarea.core.network import client_address
+from memberarea.identity.devices import known_device_check
+from memberarea.identity.flows import login as flow
+from memberarea.identity.models import FlowKind, LoginPurpose
+from memberarea.identity.sessions import app_session_start
+
+from .auth import app_token
+from .errors import ErrorResponse
+
+router = Router(tags=["sign-in"])
+API = FlowKind.API
+ERRORS = {400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 410: ErrorResponse, 429: ErrorResponse}
+
+
+class LoginIn(Schema):
+    username: str = Field(description="The identity document the member registered with")
+    password: str
+    captcha: str | None = Field(None, description="An ALTCHA solution; required after repeated failures")
+
+
+class ChannelOut(Schema):
+    channel: Literal["email", "sms"]
+    destination: str = Field(description="masked")
+
+
+class LoginOut(Schema):
+    login_id: str
+    expires_at: dt.datetime
+    channels: list[ChannelOut]
+
+
+class SendIn(Schema):
+    channel: Literal["email", "sms"]
+
+
+class SendOut(Schema):
+    resend_after: dt.datetime
+
+
+class CodeIn(Schema):
+    code: str
+
+
+class TokensOut(Schema):
+    access_token: str = Field(description="send as `Authorization: Bearer …`; lives 15 minutes")
+    refresh_token: str = Field(description="exchange at POST /token/refresh; rotates at each use")
+    expires_at: dt.datetime = Field(description="when the access token expires")
+
+
+def _flow_out(started) -> dict:
+    return {"login_id": str(started.pk), "expires_at": started.expires_at, "channels": flow.login_channels(started)}
+
+
+@router.post(
+    "/login",
+    response={201: LoginOut, **ERRORS},
+    summary="Sign-in, step 1: identity document and password",
+    description="One answer for every wrong combination. Errors: invalid_credentials, captcha_required, "
+    "captcha_invalid, rate_limited, account_frozen, no_channel.",
+)
+def login(request, payload: LoginIn):
+    started = flow.login_start(
+        username=payload.username,
+        password=payload.password,
+        captcha=payload.captcha,
+        address=client_address(request),
+        kind=API,
+    )
+    return Status(201, _flow_out(started))
+
+
+@router.post(
+    "/login/{login_id}/send",
+    response={200: SendOut, **ERRORS},
+    summary="Sign-in, step 2: send the code by email or SMS",
+    description="Errors: invalid (channel not offered), rate_limited (cooldown or daily limit), too_many_attempts "
+    "(send limit), flow_expired.",
+)
+def send(request, login_id: str, payload: SendIn):
+    return {"resend_after": flow.login_send(flow_id=login_id, kind=API, channel=payload.channel)}
+
+
+@router.post(
+    "/login/{login_id}/verify",
+    response={201: TokensOut, **ERRORS},
+    summary="Sign-in, step 3: the code; answers the app session's tokens",
+    description="Send the installation's `X-Device-Id` header (16–128 letters, digits, - or _): a sign-in from an "
+    "installation not seen before emails the member. Errors: invalid_code, code_expired, too_many_attempts, "
+    "flow_expired.",
+)
+def verify(request, login_id: str, payload: CodeIn):
+    completed = flow.login_verify(flow_id=login_id, kind=API, code=payload.code)
+    known_device_check(request=request, response=None, account=completed.account)
+    tokens = app_session_start(account=completed.account, request=request)
+    return Status(
+        201,
+        {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token, "expires_at": tokens.expires_at},
+    )
+
+
+@router.post(
+    "/reauthenticate",
+    auth=app_token,
+    response={201: LoginOut, **ERRORS},
+    summary="Step-up: start a second step for the signed-in session before a sensitive action",
+    description="Then send the code with POST /reauthenticate/{login_id}/send and verify it. "
+    "Errors: unauthenticated, no_channel.",
+)
+def reauthenticate(request):
+    return Status(201, _flow_out(flow.step_up_start(session=request.auth, kind=API)))
+
+
+@router.post(
+    "/reauthenticate/{login_id}/send",
+    auth=app_token,
+    response={200: SendOut, **ERRORS},
+    summary="Step-up: send the code",
+    description="Errors: unauthenticated, invalid, rate_limited, too_many_attempts, flow_expired.",
+)
+def reauthenticate_send(request, login_id: str, payload: SendIn):
+    _own_step_up(request, login_id)
+    resend_after = flow.login_send(flow_id=login_id, kind=API, channel=payload.channel, purpose=LoginPurpose.STEP_UP)
+    return {"resend_after": resend_after}
+
+
+@router.post(
+    "/reauthenticate/{login_id}/verify",
+    auth=app_token,
+    response={204: None, **ERRORS},
+    summary="Step-up: the code; sensitive actions are allowed for the next few minutes",
+    description="Errors: unauthenticated, invalid_code, code_expired, too_many_attempts, flow_expired.",
+)
+def reauthenticate_verify(request, login_id: str, payload: CodeIn):
+    _own_step_up(request, login_id)
+    flow.login_verify(flow_id=login_id, kind=API, code=payload.code, purpose=LoginPurpose.STEP_UP)
+    return Status(204, None)
+
+
+def _own_step_up(request, login_id: str) -> None:
+    """A step-up flow answers only the session that started it."""
+    started = flow.login_get(flow_id=login_id, kind=API, purpose=LoginPurpose.STEP_UP)
+    if started.session_id != request.auth.pk:
+        raise flow.MemberAreaError(flow.FLOW_EXPIRED)

@@ -1,0 +1,126 @@
+"""App sessions and the session registry for the mobile app (LOGIN-5, LOGIN-6, API-1).
+
+The app refreshes its 15-minute access token with its refresh token, which rotates at every use:
+keep only the newest one and never send two refreshes at once, since a refresh token presented a
+second time ends its session (`token_reused`). The registry endpoints act on the same list as the
+web page "Your sessions and devices".
+"""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from ninja import Field, Router, Schema, Status
+
+from memberarea.identity.sessions import (
+    app_session_end,
+    app_session_refresh,
+    session_end,
+    sessions_end_others,
+    sessions_for,
+)
+
+from .auth import app_token
+from .errors import ErrorResponse
+
+router = Router(tags=["sessions"])
+
+UNAUTHORISED = {401: ErrorResponse}
+
+
+class RefreshIn(Schema):
+    refresh_token: str = Field(max_length=512, description="the newest refresh token the app holds")
+
+
+class TokensOut(Schema):
+    access_token: str = Field(description="send as `Authorization: Bearer …`; lives 15 minutes")
+    refresh_token: str = Field(description="replaces the one sent, which no longer works")
+    expires_at: dt.datetime = Field(description="when the access token expires")
+
+
+class SessionOut(Schema):
+    session_id: uuid.UUID = Field(description="the id to end it with DELETE /sessions/{session_id}")
+    kind: Literal["browser", "app", "trusted_device"] = Field(
+        description="trusted_device: a browser that signs in without a code (LOGIN-6)"
+    )
+    device: str = Field(description='a label in the request\'s language, e.g. "Chrome on Android"')
+    network: str = Field(description="the network it was started from (/24 or /48), empty if unknown")
+    created_at: dt.datetime
+    last_seen_at: dt.datetime = Field(description="last use, to the minute")
+    current: bool = Field(description="the session making this request")
+
+
+class EndedOut(Schema):
+    ended: int = Field(description="how many sessions and trusted devices were ended")
+
+
+@router.post(
+    "/token/refresh",
+    response={200: TokensOut, 400: ErrorResponse, **UNAUTHORISED},
+    summary="Exchange the refresh token for a new access and refresh token",
+    description="The refresh token sent is retired. Errors: invalid, unauthenticated (unknown token, or a session "
+    "that is idle for 30 days, past its 90 days or ended), token_reused (the token was already exchanged: the "
+    "session has ended; sign in again).",
+)
+def refresh(request, payload: RefreshIn):
+    tokens = app_session_refresh(refresh_token=payload.refresh_token)
+    return {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token, "expires_at": tokens.expires_at}
+
+
+@router.post(
+    "/logout",
+    auth=app_token,
+    response={204: None, **UNAUTHORISED},
+    summary="End this app session",
+    description="Its access and refresh tokens stop working at once. Errors: unauthenticated.",
+)
+def logout(request):
+    app_session_end(session=request.auth, reason="signed_out")
+    return Status(204, None)
+
+
+@router.get(
+    "/sessions",
+    auth=app_token,
+    response={200: list[SessionOut], **UNAUTHORISED},
+    summary="Every live session and trusted device of the account, most recently used first",
+    description="Errors: unauthenticated.",
+)
+def sessions(request):
+    return [
+        {
+            "session_id": entry.id,
+            "kind": entry.kind,
+            "device": entry.device,
+            "network": entry.network,
+            "created_at": entry.created_at,
+            "last_seen_at": entry.last_seen_at,
+            "current": entry.current,
+        }
+        for entry in sessions_for(request.auth.account, current_session_id=request.auth.pk)
+    ]
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    auth=app_token,
+    response={204: None, 401: ErrorResponse, 404: ErrorResponse},
+    summary="End one session, or forget one trusted device",
+    description="Only the account's own entries. Errors: unauthenticated, not_found (no live entry of this "
+    "account has this id).",
+)
+def end(request, session_id: str):
+    account = request.auth.account
+    session_end(account=account, session_id=session_id, actor=account)
+    return Status(204, None)
+
+
+@router.delete(
+    "/sessions",
+    auth=app_token,
+    response={200: EndedOut, **UNAUTHORISED},
+    summary="End every other session and forget every trusted device",
+    description="This app session stays. Errors: unauthenticated.",
+)
+def end_others(request):
+    return {"ended": sessions_end_others(account=request.auth.account, keep=request.auth)}

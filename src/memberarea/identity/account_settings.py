@@ -1,0 +1,183 @@
+"""Account settings: the profile, a new password, a new email or mobile (issue 5's settings, LOGIN-9).
+
+Changing the password or a contact is sensitive: it needs a fresh second step (step-up) on the
+session asking. A new contact is proven with a code sent to it, and the old one is told, with a
+"this was not me" link. During the hold after a registration that replaced enrolled contacts
+(REG-4), contacts cannot change again.
+"""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from memberarea.core import clock
+from memberarea.core.audit import audit_record
+from memberarea.core.errors import INVALID, ErrorCode, MemberAreaError
+from memberarea.enrollment.identifiers import (
+    InvalidContact,
+    email_index,
+    email_normalise,
+    mobile_index,
+    mobile_normalise,
+)
+from memberarea.enrollment.models import Membership
+from memberarea.notifications.services import message_enqueue
+
+from .contacts import account_contacts, account_password_context, account_verified_contacts
+from .flows import codes
+from .flows.login import step_up_require
+from .flows.recovery import recovery_tokens_supersede
+from .flows.registration import FLOW_EXPIRED, INVALID_CREDENTIALS
+from .freeze import not_me_url
+from .models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
+from .passwords import password_history_add, password_validate
+from .sessions import account_sessions_end
+
+CONTACT_ON_HOLD = ErrorCode(
+    "contact_change_on_hold",
+    _("Your contact details were changed when you registered, so for your safety they cannot change again yet."),
+    403,
+)
+
+
+def account_profile(account: Account) -> dict:
+    """What the member sees of their account: username, language, contacts, and the members they act for."""
+    contacts = account_contacts(account)
+    memberships = Membership.objects.filter(person__account=account).select_related("policy").order_by("-start_date")
+    current = memberships.first()
+    members = []
+    if current is not None:
+        members.append(
+            {
+                "member_id": str(current.pk),
+                "name": f"{current.first_name} {current.last_name}",
+                "relationship": current.relationship,
+                "is_self": True,
+            }
+        )
+    return {
+        "username": account.username,
+        "language": account.language,
+        "email": contacts.email,
+        "phone": contacts.mobile,
+        "members": members,
+    }
+
+
+def account_password_change(
+    *, account: Account, session: SessionRecord | None, current_password: str, new_password: str
+) -> None:
+    """A new password (step-up, the current one, the rules with history); every other session ends."""
+    step_up_require(session)
+    if not account.check_password((current_password or "")[:1024]):
+        raise MemberAreaError(INVALID_CREDENTIALS, fields={"current_password": [INVALID_CREDENTIALS.message]})
+    new_password = (new_password or "")[:1024]
+    password_validate(new_password, account=account, context_words=account_password_context(account))
+    encoded = make_password(new_password)
+    now = clock.now()
+    with transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(password=encoded, password_changed_at=now)
+        account.password, account.password_changed_at = encoded, now
+        password_history_add(account=account)
+        recovery_tokens_supersede(account=account)
+        account_sessions_end(account=account, reason="password_changed", keep=session)
+        _notify_every_contact(account, "password_changed", from_settings=True)
+        audit_record(event="account.password_changed", actor_id=str(account.pk), subject_id=str(account.pk))
+
+
+def _notify_every_contact(account: Account, template: str, **context) -> None:
+    for channel, destination, first_name in account_verified_contacts(account):
+        message_enqueue(
+            channel=channel,
+            to=destination,
+            template=template,
+            language=account.language,
+            context={**context, "first_name": first_name, "not_me_url": not_me_url(account)},
+            subject_id=str(account.pk),
+        )
+
+
+def account_contact_change_start(
+    *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: str
+) -> LoginFlow:
+    """Send a code to the new email or mobile; nothing changes until it comes back."""
+    step_up_require(session)
+    now = clock.now()
+    if account.contact_hold_until is not None and account.contact_hold_until > now:
+        raise MemberAreaError(CONTACT_ON_HOLD)
+    normalise = {CodeChannel.EMAIL: email_normalise, CodeChannel.SMS: mobile_normalise}
+    field = "email" if channel == CodeChannel.EMAIL else "phone"
+    try:
+        destination = normalise[CodeChannel(channel)]((value or "")[:254])
+    except (InvalidContact, ValueError):
+        raise MemberAreaError(INVALID, fields={field: [_("Enter a valid email address or mobile number.")]}) from None
+    contacts = account_contacts(account)
+    with transaction.atomic():
+        flow = LoginFlow.objects.create(
+            kind=FlowKind(kind),
+            purpose=LoginPurpose.CONTACT,
+            state=LoginState.CODE_SENT,
+            account=account,
+            session=session,
+            channel=channel,
+            created_at=now,
+            expires_at=now + dt.timedelta(seconds=settings.LOGIN_FLOW_SECONDS),
+        )
+        codes.code_send(
+            flow_id=flow.pk,
+            channel=channel,
+            destination=destination,
+            template="contact_code",
+            language=account.language,
+            context={"first_name": contacts.first_name},
+        )
+    return flow
+
+
+def account_contact_change_confirm(*, account: Account, flow_id, kind: str, code: str) -> str:
+    """The code from the new contact: it replaces the old one everywhere, and the old one is told."""
+    try:
+        flow_uuid = uuid.UUID(str(flow_id))
+    except ValueError:
+        raise MemberAreaError(FLOW_EXPIRED) from None
+    flow = LoginFlow.objects.filter(
+        pk=flow_uuid, account=account, kind=kind, purpose=LoginPurpose.CONTACT, state=LoginState.CODE_SENT
+    ).first()
+    now = clock.now()
+    if flow is None or flow.expires_at <= now:
+        raise MemberAreaError(FLOW_EXPIRED)
+    row = codes.code_use(flow_id=flow.pk, channel=flow.channel, code=code)
+    old = account_contacts(account)
+    with transaction.atomic():
+        if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT).update(state=LoginState.COMPLETED):
+            raise MemberAreaError(FLOW_EXPIRED)
+        for membership in Membership.objects.filter(person__account=account):
+            if flow.channel == CodeChannel.EMAIL:
+                membership.email, membership.email_index = row.destination, email_index(row.destination)
+                membership.email_verified, membership.email_from_insurer = True, False
+            else:
+                membership.mobile, membership.mobile_index = row.destination, mobile_index(row.destination)
+                membership.mobile_verified, membership.mobile_from_insurer = True, False
+            membership.updated_at = now
+            membership.save()
+        previous = old.destination(flow.channel)
+        if previous and previous != row.destination:
+            message_enqueue(
+                channel=flow.channel,
+                to=previous,
+                template="contact_changed",
+                language=account.language,
+                context={"first_name": old.first_name, "not_me_url": not_me_url(account)},
+                subject_id=str(account.pk),
+            )
+        audit_record(
+            event="account.contact_changed",
+            actor_id=str(account.pk),
+            subject_id=str(account.pk),
+            data={"channel": flow.channel},
+        )
+    return flow.channel

@@ -1,0 +1,65 @@
+"""Where an account's codes and notices go: the verified contacts on its person's memberships.
+
+A contact from the insurer counts as verified until the member replaces it (ENR-1); a member may
+have several memberships (a re-joiner), so the newest one's contact wins.
+"""
+
+from dataclasses import dataclass
+
+from memberarea.enrollment.models import Membership, Person
+
+from .models import Account, CodeChannel
+from .passwords import context_words_for
+
+
+@dataclass(frozen=True)
+class AccountContacts:
+    email: str
+    mobile: str
+    first_name: str
+
+    def destination(self, channel: str) -> str:
+        return self.email if channel == CodeChannel.EMAIL else self.mobile
+
+    @property
+    def channels(self) -> list[str]:
+        return [
+            channel for channel, value in ((CodeChannel.EMAIL, self.email), (CodeChannel.SMS, self.mobile)) if value
+        ]
+
+
+def account_contacts(account: Account) -> AccountContacts:
+    email = mobile = first_name = ""
+    for membership in Membership.objects.filter(person__account=account).order_by("-start_date", "-created_at"):
+        first_name = first_name or membership.first_name
+        if not email and membership.email and (membership.email_verified or membership.email_from_insurer):
+            email = membership.email
+        if not mobile and membership.mobile and (membership.mobile_verified or membership.mobile_from_insurer):
+            mobile = membership.mobile
+    return AccountContacts(email=email, mobile=mobile, first_name=first_name)
+
+
+def account_verified_contacts(account: Account) -> list[tuple[str, str, str]]:
+    """(channel, destination, first name) for every distinct verified email and mobile of the account's
+    person, newest membership first. Contacts from the insurer count as verified (ENR-1)."""
+    found: dict[tuple[str, str], str] = {}
+    memberships = Membership.objects.filter(person__account=account).order_by("-start_date", "-created_at")
+    for membership in memberships:
+        for channel, field in ((CodeChannel.EMAIL, "email"), (CodeChannel.SMS, "mobile")):
+            value = getattr(membership, field)
+            verified = getattr(membership, f"{field}_verified") or getattr(membership, f"{field}_from_insurer")
+            if value and verified:
+                found.setdefault((channel.value, value), membership.first_name)
+    return [(channel, destination, first_name) for (channel, destination), first_name in found.items()]
+
+
+def account_password_context(account: Account) -> list[str]:
+    """The member's own words, which their password must not contain (PWD-2): names, birth date, document."""
+    person = Person.objects.filter(account=account).first()
+    membership = Membership.objects.filter(person__account=account).order_by("-start_date").first()
+    return context_words_for(
+        first_name=membership.first_name if membership else "",
+        last_name=membership.last_name if membership else "",
+        date_of_birth=person.date_of_birth if person else None,
+        document=account.username,
+    )

@@ -1,0 +1,339 @@
+"""Sign-in with two-step verification (LOGIN-1..4) and step-up for sensitive actions (LOGIN-9).
+
+The password step answers one thing for a wrong password and an unknown document, after one
+argon2 verification either way. Failures are reserved atomically, per keyed username and per
+address, before the hash is checked: past a threshold the captcha is required, past a higher one
+the username is locked for a while (its owner is told) and the password is not even checked, so
+the number of hash verifications an attacker gets is bounded by the settings, not by their effort.
+
+A right password opens a LoginFlow; the member picks email or SMS (masked), gets a 6-digit code
+(the email also carries a one-time link that works only in the browser that started), and the
+flow completes exactly once, by code or by link.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
+from typing import NoReturn
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from memberarea.core import clock
+from memberarea.core.audit import audit_record
+from memberarea.core.captcha import captcha_verify
+from memberarea.core.crypto import blind_index
+from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.masking import mask_email, mask_phone
+from memberarea.core.ratelimit import (
+    Limit,
+    attempt_release,
+    attempt_reserve,
+    attempts_clear,
+    lock_active,
+    lock_clear,
+    lock_set,
+)
+from memberarea.notifications.services import message_enqueue
+
+from ..backends import equalising_hash
+from ..contacts import AccountContacts, account_contacts
+from ..freeze import not_me_url
+from ..models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
+from ..usernames import normalise_username, username_index
+from . import codes
+from .registration import FLOW_EXPIRED, INVALID_CREDENTIALS
+
+ACCOUNT_FROZEN = ErrorCode(
+    "account_frozen",
+    _("This account is locked for your safety. Recover your password to unlock it, or call us."),
+    403,
+)
+NO_CHANNEL = ErrorCode(
+    "no_channel", _("We have no verified email or mobile to send you a code. Please call us to add one."), 403
+)
+LINK_OTHER_BROWSER = ErrorCode(
+    "link_other_browser",
+    _("Open this link in the browser where you started signing in, or type the code from the email there."),
+    409,
+)
+REAUTHENTICATION_REQUIRED = ErrorCode(
+    "reauthentication_required", _("For your safety, confirm it is you with a code before doing this."), 403
+)
+MAX_USERNAME = 40
+MAX_PASSWORD = 1024
+
+
+def _limits() -> dict[str, Limit]:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    return {
+        "user": Limit("login-user", settings.LOGIN_FAILURES_BEFORE_LOCK, window),
+        "address": Limit("login-address", settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK, window),
+        "codes": Limit("login-codes", settings.LOGIN_CODES_PER_ACCOUNT_PER_DAY, 24 * 3600),
+    }
+
+
+def _binding_hash(binding: str) -> str:
+    return hashlib.sha256(binding.encode()).hexdigest() if binding else ""
+
+
+# --- the password step ---------------------------------------------------------------------------
+def login_start(
+    *, username: str, password: str, captcha: str | None, address: str, kind: str, browser_binding: str = ""
+) -> LoginFlow:
+    """Document + password (LOGIN-1, LOGIN-4) → a flow waiting for the second step.
+
+    `browser_binding`: a random value the browser keeps in its session; the email link works only
+    where it is presented again. Raises INVALID_CREDENTIALS for every wrong combination.
+    """
+    username, password = username or "", password or ""
+    if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD or not normalise_username(username):
+        raise MemberAreaError(INVALID_CREDENTIALS)
+    limits = _limits()
+    user_key = username_index(username)
+    if lock_active("login", user_key):
+        raise MemberAreaError(INVALID_CREDENTIALS)  # locked: not even checked (LOGIN-4)
+    user_count = attempt_reserve(limits["user"], user_key).count
+    address_count = attempt_reserve(limits["address"], address).count
+    if address_count > settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK:
+        raise MemberAreaError(RATE_LIMITED)
+    if (
+        user_count > settings.LOGIN_FAILURES_BEFORE_CAPTCHA
+        or address_count > settings.LOGIN_ADDRESS_FAILURES_BEFORE_CAPTCHA
+    ):
+        captcha_verify(captcha)
+    account = Account.objects.filter(username_index=user_key).first()
+    if account is None:
+        check_password(password, equalising_hash())
+        _failed(None, user_key, user_count)
+    if not account.check_password(password) or not account.is_active:
+        _failed(account, user_key, user_count)
+    attempt_release(limits["user"], user_key)
+    attempt_release(limits["address"], address)
+    if account.frozen_at is not None:
+        raise MemberAreaError(ACCOUNT_FROZEN)
+    if not _channels(account, account_contacts(account)):
+        raise MemberAreaError(NO_CHANNEL)
+    return _flow_create(account=account, kind=kind, purpose=LoginPurpose.SIGN_IN, browser_binding=browser_binding)
+
+
+def _failed(account: Account | None, user_key: str, user_count: int) -> NoReturn:
+    """The failure stays counted; at the threshold the username is locked, known or not (so the two
+    behave alike), and an existing account's owner is told, once."""
+    if user_count >= settings.LOGIN_FAILURES_BEFORE_LOCK:
+        locked_now = lock_set("login", user_key, settings.LOGIN_LOCK_SECONDS)
+        if account is not None and locked_now:
+            _notify_locked(account)
+    raise MemberAreaError(INVALID_CREDENTIALS)
+
+
+def login_failures_clear(account: Account) -> None:
+    """Recovery unlocks (LOGIN-4): the username's failures and lock are forgotten."""
+    attempts_clear(_limits()["user"], account.username_index)
+    lock_clear("login", account.username_index)
+
+
+def _notify_locked(account: Account) -> None:
+    contacts = account_contacts(account)
+    if not contacts.email:
+        return
+    with transaction.atomic():
+        message_enqueue(
+            channel="email",
+            to=contacts.email,
+            template="login_locked",
+            language=account.language,
+            context={
+                "first_name": contacts.first_name,
+                "minutes": settings.LOGIN_LOCK_SECONDS // 60,
+                "reset_url": settings.PUBLIC_BASE_URL.rstrip("/") + "/password-reset/",
+            },
+            subject_id=str(account.pk),
+        )
+        audit_record(event="login.locked", subject_id=str(account.pk))
+
+
+def _channels(account: Account, contacts: AccountContacts) -> list[str]:
+    """Email and/or SMS; only SMS after a recovery when a verified mobile exists (REC-4)."""
+    if account.sms_second_step_required and contacts.mobile:
+        return [CodeChannel.SMS.value]
+    return [str(channel) for channel in contacts.channels]
+
+
+def _flow_create(*, account: Account, kind: str, purpose: str, browser_binding: str, session=None) -> LoginFlow:
+    now = clock.now()
+    return LoginFlow.objects.create(
+        id=uuid.uuid4(),
+        kind=FlowKind(kind),
+        purpose=purpose,
+        account=account,
+        session=session,
+        browser_binding_hash=_binding_hash(browser_binding),
+        created_at=now,
+        expires_at=now + dt.timedelta(seconds=settings.LOGIN_FLOW_SECONDS),
+    )
+
+
+# --- reading a flow ------------------------------------------------------------------------------
+def login_get(*, flow_id, kind: str, purpose: str = LoginPurpose.SIGN_IN) -> LoginFlow:
+    try:
+        flow_uuid = uuid.UUID(str(flow_id))
+    except ValueError:
+        raise MemberAreaError(FLOW_EXPIRED) from None
+    flow = LoginFlow.objects.select_related("account").filter(pk=flow_uuid, kind=kind, purpose=purpose).first()
+    if flow is None or flow.expires_at <= clock.now() or flow.state == LoginState.COMPLETED:
+        raise MemberAreaError(FLOW_EXPIRED)
+    return flow
+
+
+def login_channels(flow: LoginFlow) -> list[dict[str, str]]:
+    """The channels the member may choose, with masked destinations (LOGIN-2)."""
+    contacts = account_contacts(flow.account)
+    masks = {CodeChannel.EMAIL: mask_email(contacts.email), CodeChannel.SMS: mask_phone(contacts.mobile)}
+    return [
+        {"channel": channel, "destination": masks[CodeChannel(channel)]}
+        for channel in _channels(flow.account, contacts)
+    ]
+
+
+# --- the second step -----------------------------------------------------------------------------
+def login_send(*, flow_id, kind: str, channel: str, purpose: str = LoginPurpose.SIGN_IN) -> dt.datetime:
+    """Send (or resend) the code on `channel`; the email also carries the one-time link (LOGIN-3).
+
+    Resends honour the cooldown and send limit of the code; every send counts toward the
+    account's daily limit. Returns when the next send may go.
+    """
+    flow = login_get(flow_id=flow_id, kind=kind, purpose=purpose)
+    account = flow.account
+    contacts = account_contacts(account)
+    if channel not in _channels(account, contacts):
+        raise MemberAreaError(INVALID, fields={"channel": [_("Choose one of the ways offered.")]})
+    if not attempt_reserve(_limits()["codes"], str(account.pk)).allowed:
+        raise MemberAreaError(RATE_LIMITED)
+    link_token = secrets.token_urlsafe(32) if channel == CodeChannel.EMAIL and kind == FlowKind.BROWSER else ""
+    context = {
+        "first_name": contacts.first_name,
+        "not_me_url": not_me_url(account),
+        "link_url": _link_url(link_token) if link_token else "",
+        "step_up": purpose == LoginPurpose.STEP_UP,
+    }
+    with transaction.atomic():
+        row = codes.code_send(
+            flow_id=flow.pk,
+            channel=channel,
+            destination=contacts.destination(channel),
+            template="login_code",
+            language=account.language,
+            context=context,
+        )
+        LoginFlow.objects.filter(pk=flow.pk).update(
+            state=LoginState.CODE_SENT,
+            channel=channel,
+            link_token_hash=blind_index("login-link", link_token) if link_token else "",
+        )
+    return codes.resend_after(row)
+
+
+def _link_url(token: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("sign-in-link", args=[token])
+
+
+def login_verify(*, flow_id, kind: str, code: str, purpose: str = LoginPurpose.SIGN_IN) -> LoginFlow:
+    """The code (LOGIN-3): counted tries, one use; the flow completes exactly once."""
+    flow = login_get(flow_id=flow_id, kind=kind, purpose=purpose)
+    if flow.state != LoginState.CODE_SENT:
+        raise MemberAreaError(FLOW_EXPIRED)
+    codes.code_use(flow_id=flow.pk, channel=flow.channel, code=code)
+    return _complete(flow)
+
+
+def login_link_flow(token: str) -> LoginFlow | None:
+    """The live flow an email link belongs to (for the page its GET shows), or None."""
+    if not token or len(token) > 100:
+        return None
+    flow = (
+        LoginFlow.objects.select_related("account")
+        .filter(link_token_hash=blind_index("login-link", token), state=LoginState.CODE_SENT)
+        .first()
+    )
+    return flow if flow is not None and flow.expires_at > clock.now() else None
+
+
+def login_binding_matches(flow: LoginFlow, browser_binding: str) -> bool:
+    """Whether this browser is the one that started the flow."""
+    return bool(browser_binding and flow.browser_binding_hash) and hmac.compare_digest(
+        flow.browser_binding_hash, _binding_hash(browser_binding)
+    )
+
+
+def login_link_use(*, token: str, browser_binding: str) -> LoginFlow:
+    """The email's one-time link (POST from its page): only in the browser that started (LOGIN-3).
+
+    In another browser nothing is spent: the member is told to type the code, and the link still
+    works where it belongs.
+    """
+    flow = login_link_flow(token)
+    if flow is None:
+        raise MemberAreaError(FLOW_EXPIRED)
+    if not login_binding_matches(flow, browser_binding):
+        raise MemberAreaError(LINK_OTHER_BROWSER)
+    return _complete(flow)
+
+
+def _complete(flow: LoginFlow) -> LoginFlow:
+    now = clock.now()
+    with transaction.atomic():
+        if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT, expires_at__gt=now).update(
+            state=LoginState.COMPLETED
+        ):
+            raise MemberAreaError(FLOW_EXPIRED)
+        flow.state = LoginState.COMPLETED
+        account = flow.account
+        if flow.purpose == LoginPurpose.STEP_UP and flow.session_id is not None:
+            SessionRecord.objects.filter(pk=flow.session_id).update(reauthenticated_at=now)
+        if flow.channel == CodeChannel.SMS and account.sms_second_step_required:
+            Account.objects.filter(pk=account.pk).update(sms_second_step_required=False)
+        Account.objects.filter(pk=account.pk).update(last_login=now)
+        audit_record(
+            event="login.completed" if flow.purpose == LoginPurpose.SIGN_IN else "login.stepped_up",
+            actor_id=str(account.pk),
+            subject_id=str(flow.pk),
+            data={"channel": flow.channel, "kind": flow.kind},
+        )
+    return flow
+
+
+def login_complete_on_trusted_device(flow: LoginFlow) -> LoginFlow:
+    """No code on a device the member trusted (LOGIN-6); the caller has checked the device cookie."""
+    LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CHOOSE).update(state=LoginState.CODE_SENT)
+    flow.state = LoginState.CODE_SENT
+    return _complete(flow)
+
+
+# --- step-up (LOGIN-9) ---------------------------------------------------------------------------
+def step_up_start(*, session: SessionRecord, kind: str, browser_binding: str = "") -> LoginFlow:
+    """A second step for the signed-in session, before a sensitive action."""
+    account = session.account
+    if not _channels(account, account_contacts(account)):
+        raise MemberAreaError(NO_CHANNEL)
+    return _flow_create(
+        account=account, kind=kind, purpose=LoginPurpose.STEP_UP, browser_binding=browser_binding, session=session
+    )
+
+
+def step_up_fresh(session: SessionRecord | None) -> bool:
+    """Whether the session proved the second step within STEP_UP_SECONDS (sign-in counts)."""
+    if session is None:
+        return False
+    proven = max(filter(None, (session.reauthenticated_at, session.created_at)))
+    return clock.now() - proven < dt.timedelta(seconds=settings.STEP_UP_SECONDS)
+
+
+def step_up_require(session: SessionRecord | None) -> None:
+    if not step_up_fresh(session):
+        raise MemberAreaError(REAUTHENTICATION_REQUIRED)

@@ -1,0 +1,125 @@
+"""Account pages: the profile, the step-up before sensitive changes (LOGIN-9), password and contacts.
+
+Sensitive pages first check that this browser session proved the second step recently; if not, they
+send the member to /account/confirm/ and come back afterwards.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from memberarea.core.errors import MemberAreaError
+from memberarea.identity import account_settings
+from memberarea.identity.flows import login
+from memberarea.identity.models import FlowKind, LoginPurpose, LoginState, SessionRecord
+from memberarea.web.views.forms import form_page
+
+BROWSER = FlowKind.BROWSER
+STEP_UP_KEY = "step_up_flow"
+CONTACT_KEY = "contact_change_flow"
+
+
+def _session(request) -> SessionRecord | None:
+    """This browser's live registry entry, as the session middleware found it."""
+    return getattr(request, "session_record", None)
+
+
+def _page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
+    return form_page(request, f"web/account/{template}", context, error)
+
+
+def _needs_step_up(request):
+    """A redirect to the confirmation page when the session's second step is not fresh, else None."""
+    if login.step_up_fresh(_session(request)):
+        return None
+    return redirect(f"{reverse('account-confirm')}?next={request.path}")
+
+
+@login_required
+def index(request):
+    return _page(request, "index.html", {"profile": account_settings.account_profile(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    """Step-up (LOGIN-9): a code to a verified contact, then back to the sensitive page."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("account")
+    try:
+        flow = login.login_get(flow_id=request.session.get(STEP_UP_KEY, ""), kind=BROWSER, purpose=LoginPurpose.STEP_UP)
+    except MemberAreaError:
+        flow = login.step_up_start(session=_session(request), kind=BROWSER)
+        request.session[STEP_UP_KEY] = str(flow.pk)
+    context = {"flow": flow, "channels": login.login_channels(flow), "sent": flow.state == LoginState.CODE_SENT}
+    if request.method == "GET":
+        return _page(request, "confirm.html", context)
+    try:
+        if "channel" in request.POST:
+            login.login_send(
+                flow_id=flow.pk, kind=BROWSER, channel=request.POST["channel"], purpose=LoginPurpose.STEP_UP
+            )
+            return redirect(f"{reverse('account-confirm')}?next={target}")
+        login.login_verify(
+            flow_id=flow.pk, kind=BROWSER, code=request.POST.get("code", ""), purpose=LoginPurpose.STEP_UP
+        )
+    except MemberAreaError as error:
+        return _page(request, "confirm.html", context, error)
+    request.session.pop(STEP_UP_KEY, None)
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password(request):
+    if (detour := _needs_step_up(request)) is not None:
+        return detour
+    if request.method == "GET":
+        return _page(request, "password.html", {})
+    try:
+        account_settings.account_password_change(
+            account=request.user,
+            session=_session(request),
+            current_password=request.POST.get("current_password", ""),
+            new_password=request.POST.get("password", ""),
+        )
+    except MemberAreaError as error:
+        return _page(request, "password.html", {}, error)
+    messages.success(request, _("Your password has been changed. Your other sessions have been ended."))
+    return redirect("account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact(request):
+    """A new email or mobile: the value, then the code sent to it."""
+    if (detour := _needs_step_up(request)) is not None:
+        return detour
+    pending = request.session.get(CONTACT_KEY)
+    context = {"pending": pending, "values": request.POST}
+    if request.method == "GET":
+        return _page(request, "contact.html", context)
+    try:
+        if pending and "code" in request.POST:
+            account_settings.account_contact_change_confirm(
+                account=request.user, flow_id=pending, kind=BROWSER, code=request.POST.get("code", "")
+            )
+            request.session.pop(CONTACT_KEY, None)
+            messages.success(request, _("Your contact details have been updated."))
+            return redirect("account")
+        flow = account_settings.account_contact_change_start(
+            account=request.user,
+            session=_session(request),
+            channel=request.POST.get("channel", ""),
+            value=request.POST.get("value", ""),
+            kind=BROWSER,
+        )
+    except MemberAreaError as error:
+        return _page(request, "contact.html", context, error)
+    request.session[CONTACT_KEY] = str(flow.pk)
+    return redirect("account-contact")
