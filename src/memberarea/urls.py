@@ -33,6 +33,8 @@ urlpatterns = [
     path("account/sessions/<uuid:entry_id>/end/", sessions.session_end_view, name="account-session-end"),
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
+    path("staff/", include("memberarea.backoffice.urls")),
+    path("", include("memberarea.members.urls")),  # /members/…
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

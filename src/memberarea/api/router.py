@@ -10,6 +10,7 @@ from . import errors
 from .account import router as account_router
 from .captcha import router as captcha_router
 from .login import router as login_router
+from .members import router as members_router
 from .recovery import router as recovery_router
 from .registration import router as registration_router
 from .sessions import router as sessions_router
@@ -43,6 +44,7 @@ api.add_router("", recovery_router)
 api.add_router("", login_router)
 api.add_router("", account_router)
 api.add_router("", sessions_router)
+api.add_router("", members_router)
 api.add_router("/captcha", captcha_router)
 
 

@@ -25,6 +25,7 @@ from memberarea.enrollment.identifiers import (
     mobile_normalise,
 )
 from memberarea.enrollment.models import Membership
+from memberarea.members.access import members_for
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import account_contacts, account_password_context, account_verified_contacts
@@ -47,18 +48,15 @@ CONTACT_ON_HOLD = ErrorCode(
 def account_profile(account: Account) -> dict:
     """What the member sees of their account: username, language, contacts, and the members they act for."""
     contacts = account_contacts(account)
-    memberships = Membership.objects.filter(person__account=account).select_related("policy").order_by("-start_date")
-    current = memberships.first()
-    members = []
-    if current is not None:
-        members.append(
-            {
-                "member_id": str(current.pk),
-                "name": f"{current.first_name} {current.last_name}",
-                "relationship": current.relationship,
-                "is_self": True,
-            }
-        )
+    members = [
+        {
+            "member_id": str(access.membership.pk),
+            "name": f"{access.membership.first_name} {access.membership.last_name}",
+            "relationship": access.membership.relationship,
+            "is_self": access.relation == "self",
+        }
+        for access in members_for(account)
+    ]
     return {
         "username": account.username,
         "language": account.language,

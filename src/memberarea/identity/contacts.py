@@ -36,6 +36,8 @@ def account_contacts(account: Account) -> AccountContacts:
             email = membership.email
         if not mobile and membership.mobile and (membership.mobile_verified or membership.mobile_from_insurer):
             mobile = membership.mobile
+    if not first_name and (staff := _staff_contact(account)) is not None:
+        email, first_name = staff  # staff have no membership (BO-1)
     return AccountContacts(email=email, mobile=mobile, first_name=first_name)
 
 
@@ -50,7 +52,18 @@ def account_verified_contacts(account: Account) -> list[tuple[str, str, str]]:
             verified = getattr(membership, f"{field}_verified") or getattr(membership, f"{field}_from_insurer")
             if value and verified:
                 found.setdefault((channel.value, value), membership.first_name)
+    if not memberships and (staff := _staff_contact(account)) is not None:
+        found[(CodeChannel.EMAIL.value, staff[0])] = staff[1]  # staff have no membership (BO-1)
     return [(channel, destination, first_name) for (channel, destination), first_name in found.items()]
+
+
+def _staff_contact(account: Account) -> tuple[str, str] | None:
+    """(email, name) of a staff member's profile: staff sign in with the same second step as members
+    (BO-1), but their codes go to the work email the back office keeps, as they have no membership."""
+    from memberarea.backoffice.models import StaffProfile  # the back office builds on identity, not the reverse
+
+    profile = StaffProfile.objects.filter(account=account).only("email", "display_name").first()
+    return (profile.email, profile.display_name) if profile is not None and profile.email else None
 
 
 def account_password_context(account: Account) -> list[str]:

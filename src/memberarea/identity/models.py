@@ -114,6 +114,7 @@ class SecurityCase(models.Model):
 
     class Reason(models.TextChoices):
         NOT_ME = "not_me", "The member said a change was not theirs"
+        STAFF_FREEZE = "staff_freeze", "A security officer froze the account"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="security_cases")

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "memberarea.identity",
     "memberarea.enrollment",
     "memberarea.notifications",
+    "memberarea.members",
+    "memberarea.backoffice",
     "memberarea.web",
     "memberarea.demo",
 ]

@@ -32,6 +32,7 @@ from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaE
 from memberarea.core.masking import mask_email, mask_phone
 from memberarea.core.ratelimit import (
     Limit,
+    attempt_count,
     attempt_release,
     attempt_reserve,
     attempts_clear,
@@ -130,6 +131,11 @@ def _failed(account: Account | None, user_key: str, user_count: int) -> NoReturn
         if account is not None and locked_now:
             _notify_locked(account)
     raise MemberAreaError(INVALID_CREDENTIALS)
+
+
+def login_failures_count(account: Account) -> int:
+    """The failed passwords counted for the account's username in the current window (troubleshooting)."""
+    return attempt_count(_limits()["user"], account.username_index)
 
 
 def login_failures_clear(account: Account) -> None:

@@ -1,0 +1,273 @@
+"""Staff pages (BO-1..5): thin views over the back-office services and selectors.
+
+Every page needs a signed-in staff account (a member gets 404, as if the pages did not exist) and
+one of the roles the BO-1 table gives its action. Opening a record asks for a reason and a ticket
+reference; the grant lasts `GRANT_SECONDS` for this session and this member, then it asks again.
+"""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from memberarea.core import clock
+from memberarea.core.errors import NOT_FOUND, MemberAreaError
+from memberarea.enrollment.models import DocumentType, Membership
+from memberarea.identity.models import Account, Role
+from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
+from memberarea.members.models import AccessReason
+from memberarea.web.views.forms import form_page
+
+from . import selectors, services
+
+GRANTS_KEY = "backoffice_record_grants"
+GRANT_SECONDS = 15 * 60
+
+
+def roles_for(purpose: str) -> tuple[str, ...]:
+    """The roles whose BO-1 row holds `purpose` (the table lives in members.access, once)."""
+    return tuple(role for role, purposes in STAFF_PURPOSES.items() if purpose in purposes)
+
+
+RECORD_ROLES = roles_for(Purpose.RECORD)
+ASSIST_ROLES = roles_for(Purpose.ASSIST)
+UNLOCK_ROLES = roles_for(Purpose.UNLOCK)
+FREEZE_ROLES = roles_for(Purpose.FREEZE)
+DELIVERY_ROLES = roles_for(Purpose.DELIVERIES)
+ADMIN_ROLES = (Role.ADMINISTRATOR,)
+
+
+def staff_required(*roles: str):
+    """Signed in (else to sign-in), staff (else 404), holding one of `roles` (else 403); none = any role."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.is_staff:
+                raise Http404
+            if roles and not user.roles & set(roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
+    if error is not None and error.code == NOT_FOUND.code:
+        raise Http404
+    may = {
+        "record": bool(request.user.roles & set(RECORD_ROLES)),
+        "assist": bool(request.user.roles & set(ASSIST_ROLES)),
+        "unlock": bool(request.user.roles & set(UNLOCK_ROLES)),
+        "freeze": bool(request.user.roles & set(FREEZE_ROLES)),
+        "deliveries": bool(request.user.roles & set(DELIVERY_ROLES)),
+        "manage_staff": request.user.has_role(Role.ADMINISTRATOR),
+    }
+    base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
+    return form_page(request, f"backoffice/{template}", {**base, **(context or {})}, error)
+
+
+# --- the record grant ---------------------------------------------------------------------------
+def _grant(request, membership_id: str) -> dict | None:
+    """This session's live grant on the member: {"until", "reason", "ticket"}, or None."""
+    grant = request.session.get(GRANTS_KEY, {}).get(membership_id)
+    return grant if grant and grant["until"] > clock.now().timestamp() else None
+
+
+def _grant_store(request, membership_id: str, reason: str, ticket: str) -> None:
+    now = clock.now().timestamp()
+    grants = {key: value for key, value in request.session.get(GRANTS_KEY, {}).items() if value["until"] > now}
+    grants[membership_id] = {"until": now + GRANT_SECONDS, "reason": reason, "ticket": ticket}
+    request.session[GRANTS_KEY] = grants
+
+
+def _membership(membership_id) -> Membership:
+    membership = Membership.objects.select_related("person__account", "policy").filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+# --- pages --------------------------------------------------------------------------------------
+@staff_required()
+def home(request):
+    return _page(request, "home.html")
+
+
+@staff_required()
+def search(request):
+    query = request.GET.get("q", "").strip()
+    return _page(request, "search.html", {"query": query, "hits": selectors.members_search(query) if query else None})
+
+
+@staff_required(*RECORD_ROLES)
+@require_http_methods(["GET", "POST"])
+def record(request, membership_id):
+    """The reason gate, then the record (BO-4): nothing of the member is shown before access is granted."""
+    key = str(membership_id)
+    if request.method == "POST":
+        reason, ticket = request.POST.get("reason", ""), request.POST.get("ticket", "").strip()
+        try:
+            access_member(actor=request.user, member_id=key, purpose=Purpose.RECORD, reason=reason, ticket=ticket)
+        except MemberAreaError as error:
+            return _page(request, "record_gate.html", {"membership_id": key}, error)
+        _grant_store(request, key, reason, ticket)
+        return redirect("backoffice:record", membership_id=key)
+    grant = _grant(request, key)
+    membership = _membership(membership_id)
+    if grant is None:
+        return _page(request, "record_gate.html", {"membership_id": key})
+    context = {"record": selectors.member_record(membership), "grant": grant}
+    if request.user.roles & set(DELIVERY_ROLES):
+        context["panel"] = selectors.troubleshooting(membership)
+    return _page(request, "record.html", context)
+
+
+ACTIONS = {
+    "username": (services.username_change, ASSIST_ROLES, gettext_lazy("Change the username (identity document)")),
+    "contact": (services.contact_update, ASSIST_ROLES, gettext_lazy("Update the email or mobile")),
+    "welcome": (services.welcome_resend_for_member, ASSIST_ROLES, gettext_lazy("Resend the welcome email")),
+    "unlock": (services.sign_in_unlock, UNLOCK_ROLES, gettext_lazy("Unlock sign-in")),
+    "sessions": (services.sessions_end_for_member, UNLOCK_ROLES, gettext_lazy("End all the member's sessions")),
+    "freeze": (services.account_freeze_by_staff, FREEZE_ROLES, gettext_lazy("Freeze the account")),
+}
+ACTION_FIELDS = {
+    "username": ("document_type", "document_number", "document_country"),
+    "contact": ("channel", "value"),
+}
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def action(request, membership_id, name: str):
+    """One assisted action on the member (BO-2, BO-3): its own reason and ticket, then the service."""
+    if name not in ACTIONS:
+        raise Http404
+    service, roles, title = ACTIONS[name]
+    if not request.user.roles & set(roles):
+        raise PermissionDenied
+    key = str(membership_id)
+    grant = _grant(request, key)
+    if grant is None:
+        return redirect("backoffice:record", membership_id=key)
+    membership = _membership(membership_id)
+    context = {
+        "name": name,
+        "title": title,
+        "membership_id": key,
+        "who": selectors.member_record(membership)["first_name"],
+        "grant": grant,
+        "document_types": DocumentType.choices,
+    }
+    if request.method == "GET":
+        return _page(request, "action.html", context)
+    fields = {field: request.POST.get(field, "") for field in ACTION_FIELDS.get(name, ())}
+    try:
+        service(
+            actor=request.user,
+            member_id=key,
+            reason=request.POST.get("reason", ""),
+            ticket=request.POST.get("ticket", ""),
+            **fields,
+        )
+    except MemberAreaError as error:
+        return _page(request, "action.html", context, error)
+    messages.success(request, _("Done: %(action)s.") % {"action": title})
+    return redirect("backoffice:record", membership_id=key)
+
+
+@staff_required()
+def audit(request):
+    subject, actor = request.GET.get("subject", "").strip(), request.GET.get("actor", "").strip()
+    entries = selectors.audit_entries(viewer=request.user, subject=subject, actor=actor)
+    own_only = not request.user.roles & selectors.AUDIT_READERS_OF_ALL
+    return _page(request, "audit.html", {"entries": entries, "subject": subject, "actor": actor, "own_only": own_only})
+
+
+@staff_required(*DELIVERY_ROLES)
+def deliveries(request):
+    return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()})
+
+
+@staff_required(*DELIVERY_ROLES)
+@require_POST
+def delivery_retry(request, message_id):
+    try:
+        services.message_retry(
+            actor=request.user,
+            message_id=message_id,
+            reason=request.POST.get("reason", ""),
+            ticket=request.POST.get("ticket", ""),
+        )
+    except MemberAreaError as error:
+        return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()}, error)
+    messages.success(request, _("The message will be sent again."))
+    return redirect("backoffice:deliveries")
+
+
+# --- staff management (administrators) ----------------------------------------------------------
+def _staff_page(request, context: dict | None = None, error: MemberAreaError | None = None):
+    chosen = request.POST.getlist("roles")
+    context = {"staff": selectors.staff_accounts(), "roles": Role.choices, "chosen_roles": chosen, **(context or {})}
+    return _page(request, "staff.html", context, error)
+
+
+@staff_required(*ADMIN_ROLES)
+@require_http_methods(["GET", "POST"])
+def staff(request):
+    """The staff list and the form to add one; a new account's temporary password is shown once."""
+    if request.method == "GET":
+        return _staff_page(request)
+    try:
+        account, password = services.staff_create(
+            username=request.POST.get("username", ""),
+            email=request.POST.get("email", ""),
+            display_name=request.POST.get("display_name", ""),
+            roles=request.POST.getlist("roles"),
+            actor_id=str(request.user.pk),
+        )
+    except MemberAreaError as error:
+        return _staff_page(request, error=error)
+    return _staff_page(request, {"created": account, "temporary_password": password})
+
+
+def _staff_account(account_id) -> Account:
+    account = Account.objects.filter(pk=account_id, staff_roles__isnull=False).distinct().first()
+    if account is None:
+        raise Http404
+    return account
+
+
+@staff_required(*ADMIN_ROLES)
+@require_POST
+def staff_roles(request, account_id):
+    try:
+        services.staff_roles_set(
+            actor=request.user, account=_staff_account(account_id), roles=request.POST.getlist("roles")
+        )
+    except MemberAreaError as error:
+        return _staff_page(request, error=error)
+    messages.success(request, _("The roles have been changed."))
+    return redirect("backoffice:staff")
+
+
+@staff_required(*ADMIN_ROLES)
+@require_POST
+def staff_deactivate(request, account_id):
+    try:
+        services.staff_deactivate(actor=request.user, account=_staff_account(account_id))
+    except MemberAreaError as error:
+        return _staff_page(request, error=error)
+    messages.success(request, _("The account has been deactivated."))
+    return redirect("backoffice:staff")

@@ -1,0 +1,150 @@
+"""The one access check for member data (GUARD-1..3, BO-1, BO-4): who may act for which member.
+
+Every view, API endpoint, export and download that reads or writes a member's data asks
+`access_member(actor=…, member_id=…, purpose=…)` and uses only the membership it returns:
+
+- a member reaches their own memberships;
+- a guardian reaches a minor on the same policy while the minor is under 18 — decided now, at the
+  request, in the insurer's time zone (born on 29 February: of age on 1 March);
+- staff reach a member only for a purpose their role holds in the BO-1 table, and opening a record
+  needs a reason from the list and a ticket reference; each such access is recorded (BO-4).
+
+Anything else is NOT_FOUND, never FORBIDDEN, so ids of other members cannot be probed.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from memberarea.core import clock
+from memberarea.core.audit import audit_record
+from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError
+from memberarea.enrollment.identifiers import is_minor
+from memberarea.enrollment.models import Guardianship, Membership
+from memberarea.identity.models import Account, Role
+
+from .models import AccessReason, StaffAccess
+
+
+class Purpose:
+    """What the actor wants to do with the member's data; staff purposes follow the BO-1 table."""
+
+    VIEW = "view"  # the member area: dashboard, card, contacts (self and guardians)
+    RECORD = "record"  # staff: open the member's record
+    ASSIST = "assist"  # staff: change username/document, update email/mobile, resend welcome
+    UNLOCK = "unlock"  # staff: unlock sign-in, end the member's sessions
+    FREEZE = "freeze"  # staff: freeze the account
+    DELIVERIES = "deliveries"  # staff: delivery status of the member's messages, never their content
+
+
+STAFF_PURPOSES: dict[str, set[str]] = {
+    Role.AGENT: {Purpose.RECORD, Purpose.ASSIST, Purpose.UNLOCK, Purpose.DELIVERIES},
+    Role.PRIVACY_OFFICER: {Purpose.RECORD},
+    Role.SECURITY_OFFICER: {Purpose.RECORD, Purpose.UNLOCK, Purpose.FREEZE, Purpose.DELIVERIES},
+    Role.ADMINISTRATOR: set(),
+}
+REASON_REQUIRED = MemberAreaError(
+    INVALID,
+    fields={
+        "reason": [_("Choose why you are opening this record.")],
+        "ticket": [_("Give the ticket reference of the member's request.")],
+    },
+)
+
+
+@dataclass(frozen=True)
+class Access:
+    """A granted access: the membership, and how the actor holds it."""
+
+    membership: Membership
+    relation: str  # "self" | "guardian" | "staff"
+
+
+def _membership(member_id) -> Membership:
+    try:
+        member_uuid = uuid.UUID(str(member_id))
+    except ValueError:
+        raise MemberAreaError(NOT_FOUND) from None
+    membership = Membership.objects.select_related("person", "policy").filter(pk=member_uuid).first()
+    if membership is None:
+        raise MemberAreaError(NOT_FOUND)
+    return membership
+
+
+def today() -> dt.date:
+    return clock.today_in(settings.INSURER_TIME_ZONE)
+
+
+def guardian_may_act(guardian_account: Account, minor: Membership) -> bool:
+    """A guardianship from one of the account's memberships, on the minor's policy, while still a minor."""
+    if not is_minor(minor.person.date_of_birth, today()):
+        return False
+    return Guardianship.objects.filter(
+        minor=minor, guardian__person__account=guardian_account, guardian__policy_id=minor.policy_id
+    ).exists()
+
+
+def access_member(*, actor: Account, member_id, purpose: str, reason: str = "", ticket: str = "") -> Access:
+    """Grant `actor` access to the member for `purpose`, or raise NOT_FOUND / FORBIDDEN / INVALID."""
+    if actor is None or not actor.is_authenticated:
+        raise MemberAreaError(NOT_FOUND)
+    membership = _membership(member_id)
+    if purpose != Purpose.VIEW:
+        if not actor.is_staff:
+            raise MemberAreaError(NOT_FOUND)
+        return _staff_access(actor, membership, purpose, reason, ticket)
+    if membership.person.account_id == actor.pk:
+        return Access(membership, "self")
+    if guardian_may_act(actor, membership):
+        return Access(membership, "guardian")
+    raise MemberAreaError(NOT_FOUND)  # staff included: they read member data in the back office only
+
+
+def _staff_access(actor: Account, membership: Membership, purpose: str, reason: str, ticket: str) -> Access:
+    if not any(purpose in STAFF_PURPOSES.get(role, set()) for role in actor.roles):
+        raise MemberAreaError(FORBIDDEN)
+    ticket = (ticket or "").strip()
+    if reason not in AccessReason.values or not ticket or len(ticket) > 64:
+        raise REASON_REQUIRED
+    with transaction.atomic():
+        record = StaffAccess.objects.create(
+            staff=actor, membership=membership, purpose=purpose, reason=reason, ticket=ticket, at=clock.now()
+        )
+        audit_record(
+            event="staff.member_accessed",
+            actor_id=str(actor.pk),
+            subject_id=str(membership.pk),
+            data={"purpose": purpose, "reason": reason, "access": str(record.pk)},
+        )
+    return Access(membership, "staff")
+
+
+def members_for(account: Account) -> list[Access]:
+    """The members this account may act for in the member area: itself first, then its minors (GUARD-1).
+
+    Its own membership is the current one (the newest that has not ended); the minors are those of
+    its guardianships on the same policy who are still minors today.
+    """
+    own = (
+        Membership.objects.select_related("person", "policy")
+        .filter(person__account=account)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today()))
+        .order_by("-start_date")
+        .first()
+    )
+    if own is None:
+        return []
+    links = Guardianship.objects.select_related("minor__person", "minor__policy").filter(
+        guardian__person__account=account, guardian__policy_id=F("minor__policy_id")
+    )
+    minors = [
+        link.minor
+        for link in links.order_by("minor__first_name", "minor__member_number")
+        if is_minor(link.minor.person.date_of_birth, today())
+    ]
+    return [Access(own, "self"), *(Access(minor, "guardian") for minor in minors)]

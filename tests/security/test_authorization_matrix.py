@@ -1,0 +1,238 @@
+"""The authorization matrix (GUARD-3, BO-1): every route is either member-scoped — and then tested for
+every kind of actor — or exempt with a reason. A new route that is neither fails the first test, so no
+endpoint can escape the one access check."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from memberarea.api.router import api
+from memberarea.core import clock
+from memberarea.enrollment.models import Membership, Person
+from memberarea.identity.models import Role
+from memberarea.identity.services import account_create
+from tests.enrollment.records import import_members, import_policies, member_row, nif, policy_row
+from tests.identity.signing_in import app_sign_in, signed_in_client
+
+pytestmark = pytest.mark.django_db
+MADRID = ZoneInfo("Europe/Madrid")
+
+# Routes that take no member id: what they touch is the signed-in account's own, or nobody's yet.
+EXEMPT = {
+    "": "public home page",
+    "help/": "public help",
+    "help/<slug:topic>/": "public help",
+    "language/": "the visitor's own language choice",
+    "register/": "registration: no member until the three facts match (its own flow)",
+    "register/details/": "registration flow, bound to the browser's session",
+    "register/verify/": "registration flow, bound to the browser's session",
+    "register/password/": "registration flow, bound to the browser's session",
+    "register/link/": "registration flow, bound to the browser's session",
+    "register/done/": "a page about the signed-in account only",
+    "password-reset/": "recovery request: same answer for everyone",
+    "password-reset/new/": "recovery: the link's token decides, not a member id",
+    "password-reset/done/": "static confirmation",
+    "password-reset/<str:token>/": "recovery link: stores the token and redirects",
+    "forgotten-username/": "same answer for everyone",
+    "sign-in/": "sign-in",
+    "sign-in/code/": "sign-in flow, bound to the browser's session",
+    "sign-in/link/": "sign-in flow, bound to the browser that started",
+    "sign-in/link/<str:token>/": "sign-in link: stores the token and redirects",
+    "account/": "the signed-in account's own settings",
+    "members/": "redirects to the signed-in member's own dashboard",
+    "account/confirm/": "step-up of the signed-in account",
+    "account/password/": "the signed-in account's own password",
+    "account/contact/": "the signed-in account's own contacts",
+    "sign-out/": "the signed-in browser's own session",
+    "account/sessions/": "the signed-in account's own sessions",
+    "account/sessions/end-others/": "the signed-in account's own sessions",
+    "account/sessions/<uuid:entry_id>/end/": "own sessions only: another account's id is 404 (test_sessions_page)",
+    "security/not-me/": "the signed link names the account",
+    "security/not-me/<str:token>/": "the signed link names the account",
+    "api/v1/openapi.json": "the public API description",
+    "api/v1/": "the API's root",
+    "dev/outbox": "development outbox, demo mode only",
+    "dev/outbox.json": "development outbox, demo mode only",
+    "GET /api/v1/brand": "public brand data",
+    "POST /api/v1/enrollment/batches": "integration clients only (bearer token), not members",
+    "POST /api/v1/registration": "registration flow",
+    "POST /api/v1/registration/{flow_id}/details": "registration flow, bound to its flow id",
+    "POST /api/v1/registration/{flow_id}/verify": "registration flow, bound to its flow id",
+    "POST /api/v1/registration/{flow_id}/resend": "registration flow, bound to its flow id",
+    "POST /api/v1/registration/{flow_id}/password": "registration flow, bound to its flow id",
+    "POST /api/v1/registration/{flow_id}/link": "registration flow, bound to its flow id",
+    "POST /api/v1/registration/{flow_id}/link/verify": "registration flow, bound to its flow id",
+    "POST /api/v1/password-reset": "same answer for everyone",
+    "POST /api/v1/password-reset/confirm": "the link's token decides",
+    "POST /api/v1/username-reminder": "same answer for everyone",
+    "POST /api/v1/login": "sign-in",
+    "POST /api/v1/login/{login_id}/send": "sign-in flow, bound to its id",
+    "POST /api/v1/login/{login_id}/verify": "sign-in flow, bound to its id",
+    "POST /api/v1/reauthenticate": "step-up of the token's own session",
+    "POST /api/v1/reauthenticate/{login_id}/send": "step-up flow of the token's own session (tested)",
+    "POST /api/v1/reauthenticate/{login_id}/verify": "step-up flow of the token's own session (tested)",
+    "GET /api/v1/me": "the token's own account",
+    "PUT /api/v1/me/language": "the token's own account",
+    "PUT /api/v1/me/password": "the token's own account",
+    "PUT /api/v1/me/contact": "the token's own account",
+    "PUT /api/v1/me/contact/verify": "the token's own account",
+    "POST /api/v1/token/refresh": "the refresh token's own session",
+    "POST /api/v1/logout": "the token's own session",
+    "GET /api/v1/sessions": "the token's own account",
+    "DELETE /api/v1/sessions": "the token's own account",
+    "DELETE /api/v1/sessions/{session_id}": "own sessions only: another account's id is 404 (test_sessions)",
+    "GET /api/v1/captcha": "public challenge",
+}
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """A member-scoped route and how to call it for one member; `api` routes answer 401, pages redirect."""
+
+    method: str
+    path: Callable[[str], str]
+    api: bool = False
+
+
+MEMBER_SCOPED: dict[str, Scoped] = {
+    "members/<uuid:member_id>/": Scoped("get", lambda m: f"/members/{m}/"),
+    "members/<uuid:member_id>/card/": Scoped("get", lambda m: f"/members/{m}/card/"),
+    "members/<uuid:member_id>/card.pdf": Scoped("get", lambda m: f"/members/{m}/card.pdf"),
+    "GET /api/v1/members/{member_id}": Scoped("get", lambda m: f"/api/v1/members/{m}", api=True),
+    "GET /api/v1/members/{member_id}/card": Scoped("get", lambda m: f"/api/v1/members/{m}/card", api=True),
+    "GET /api/v1/members/{member_id}/card.pdf": Scoped("get", lambda m: f"/api/v1/members/{m}/card.pdf", api=True),
+}
+# The back office: each page against each role is the BO-1 matrix of tests/backoffice/test_roles.py
+# (members there get 404, visitors the sign-in page); the member pages ask for a reason (BO-4).
+STAFF_ROUTES = {
+    "staff/": "every role",
+    "staff/members/": "search, masked results: every role",
+    "staff/members/<uuid:membership_id>/": "the record: reason and ticket first, then access_member (BO-4)",
+    "staff/members/<uuid:membership_id>/<slug:name>/": "assisted actions: access_member with each purpose",
+    "staff/audit/": "within each role's rights (BO-1)",
+    "staff/deliveries/": "agent and security officer; never content",
+    "staff/deliveries/<uuid:message_id>/retry/": "agent and security officer, through access_member",
+    "staff/staff/": "administrator only",
+    "staff/staff/<uuid:account_id>/roles/": "administrator only",
+    "staff/staff/<uuid:account_id>/deactivate/": "administrator only",
+}
+
+
+def _web_routes(patterns, prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _web_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def every_route() -> set[str]:
+    web = {route for route in _web_routes(get_resolver().url_patterns) if not route.startswith("api/v1/")}
+    web |= {"api/v1/openapi.json", "api/v1/"}
+    operations = {
+        f"{method.upper()} {path}" for path, methods in api.get_openapi_schema()["paths"].items() for method in methods
+    }
+    return web | operations
+
+
+@pytest.mark.req("GUARD-3")
+def test_every_route_is_member_scoped_or_exempt_with_a_reason():
+    routes = every_route()
+    classified = set(EXEMPT) | set(MEMBER_SCOPED) | set(STAFF_ROUTES)
+    unclassified = routes - classified
+    assert unclassified == set(), "classify each new route in this file: member-scoped (with a builder) or exempt"
+    assert len(classified) == len(EXEMPT) + len(MEMBER_SCOPED) + len(STAFF_ROUTES)  # no route in two lists
+    assert all(reason.strip() for reason in [*EXEMPT.values(), *STAFF_ROUTES.values()])
+    stale = classified - routes
+    assert stale == set(), "remove entries for routes that no longer exist"
+
+
+# --- the matrix ------------------------------------------------------------------------------------
+@dataclass
+class World:
+    holder: object
+    spouse: object
+    stranger: object
+    child_id: str
+    holder_id: str
+
+
+@pytest.fixture
+def world(enrolled) -> World:
+    """POL-100: the holder (member 1, guardian of child 3) and the spouse (member 2) with accounts;
+    POL-200: a stranger with an account."""
+    import_policies(policy_row(policy_number="POL-200"))
+    import_members([member_row(8, policy_number="POL-200", document_number=nif("80000008"))])
+
+    def account(number: int, document: str):
+        created = account_create(username=document, password="Lindero7Azul")
+        Person.objects.filter(memberships__member_number=f"M{number:06d}").update(account=created)
+        return created
+
+    return World(
+        holder=account(1, nif("10000001")),
+        spouse=account(2, nif("30000003")),
+        stranger=account(8, nif("80000008")),
+        child_id=str(Membership.objects.get(member_number="M000003").pk),
+        holder_id=str(Membership.objects.get(member_number="M000001").pk),
+    )
+
+
+def _call(route: Scoped, actor, member_id: str):
+    if actor is None:
+        client = Client()
+        return getattr(client, route.method)(route.path(member_id))
+    if route.api:
+        token = app_sign_in(actor).access_token
+        return getattr(Client(), route.method)(route.path(member_id), HTTP_AUTHORIZATION=f"Bearer {token}")
+    client, _ = signed_in_client(actor)
+    return getattr(client, route.method)(route.path(member_id))
+
+
+def _allowed(response) -> bool:
+    return response.status_code == 200
+
+
+def _denied(response) -> bool:
+    return response.status_code == 404
+
+
+SCOPED = sorted(MEMBER_SCOPED)
+
+
+@pytest.mark.req("GUARD-1")
+@pytest.mark.req("GUARD-3")
+@pytest.mark.parametrize("route_name", SCOPED)
+def test_self_and_the_guardian_are_allowed_everyone_else_is_not(world, route_name):
+    route = MEMBER_SCOPED[route_name]
+    assert _allowed(_call(route, world.holder, world.holder_id)), "self"
+    assert _allowed(_call(route, world.holder, world.child_id)), "guardian of a minor on the same policy"
+    assert _denied(_call(route, world.spouse, world.child_id)), "another adult of the same policy"
+    assert _denied(_call(route, world.spouse, world.holder_id)), "another adult of the same policy"
+    assert _denied(_call(route, world.stranger, world.child_id)), "a member of another policy"
+    anonymous = _call(route, None, world.child_id)
+    if route.api:
+        assert anonymous.status_code == 401
+    else:
+        assert anonymous.status_code == 302 and anonymous["Location"].startswith("/sign-in/")
+
+
+@pytest.mark.req("GUARD-2")
+@pytest.mark.parametrize("route_name", SCOPED)
+def test_the_guardian_is_denied_from_the_18th_birthday(world, route_name):
+    with clock.frozen(dt.datetime(2033, 6, 1, 0, 0, tzinfo=MADRID)):  # the child (2015-06-01) turns 18
+        assert _denied(_call(MEMBER_SCOPED[route_name], world.holder, world.child_id))
+
+
+@pytest.mark.req("BO-1")
+@pytest.mark.parametrize("route_name", SCOPED)
+@pytest.mark.parametrize("role", list(Role))
+def test_staff_do_not_use_the_member_area(world, route_name, role):
+    """Staff read member data only in the back office, after giving a reason (BO-4)."""
+    staff = account_create(username=f"STAFF-{role}", password="Staff7Password", roles=(role,))
+    assert _denied(_call(MEMBER_SCOPED[route_name], staff, world.child_id))
