@@ -2,12 +2,15 @@
 
 import pytest
 
+from memberarea.backoffice.services import contact_update
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.models import AuditEntry
 from memberarea.core.ratelimit import lock_active, lock_set
 from memberarea.enrollment.models import Membership
+from memberarea.identity.flows import recovery
 from memberarea.identity.flows.login import login_start
 from memberarea.identity.models import Account, Role
+from memberarea.identity.usernames import username_index
 from memberarea.members.models import StaffAccess
 from memberarea.notifications.models import Message
 from tests.backoffice.conftest import REASON, client_for, member_one, open_record
@@ -123,3 +126,17 @@ def test_each_action_asks_its_own_reason_and_ticket(member_account, staff):
     assert raised.value.code == "invalid"
     sign_in_unlock(actor=staff[Role.AGENT], member_id=member_one().pk, reason="member_called", ticket="CS-9")
     assert StaffAccess.objects.filter(purpose="unlock", ticket="CS-9").count() == 1
+
+
+@pytest.mark.req("BO-3")
+def test_for_seven_days_recovery_does_not_use_an_email_an_agent_just_set(member_account, staff, frozen_clock, settings):
+    contact_update(actor=staff[Role.AGENT], member_id=member_one().pk, reason="member_called", ticket="T-7",
+                   channel="email", value="nueva.direccion@example.org")  # fmt: skip
+
+    def links_to(address: str) -> int:
+        recovery.recovery_link_send.call(username_index(HOLDER_NIF), "es")
+        return sum(m.to == address for m in Message.objects.filter(template="password_reset"))
+
+    assert links_to("nueva.direccion@example.org") == 0  # the only email is held: nothing goes out
+    frozen_clock.advance(days=settings.RECOVERY_NEW_CONTACT_HOLD_DAYS)
+    assert links_to("nueva.direccion@example.org") == 1

@@ -6,10 +6,12 @@ reference and the StaffAccess record happen in one place), writes its audit entr
 only) and tells the member.
 """
 
+import datetime as dt
 import functools
 import secrets
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -183,6 +185,11 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
             row.save()
         told = [(channel, old, membership.first_name) for old in previous]
         _tell(told, membership=membership, template="contact_changed")
+        if field == "email":  # recovery does not use the new email for a while (BO-3)
+            Account.objects.filter(person__pk=membership.person_id).update(
+                recovery_hold_until=now + dt.timedelta(days=settings.RECOVERY_NEW_CONTACT_HOLD_DAYS),
+                recovery_hold_index=index,
+            )
         _staff_audit("staff.contact_updated", actor=actor, membership=membership, reason=reason, channel=channel)
     return channel
 

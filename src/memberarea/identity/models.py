@@ -60,6 +60,10 @@ class Account(AbstractBaseUser):
     password_changed_at = models.DateTimeField(null=True, blank=True)
     # After a recovery, the next sign-in's second step goes by SMS when a verified mobile exists (REC-4).
     sms_second_step_required = models.BooleanField(default=False)
+    # After customer service replaced an email (BO-3), recovery links do not go to it until this instant:
+    # a caller who talked an agent into a new address cannot recover the account through it at once.
+    recovery_hold_until = models.DateTimeField(null=True, blank=True)
+    recovery_hold_index = models.CharField(max_length=64, blank=True, help_text="keyed hash of the held email")
 
     objects = AccountManager()
 
@@ -314,6 +318,8 @@ datamap.declare(
     frozen_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
     password_changed_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
     sms_second_step_required=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    recovery_hold_until=Personal(ACTIVITY, GENERATED, [SECURITY]),
+    recovery_hold_index=Personal(CONTACT, GENERATED, [SECURITY], note="keyed hash of an email"),
 )
 datamap.declare(
     RetiredRefreshToken,

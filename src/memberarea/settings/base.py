@@ -352,6 +352,7 @@ STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 10 * 60)  # how long a fresh second
 # Recovery and forgotten username (REC-1..4, LOGIN-8).
 RECOVERY_LINK_HOURS = env_int("RECOVERY_LINK_HOURS", 24)
 RECOVERY_REQUESTS_PER_HOUR = env_int("RECOVERY_REQUESTS_PER_HOUR", 5)  # per address and per username
+RECOVERY_NEW_CONTACT_HOLD_DAYS = env_int("RECOVERY_NEW_CONTACT_HOLD_DAYS", 7)  # after an assisted email change (BO-3)
 
 # Devices (LOGIN-6).
 TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 30)

@@ -30,6 +30,7 @@ from memberarea.core.captcha import captcha_verify
 from memberarea.core.crypto import blind_index
 from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
 from memberarea.core.ratelimit import Limit, attempt_reserve
+from memberarea.enrollment.identifiers import email_index
 from memberarea.enrollment.models import Person
 from memberarea.notifications.rendering import message_language
 from memberarea.notifications.services import message_enqueue
@@ -135,7 +136,14 @@ def recovery_link_send(username_hash: str, language: str) -> None:
     account = Account.objects.filter(username_index=username_hash, is_active=True).first()
     if account is None or (account.is_staff and not Person.objects.filter(account=account).exists()):
         return
-    emails = [(to, name) for channel, to, name in account_verified_contacts(account) if channel == CodeChannel.EMAIL]
+    held = (
+        account.recovery_hold_index if account.recovery_hold_until and account.recovery_hold_until > clock.now() else ""
+    )
+    emails = [
+        (to, name)
+        for channel, to, name in account_verified_contacts(account)
+        if channel == CodeChannel.EMAIL and not (held and email_index(to) == held)
+    ]
     if not emails:
         return  # no email to send it to: customer service helps (REC-4)
     token = secrets.token_urlsafe(TOKEN_BYTES)
