@@ -153,3 +153,24 @@ def delivering(demo):
     yield
     stop.set()
     worker.join(timeout=10)
+
+
+@pytest.fixture
+def signed_in_page(open_page, live_server):
+    """`signed_in_page(account, language=…, width=…, user_agent=…)`: a page whose browser context holds a
+    session signed in server-side, as sign-in would leave it; returns (page, registry record)."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tests.identity.signing_in import FIREFOX_WINDOWS, session_sign_in
+
+    def _open(account, *, language: str = "es", width: int = 1280, user_agent: str = FIREFOX_WINDOWS):
+        session = SessionStore()
+        record = session_sign_in(session, account, user_agent=user_agent)
+        page = open_page(language=language, width=width)
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+        )
+        return page, record
+
+    return _open

@@ -3,8 +3,6 @@
 checks every page, in Spanish and English."""
 
 import pytest
-from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Page
 
 from memberarea.enrollment.models import Membership
@@ -13,7 +11,6 @@ from memberarea.identity.models import Account
 from memberarea.identity.services import account_create, account_find
 from tests.browser.keyboard import serious_findings, tab_to, type_into
 from tests.enrollment.records import nif
-from tests.identity.signing_in import session_sign_in
 
 pytestmark = pytest.mark.browser
 DANIEL_NIE = "Y2468135L"
@@ -28,17 +25,11 @@ def daniel_registered() -> Account:
     return account
 
 
-def agent_page(open_page, live_server, *, language: str) -> Page:
+def agent_page(signed_in_page, *, language: str) -> Page:
     agent = account_find("DEMO-AGENT")
     Account.objects.filter(pk=agent.pk).update(language=language)
     agent.refresh_from_db()
-    session = SessionStore()
-    session_sign_in(session, agent)
-    page = open_page(language=language)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
-    )
-    return page
+    return signed_in_page(agent, language=language)[0]
 
 
 def submit(page: Page, selector: str) -> None:
@@ -50,9 +41,9 @@ def submit(page: Page, selector: str) -> None:
 @pytest.mark.req("BO-2")
 @pytest.mark.req("UI-2")
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_an_agent_changes_a_nie_to_a_nif_with_the_keyboard(open_page, live_server, demo, language):
+def test_an_agent_changes_a_nie_to_a_nif_with_the_keyboard(signed_in_page, live_server, demo, language):
     daniel = daniel_registered()
-    page = agent_page(open_page, live_server, language=language)
+    page = agent_page(signed_in_page, language=language)
     page.goto("/account/")
     submit(page, "main a[href='/staff/']")
     findings = serious_findings(page)

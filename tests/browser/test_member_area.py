@@ -3,8 +3,6 @@ with the keyboard alone, opens his card and downloads it, in Spanish on a phone 
 desktop, with no serious axe-core finding on any page."""
 
 import pytest
-from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 
 from memberarea.enrollment.identifiers import normalise_number
 from memberarea.enrollment.models import Membership
@@ -12,7 +10,7 @@ from memberarea.enrollment.services import person_account_link
 from memberarea.identity.services import account_create
 from tests.browser.keyboard import serious_findings, tab_to
 from tests.enrollment.records import nif
-from tests.identity.signing_in import CHROME_ANDROID, session_sign_in
+from tests.identity.signing_in import CHROME_ANDROID
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +19,11 @@ def demo_member(number: str) -> Membership:
     return Membership.objects.select_related("person").get(member_number=normalise_number(number))
 
 
-def lucia_signed_in(open_page, live_server, *, language: str, width: int):
+def lucia_signed_in(signed_in_page, *, language: str, width: int):
     """Lucía's account (as registration would leave it), signed in server-side in a new browser context."""
     account = account_create(username=nif("51234567"), password="Lindero7Azul", language=language)
     person_account_link(person=demo_member("MA-2001-01").person, account=account, actor_id="system")
-    session = SessionStore()
-    session_sign_in(session, account, user_agent=CHROME_ANDROID)
-    page = open_page(language=language, width=width)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
-    )
-    return page
+    return signed_in_page(account, language=language, width=width, user_agent=CHROME_ANDROID)[0]
 
 
 def follow_with_the_keyboard(page, selector: str) -> None:
@@ -45,8 +37,8 @@ def follow_with_the_keyboard(page, selector: str) -> None:
 @pytest.mark.req("AREA-2")
 @pytest.mark.req("UI-2")
 @pytest.mark.parametrize(("language", "width"), [("es", 375), ("en", 1280)])
-def test_lucia_switches_to_pablo_and_downloads_his_card(open_page, live_server, demo, language, width):
-    page = lucia_signed_in(open_page, live_server, language=language, width=width)
+def test_lucia_switches_to_pablo_and_downloads_his_card(signed_in_page, demo, language, width):
+    page = lucia_signed_in(signed_in_page, language=language, width=width)
     lucia, pablo = demo_member("MA-2001-01"), demo_member("MA-2001-03")
     page.goto("/members/")
     assert page.url.endswith(f"/members/{lucia.pk}/")

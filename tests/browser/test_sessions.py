@@ -5,13 +5,12 @@ English, on a phone and a desktop."""
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Page
 
 from memberarea.identity.models import Account
 from memberarea.identity.sessions import app_session_for_access_token
 from tests.browser.keyboard import serious_findings, tab_to
-from tests.identity.signing_in import CHROME_ANDROID, app_sign_in, ended, session_sign_in, trusted_device
+from tests.identity.signing_in import CHROME_ANDROID, app_sign_in, ended, trusted_device
 
 pytestmark = pytest.mark.browser
 PAGE = "/account/sessions/"
@@ -19,17 +18,6 @@ TEXTS = {
     "es": {"heading": "Sus sesiones y dispositivos", "ended": ("La sesión se ha cerrado", "The session has ended")},
     "en": {"heading": "Your sessions and devices", "ended": ("The session has ended",)},
 }
-
-
-def signed_in_page(open_page, live_server, account, *, language: str, width: int, user_agent: str):
-    """A browser context whose session cookie names a session signed in server-side (as sign-in would)."""
-    session = SessionStore()
-    record = session_sign_in(session, account, user_agent=user_agent)
-    page = open_page(language=language, width=width)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
-    )
-    return page, record
 
 
 def end_with_the_keyboard(page: Page, record_id) -> None:
@@ -43,14 +31,12 @@ def end_with_the_keyboard(page: Page, record_id) -> None:
 @pytest.mark.req("UI-1")
 @pytest.mark.req("UI-2")
 @pytest.mark.parametrize(("language", "width"), [("es", 375), ("en", 1280), ("es", 1280), ("en", 375)])
-def test_one_browser_ends_the_other_with_the_keyboard(open_page, live_server, member_account, language, width):
+def test_one_browser_ends_the_other_with_the_keyboard(signed_in_page, member_account, language, width):
     Account.objects.filter(pk=member_account.pk).update(language=language)  # signed-in pages speak it
     member_account.refresh_from_db()
-    first, _ = signed_in_page(
-        open_page, live_server, member_account, language=language, width=width, user_agent=CHROME_ANDROID
-    )
+    first, _ = signed_in_page(member_account, language=language, width=width, user_agent=CHROME_ANDROID)
     second, second_record = signed_in_page(
-        open_page, live_server, member_account, language=language, width=width, user_agent="Firefox/128.0 (Windows)"
+        member_account, language=language, width=width, user_agent="Firefox/128.0 (Windows)"
     )
     trusted_device(member_account, at=second_record.created_at)  # so every kind of entry is on the page
     app = app_sign_in(member_account)

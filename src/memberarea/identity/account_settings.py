@@ -28,12 +28,12 @@ from memberarea.enrollment.models import Membership
 from memberarea.members.access import members_for
 from memberarea.notifications.services import message_enqueue
 
-from .contacts import account_contacts, account_password_context, account_verified_contacts
+from .contacts import account_contacts, account_password_context
 from .flows import codes
 from .flows.login import step_up_require
 from .flows.recovery import recovery_tokens_supersede
 from .flows.registration import FLOW_EXPIRED, INVALID_CREDENTIALS
-from .freeze import not_me_url
+from .freeze import account_notify, not_me_url
 from .models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
 from .passwords import password_history_add, password_validate
 from .sessions import account_sessions_end
@@ -83,20 +83,8 @@ def account_password_change(
         password_history_add(account=account)
         recovery_tokens_supersede(account=account)
         account_sessions_end(account=account, reason="password_changed", keep=session)
-        _notify_every_contact(account, "password_changed", from_settings=True)
+        account_notify(account=account, template="password_changed", from_settings=True)
         audit_record(event="account.password_changed", actor_id=str(account.pk), subject_id=str(account.pk))
-
-
-def _notify_every_contact(account: Account, template: str, **context) -> None:
-    for channel, destination, first_name in account_verified_contacts(account):
-        message_enqueue(
-            channel=channel,
-            to=destination,
-            template=template,
-            language=account.language,
-            context={**context, "first_name": first_name, "not_me_url": not_me_url(account)},
-            subject_id=str(account.pk),
-        )
 
 
 def account_contact_change_start(

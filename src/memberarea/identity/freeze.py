@@ -45,13 +45,19 @@ def account_freeze(*, account: Account, reason: str, actor_id: str) -> bool:
         account_sessions_end(account=account, reason="frozen")
         case = SecurityCase.objects.create(account=account, reason=reason, opened_at=now)
         audit_record(event="account.frozen", actor_id=actor_id, subject_id=str(account.pk), data={"case": str(case.pk)})
-        for channel, destination, first_name in account_verified_contacts(account):
-            message_enqueue(
-                channel=channel,
-                to=destination,
-                template="account_frozen",
-                language=account.language,
-                context={"first_name": first_name},
-                subject_id=str(account.pk),
-            )
+        account_notify(account=account, template="account_frozen")
     return True
+
+
+def account_notify(*, account: Account, template: str, contacts=None, **context) -> None:
+    """Queue `template` to every verified contact of the account (or to `contacts`, read before a change),
+    in its language, with the member's first name and the "this was not me" link."""
+    for channel, destination, first_name in contacts if contacts is not None else account_verified_contacts(account):
+        message_enqueue(
+            channel=channel,
+            to=destination,
+            template=template,
+            language=account.language,
+            context={**context, "first_name": first_name, "not_me_url": not_me_url(account)},
+            subject_id=str(account.pk),
+        )

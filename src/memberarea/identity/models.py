@@ -1,6 +1,7 @@
 """One account model for members and staff (decided in architecture.md)."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -262,6 +263,9 @@ class LoginFlow(models.Model):
     link_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+
+    # Not stored: the account's contacts as read when the flow was made, for the same request's answer.
+    contacts: Any = None
 
 
 class RecoveryToken(models.Model):

@@ -118,8 +118,6 @@ def login_start(
     attempt_release(limits["address"], address)
     if account.frozen_at is not None:
         raise MemberAreaError(ACCOUNT_FROZEN)
-    if not _channels(account, account_contacts(account)):
-        raise MemberAreaError(NO_CHANNEL)
     return _flow_create(account=account, kind=kind, purpose=LoginPurpose.SIGN_IN, browser_binding=browser_binding)
 
 
@@ -172,8 +170,12 @@ def _channels(account: Account, contacts: AccountContacts) -> list[str]:
 
 
 def _flow_create(*, account: Account, kind: str, purpose: str, browser_binding: str, session=None) -> LoginFlow:
+    """A flow for an account that has somewhere to send a code (else NO_CHANNEL)."""
+    contacts = account_contacts(account)
+    if not _channels(account, contacts):
+        raise MemberAreaError(NO_CHANNEL)
     now = clock.now()
-    return LoginFlow.objects.create(
+    flow = LoginFlow.objects.create(
         id=uuid.uuid4(),
         kind=FlowKind(kind),
         purpose=purpose,
@@ -183,6 +185,8 @@ def _flow_create(*, account: Account, kind: str, purpose: str, browser_binding: 
         created_at=now,
         expires_at=now + dt.timedelta(seconds=settings.LOGIN_FLOW_SECONDS),
     )
+    flow.contacts = contacts  # the channel list answered in the same request needs no second query
+    return flow
 
 
 # --- reading a flow ------------------------------------------------------------------------------
@@ -199,7 +203,7 @@ def login_get(*, flow_id, kind: str, purpose: str = LoginPurpose.SIGN_IN) -> Log
 
 def login_channels(flow: LoginFlow) -> list[dict[str, str]]:
     """The channels the member may choose, with masked destinations (LOGIN-2)."""
-    contacts = account_contacts(flow.account)
+    contacts = flow.contacts or account_contacts(flow.account)
     masks = {CodeChannel.EMAIL: mask_email(contacts.email), CodeChannel.SMS: mask_phone(contacts.mobile)}
     return [
         {"channel": channel, "destination": masks[CodeChannel(channel)]}
@@ -324,11 +328,12 @@ def login_complete_on_trusted_device(flow: LoginFlow) -> LoginFlow:
 # --- step-up (LOGIN-9) ---------------------------------------------------------------------------
 def step_up_start(*, session: SessionRecord, kind: str, browser_binding: str = "") -> LoginFlow:
     """A second step for the signed-in session, before a sensitive action."""
-    account = session.account
-    if not _channels(account, account_contacts(account)):
-        raise MemberAreaError(NO_CHANNEL)
     return _flow_create(
-        account=account, kind=kind, purpose=LoginPurpose.STEP_UP, browser_binding=browser_binding, session=session
+        account=session.account,
+        kind=kind,
+        purpose=LoginPurpose.STEP_UP,
+        browser_binding=browser_binding,
+        session=session,
     )
 
 

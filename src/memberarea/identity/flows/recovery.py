@@ -36,6 +36,7 @@ from memberarea.notifications.rendering import message_language
 from memberarea.notifications.services import message_enqueue
 
 from ..contacts import account_password_context, account_verified_contacts
+from ..freeze import account_notify
 from ..models import Account, CodeChannel, RecoveryToken
 from ..passwords import password_history_add, password_validate
 from ..sessions import account_sessions_end
@@ -220,15 +221,7 @@ def recovery_complete(*, token: str, password: str) -> Account:
         recovery_tokens_supersede(account=account)
         account_sessions_end(account=account, reason="password_recovered")
         login_failures_clear(account)  # recovery unlocks (LOGIN-4)
-        for channel, to, first_name in contacts:
-            message_enqueue(
-                channel=channel,
-                to=to,
-                template="password_changed",
-                language=account.language,
-                context={"first_name": first_name},
-                subject_id=str(account.pk),
-            )
+        account_notify(account=account, template="password_changed", contacts=contacts)
         audit_record(
             event="account.password_recovered",
             actor_id=str(account.pk),
