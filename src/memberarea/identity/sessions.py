@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -174,6 +174,13 @@ def browser_session_start(*, request, account: Account) -> SessionRecord:
     Called by registration and sign-in once the member is proven. The registry id goes into the
     session, so the middleware can end this browser's access when the entry ends.
     """
+    previous = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
+    if previous is not None:  # signing in again in a signed-in browser: its entry is replaced, not doubled
+        earlier = SessionRecord.objects.filter(pk=previous, kind=SessionKind.BROWSER).values_list(
+            "account_id", flat=True
+        )
+        for account_id in earlier:
+            _session_close(previous, account_id=account_id, reason="signed_in_again")
     login(request, account, backend="memberarea.identity.backends.DocumentBackend")
     request.session.save()
     now = clock.now()
@@ -194,6 +201,22 @@ def browser_session_start(*, request, account: Account) -> SessionRecord:
         )
     request.session[BROWSER_SESSION_KEY] = str(record.pk)
     return record
+
+
+def browser_session_renew(*, request, account: Account) -> None:
+    """Keep this browser signed in after its password changed, under a new session id.
+
+    Django signs a session out when the password it was opened with changes; this session proved
+    the change, so it carries the new password's hash instead and its registry entry (kept open by
+    the change) follows the new key.
+    """
+    update_session_auth_hash(request, account)
+    request.session.save()
+    record_id = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
+    if record_id is not None:
+        SessionRecord.objects.filter(pk=record_id, account_id=account.pk).update(
+            session_key_hash=token_digest(request.session.session_key or "")
+        )
 
 
 def browser_session_check(*, request) -> SessionRecord | None:
