@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from django.conf import settings
@@ -91,17 +91,22 @@ def _first_named(user_agent: str, table: tuple[tuple[tuple[str, ...], str], ...]
     return next((name for markers, name in table if any(marker in user_agent for marker in markers)), "")
 
 
+def device_parts(user_agent: str, kind: str = SessionKind.BROWSER) -> tuple[str, str]:
+    """The program (a browser's name, or the brand's app) and the operating system, "" when unknown."""
+    if kind == SessionKind.APP:
+        program = gettext("%(brand)s app") % {"brand": brand()["name"]}
+    else:
+        program = _first_named(user_agent, _BROWSERS)
+    return program, _first_named(user_agent, _SYSTEMS)
+
+
 def device_label(user_agent: str, kind: str = SessionKind.BROWSER) -> str:
     """A short name the member recognises ("Chrome on Android"), in the active language.
 
     Deliberately small: the list needs a recognisable name, not a device database, and an agent
     can claim to be anything anyway. App sessions are named after the brand's app.
     """
-    system = _first_named(user_agent, _SYSTEMS)
-    if kind == SessionKind.APP:
-        program = gettext("%(brand)s app") % {"brand": brand()["name"]}
-    else:
-        program = _first_named(user_agent, _BROWSERS)
+    program, system = device_parts(user_agent, kind)
     if program and system:
         return gettext("%(program)s on %(system)s") % {"program": program, "system": system}
     if program:
@@ -365,11 +370,24 @@ class RegistryEntry:
     id: uuid.UUID
     kind: str  # SessionKind.BROWSER, SessionKind.APP or TRUSTED_DEVICE
     device: str  # a label in the active language, e.g. "Firefox on Windows"
+    browser: str  # "Firefox", the brand's app, or "" when unknown
+    system: str  # "Windows", "Android" … or "" when unknown
     network: str
     created_at: dt.datetime
     last_seen_at: dt.datetime
     expires_at: dt.datetime
-    current: bool
+    current: bool  # the asking browser or app: "this device"
+    # The asking browser's own trusted device is shown on its session's line, not as a second one.
+    trusted_device_id: uuid.UUID | None = None
+    trusted_until: dt.datetime | None = None
+
+
+def _entry(*, id: uuid.UUID, kind: str, user_agent: str, current: bool, **times_and_network) -> RegistryEntry:
+    browser, system = device_parts(user_agent, SessionKind.APP if kind == SessionKind.APP else SessionKind.BROWSER)
+    label = device_label(user_agent, SessionKind.APP if kind == SessionKind.APP else SessionKind.BROWSER)
+    return RegistryEntry(
+        id=id, kind=kind, device=label, browser=browser, system=system, current=current, **times_and_network
+    )
 
 
 def sessions_for(
@@ -377,15 +395,17 @@ def sessions_for(
 ) -> list[RegistryEntry]:
     """The account's live sessions and trusted devices, most recently used first, in two queries.
 
-    `current_session_id`/`current_device_id` name the asking browser's or app's own entries.
+    `current_session_id`/`current_device_id` name the asking browser's or app's own entries. A
+    browser is one line: when the asking session is live, its own trusted device is folded into it
+    (`trusted_device_id`, `trusted_until`) instead of being listed as a second entry.
     """
     now = clock.now()
     current_session, current_device = _as_uuid(current_session_id), _as_uuid(current_device_id)
     entries = [
-        RegistryEntry(
+        _entry(
             id=record.pk,
             kind=record.kind,
-            device=device_label(record.device, record.kind),
+            user_agent=record.device,
             network=record.network,
             created_at=record.created_at,
             last_seen_at=record.last_seen_at,
@@ -394,20 +414,28 @@ def sessions_for(
         )
         for record in SessionRecord.objects.filter(_live(now), account=account)
     ]
-    entries += [
-        RegistryEntry(
-            id=device.pk,
-            kind=TRUSTED_DEVICE,
-            device=device_label(device.device),
-            network=device.network,
-            created_at=device.created_at,
-            last_seen_at=device.last_used_at,
-            expires_at=device.expires_at,
-            current=device.pk == current_device,
+    devices = []
+    for device in TrustedDevice.objects.filter(account=account, revoked_at__isnull=True, expires_at__gt=now):
+        this_one = next((entry for entry in entries if entry.current), None) if device.pk == current_device else None
+        if this_one is not None:
+            folded = replace(this_one, trusted_device_id=device.pk, trusted_until=device.expires_at)
+            entries = [folded if entry is this_one else entry for entry in entries]
+            continue
+        devices.append(
+            _entry(
+                id=device.pk,
+                kind=TRUSTED_DEVICE,
+                user_agent=device.device,
+                network=device.network,
+                created_at=device.created_at,
+                last_seen_at=device.last_used_at,
+                expires_at=device.expires_at,
+                current=device.pk == current_device,
+                trusted_device_id=device.pk,
+                trusted_until=device.expires_at,
+            )
         )
-        for device in TrustedDevice.objects.filter(account=account, revoked_at__isnull=True, expires_at__gt=now)
-    ]
-    return sorted(entries, key=lambda entry: entry.last_seen_at, reverse=True)
+    return sorted(entries + devices, key=lambda entry: (entry.current, entry.last_seen_at), reverse=True)
 
 
 def trusted_device_revoke(*, account: Account, device_id: object, actor: Account | None = None) -> None:
