@@ -146,3 +146,18 @@ def test_a_trusted_browser_is_one_entry_with_its_trust(member_account):
     assert page.count('class="session-entry') == 1
     assert "Not asked until" in page and "Forget this device" in page and "Sign out here" in page
     assert password_step(browser)["Location"] == "/members/"  # the trust still works
+
+
+@pytest.mark.req("UI-2")
+def test_the_code_field_is_focused_once_sent_and_the_summary_after_an_error(member_account):
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    password_step(browser)
+    assert " autofocus" not in main_of(browser.get("/sign-in/code/"))  # nothing to type yet
+    browser.post("/sign-in/code/", {"channel": "sms"})
+    field = re.search(r"<input id=\"id_code\"[^>]*>", main_of(browser.get("/sign-in/code/"))).group(0)
+    assert " autofocus" in field
+    failed = browser.post("/sign-in/code/", {"code": "000000" if code_for("+34600000001") != "000000" else "111111"})
+    assert failed.status_code == 400 and " autofocus" not in main_of(failed)  # the summary takes focus
+    html = failed.content.decode()
+    assert 'class="error-summary" role="alert"' in html and 'tabindex="-1"' in html
+    assert re.search(r'<script src="/static/memberarea/js/focus\.[0-9a-f.]*js" defer></script>', html)
