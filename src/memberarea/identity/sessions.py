@@ -382,18 +382,32 @@ class RegistryEntry:
     trusted_until: dt.datetime | None = None
 
 
-def _entry(*, id: uuid.UUID, kind: str, user_agent: str, current: bool, **times_and_network) -> RegistryEntry:
-    browser, system = device_parts(user_agent, SessionKind.APP if kind == SessionKind.APP else SessionKind.BROWSER)
-    label = device_label(user_agent, SessionKind.APP if kind == SessionKind.APP else SessionKind.BROWSER)
+def _entry(row: SessionRecord | TrustedDevice, *, kind: str, last_seen_at: dt.datetime, current: bool) -> RegistryEntry:
+    """A line of the list from a session or a trusted device (whose trust it then shows)."""
+    agent_kind = SessionKind.APP if kind == SessionKind.APP else SessionKind.BROWSER
+    browser, system = device_parts(row.device, agent_kind)
+    trusted = isinstance(row, TrustedDevice)
     return RegistryEntry(
-        id=id, kind=kind, device=label, browser=browser, system=system, current=current, **times_and_network
+        id=row.pk,
+        kind=kind,
+        device=device_label(row.device, agent_kind),
+        browser=browser,
+        system=system,
+        network=row.network,
+        created_at=row.created_at,
+        last_seen_at=last_seen_at,
+        expires_at=row.expires_at,
+        current=current,
+        trusted_device_id=row.pk if trusted else None,
+        trusted_until=row.expires_at if trusted else None,
     )
 
 
 def sessions_for(
     account: Account, *, current_session_id: object = None, current_device_id: object = None
 ) -> list[RegistryEntry]:
-    """The account's live sessions and trusted devices, most recently used first, in two queries.
+    """The account's live sessions and trusted devices, this one first, then the most recently used,
+    in two queries.
 
     `current_session_id`/`current_device_id` name the asking browser's or app's own entries. A
     browser is one line: when the asking session is live, its own trusted device is folded into it
@@ -402,39 +416,20 @@ def sessions_for(
     now = clock.now()
     current_session, current_device = _as_uuid(current_session_id), _as_uuid(current_device_id)
     entries = [
-        _entry(
-            id=record.pk,
-            kind=record.kind,
-            user_agent=record.device,
-            network=record.network,
-            created_at=record.created_at,
-            last_seen_at=record.last_seen_at,
-            expires_at=record.expires_at,
-            current=record.pk == current_session,
-        )
+        _entry(record, kind=record.kind, last_seen_at=record.last_seen_at, current=record.pk == current_session)
         for record in SessionRecord.objects.filter(_live(now), account=account)
     ]
     devices = []
     for device in TrustedDevice.objects.filter(account=account, revoked_at__isnull=True, expires_at__gt=now):
-        this_one = next((entry for entry in entries if entry.current), None) if device.pk == current_device else None
-        if this_one is not None:
-            folded = replace(this_one, trusted_device_id=device.pk, trusted_until=device.expires_at)
-            entries = [folded if entry is this_one else entry for entry in entries]
-            continue
-        devices.append(
-            _entry(
-                id=device.pk,
-                kind=TRUSTED_DEVICE,
-                user_agent=device.device,
-                network=device.network,
-                created_at=device.created_at,
-                last_seen_at=device.last_used_at,
-                expires_at=device.expires_at,
-                current=device.pk == current_device,
-                trusted_device_id=device.pk,
-                trusted_until=device.expires_at,
-            )
+        line = _entry(
+            device, kind=TRUSTED_DEVICE, last_seen_at=device.last_used_at, current=device.pk == current_device
         )
+        this_one = next((entry for entry in entries if entry.current), None) if line.current else None
+        if this_one is None:
+            devices.append(line)
+            continue
+        folded = replace(this_one, trusted_device_id=line.trusted_device_id, trusted_until=line.trusted_until)
+        entries = [folded if entry is this_one else entry for entry in entries]
     return sorted(entries + devices, key=lambda entry: (entry.current, entry.last_seen_at), reverse=True)
 
 

@@ -29,7 +29,6 @@ def language_switch(request):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         if request.user.is_authenticated:
-            request.session[SESSION_LANGUAGE_KEY] = language
-            if request.POST.get("remember", "1") == "1":
-                account_language_set(account=request.user, language=language)
+            request.session[SESSION_LANGUAGE_KEY] = language  # the pages of this session follow the switch
+            account_language_set(account=request.user, language=language)
     return response
