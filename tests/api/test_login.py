@@ -131,7 +131,7 @@ def test_password_change_needs_a_fresh_step_up(api, member_account, frozen_clock
     wrong = {"current_password": "Wrong1Password", "password": "Nuevo7Camino"}
     assert (
         "current_password"
-        in error(call(api, "put", "/me/password", wrong, token=token), 400, "invalid_credentials")["fields"]
+        in error(call(api, "put", "/me/password", wrong, token=token), 400, "current_password_incorrect")["fields"]
     )
     error(call(api, "put", "/me/password", {**body, "password": PASSWORD}, token=token), 400, "password_policy")
     assert call(api, "put", "/me/password", body, token=token).status_code == 204

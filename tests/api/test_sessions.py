@@ -91,7 +91,12 @@ def test_the_list_has_every_session_and_trusted_device_and_marks_the_current_one
         (str(browser.pk), "browser", False),
         (str(device.pk), "trusted_device", False),
     ]
-    assert set(listed[0]) == {"session_id", "kind", "device", "network", "created_at", "last_seen_at", "current"}
+    assert set(listed[0]) == {
+        "session_id", "kind", "device", "browser", "system", "network", "created_at", "last_seen_at", "current",
+        "trusted_until",
+    }  # fmt: skip
+    assert (listed[1]["browser"], listed[1]["system"], listed[1]["trusted_until"]) == ("Firefox", "Windows", None)
+    assert listed[2]["trusted_until"] is not None
     assert listed[1]["device"] == "Firefox on Windows" and listed[1]["network"] == "192.0.2.0/24"
     spanish = api.get("/api/v1/sessions", HTTP_ACCEPT_LANGUAGE="es", **bearer(tokens.access_token)).json()
     assert spanish[1]["device"] in {"Firefox en Windows", "Firefox on Windows"}  # until the catalogue has it

@@ -18,6 +18,8 @@ def serious_findings(page: Page) -> list[str]:
 def tab_to(page: Page, selector: str, limit: int = 80) -> None:
     """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
     target = page.locator(selector)
+    if target.evaluate("element => element === document.activeElement"):
+        return  # already there (an autofocused field)
     for _ in range(limit):
         page.keyboard.press("Tab")
         if target.evaluate("element => element === document.activeElement"):

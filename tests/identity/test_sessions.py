@@ -259,7 +259,7 @@ def test_twenty_concurrent_refreshes_of_one_token_make_exactly_one_success(membe
 # --- the registry -------------------------------------------------------------------------------
 @pytest.mark.req("LOGIN-5")
 @pytest.mark.req("LOGIN-6")
-def test_the_registry_lists_live_sessions_and_trusted_devices_most_recent_first(member_account, frozen_clock, english):
+def test_the_registry_lists_this_device_then_the_most_recent_first(member_account, frozen_clock, english):
     _, browser = signed_in_client(member_account)
     frozen_clock.advance(minutes=5)
     device = trusted_device(member_account, at=frozen_clock.at)
@@ -273,11 +273,12 @@ def test_the_registry_lists_live_sessions_and_trusted_devices_most_recent_first(
         entries = sessions.sessions_for(member_account, current_session_id=str(browser.pk))
     assert len(queries) == 2
     assert [(entry.id, entry.kind, entry.device, entry.current) for entry in entries] == [
+        (browser.pk, "browser", "Firefox on Windows", True),
         (app.session.pk, "app", "Ejemplia Salud app on Android", False),
         (device.pk, "trusted_device", "Chrome on Android", False),
-        (browser.pk, "browser", "Firefox on Windows", True),
     ]
-    assert entries[2].network == "192.0.2.0/24" and entries[2].created_at == browser.created_at
+    assert entries[0].network == "192.0.2.0/24" and entries[0].created_at == browser.created_at
+    assert (entries[0].browser, entries[0].system) == ("Firefox", "Windows")
 
 
 @pytest.mark.req("LOGIN-5")

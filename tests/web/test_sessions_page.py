@@ -59,11 +59,11 @@ def test_the_page_lists_both_kinds_and_a_post_button_for_each(member, frozen_clo
     assert response.status_code == 200
     html = response.content.decode()
     assert "Firefox on Windows" in html and "Chrome on Android" in html and "Ejemplia Salud app" in html
-    assert "this session" in html and "192.0.2.0/24" in html
+    assert "this device" in html and "192.0.2.0/24" in html
     assert forms(html) == {
         f"/account/sessions/{app.session.pk}/end/": "End this session",
         f"/account/sessions/{device.pk}/end/": "Forget this device",
-        f"/account/sessions/{browser.pk}/end/": "End this session",
+        f"/account/sessions/{browser.pk}/end/": "Sign out here",
         "/account/sessions/end-others/": "End all other sessions",
     }
     assert "<script" not in html.split('<main id="main"', 1)[1]

@@ -29,7 +29,7 @@ def sign_in(browser: Client, channel: str = "email", **extra) -> None:
     assert browser.post("/sign-in/code/", {"channel": channel})["Location"] == "/sign-in/code/"
     to = "persona1@example.invalid" if channel == "email" else "+34600000001"
     response = browser.post("/sign-in/code/", {"code": code_for(to), **extra})
-    assert response["Location"] == "/account/", response.content.decode()[:500]
+    assert response["Location"] == "/members/", response.content.decode()[:500]
 
 
 @pytest.mark.req("LOGIN-1")
@@ -73,7 +73,7 @@ def test_the_email_link_works_in_the_browser_that_started_only(member_account):
     assert first.get(path)["Location"] == "/sign-in/link/"
     assert first.get("/sign-in/link/").status_code == 200  # GET shows a button, never acts
     assert "_auth_user_id" not in first.session
-    assert first.post("/sign-in/link/")["Location"] == "/account/"
+    assert first.post("/sign-in/link/")["Location"] == "/members/"
     assert first.session["_auth_user_id"] == str(member_account.pk)
     assert Client().get(path) and first.post("/sign-in/link/").status_code == 410  # spent
 
@@ -83,7 +83,7 @@ def test_a_trusted_device_skips_the_code_for_thirty_days(member_account, frozen_
     browser = Client()
     sign_in(browser, "email", trust_device="1")
     browser.post("/sign-out/")
-    assert password_step(browser)["Location"] == "/account/"  # no code this time
+    assert password_step(browser)["Location"] == "/members/"  # no code this time
     browser.post("/sign-out/")
     frozen_clock.advance(days=settings.TRUSTED_DEVICE_DAYS)
     assert password_step(browser)["Location"] == "/sign-in/code/"
@@ -145,5 +145,5 @@ def test_after_sign_in_the_member_returns_where_they_were_going(member_account):
     browser.get("/sign-in/?next=https://evil.example/")
     password_step(browser)
     browser.post("/sign-in/code/", {"channel": "sms"})
-    assert browser.post("/sign-in/code/", {"code": code_for("+34600000001")})["Location"] == "/account/"
+    assert browser.post("/sign-in/code/", {"code": code_for("+34600000001")})["Location"] == "/members/"
     assert Account.objects.get(pk=member_account.pk).last_login is not None

@@ -76,9 +76,10 @@ def language(request, payload: LanguageIn):
 @router.put(
     "/me/password",
     response={204: None, **ERRORS},
-    summary="Change the password; every other session ends",
-    description="Errors: reauthentication_required, invalid_credentials (current password, in "
-    "fields.current_password), password_policy.",
+    summary="Change the password; this session stays, every other one ends",
+    description="This app session stays signed in and its tokens keep working; every other browser and app "
+    "session ends (their tokens stop working at once) and every trusted device is forgotten. Errors: "
+    "reauthentication_required, current_password_incorrect (in fields.current_password), password_policy.",
 )
 def password(request, payload: PasswordIn):
     account_settings.account_password_change(
@@ -112,10 +113,16 @@ def contact(request, payload: ContactIn):
     "/me/contact/verify",
     response={204: None, **ERRORS},
     summary="The code from the new contact; the old one is told",
-    description="Errors: invalid_code, code_expired, too_many_attempts, flow_expired.",
+    description="Only the app session that started the change, while its step-up is fresh. Errors: "
+    "reauthentication_required, invalid_code, code_expired, too_many_attempts, flow_expired (also for a change "
+    "started by another session).",
 )
 def contact_verify(request, payload: ContactConfirmIn):
     account_settings.account_contact_change_confirm(
-        account=request.auth.account, flow_id=payload.change_id, kind=FlowKind.API, code=payload.code
+        account=request.auth.account,
+        session=request.auth,
+        flow_id=payload.change_id,
+        kind=FlowKind.API,
+        code=payload.code,
     )
     return Status(204, None)

@@ -12,10 +12,9 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from memberarea.core.network import client_address
-from memberarea.identity.devices import known_device_check
 from memberarea.identity.flows import login as flow
-from memberarea.identity.models import FlowKind, LoginPurpose
-from memberarea.identity.sessions import app_session_start
+from memberarea.identity.models import FlowKind
+from memberarea.identity.sign_in import sign_in_finish
 
 from .auth import app_token
 from .errors import ErrorResponse
@@ -103,8 +102,7 @@ def send(request, login_id: str, payload: SendIn):
 )
 def verify(request, login_id: str, payload: CodeIn):
     completed = flow.login_verify(flow_id=login_id, kind=API, code=payload.code)
-    known_device_check(request=request, response=None, account=completed.account)
-    tokens = app_session_start(account=completed.account, request=request)
+    tokens = sign_in_finish(request=request, account=completed.account).tokens
     return Status(
         201,
         {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token, "expires_at": tokens.expires_at},
@@ -128,12 +126,13 @@ def reauthenticate(request):
     auth=app_token,
     response={200: SendOut, **ERRORS},
     summary="Step-up: send the code",
-    description="Errors: unauthenticated, invalid, rate_limited, too_many_attempts, flow_expired.",
+    description="Errors: unauthenticated, invalid, rate_limited, too_many_attempts, flow_expired (also for a "
+    "step-up started by another session).",
 )
 def reauthenticate_send(request, login_id: str, payload: SendIn):
-    _own_step_up(request, login_id)
-    resend_after = flow.login_send(flow_id=login_id, kind=API, channel=payload.channel, purpose=LoginPurpose.STEP_UP)
-    return {"resend_after": resend_after}
+    return {
+        "resend_after": flow.step_up_send(flow_id=login_id, session=request.auth, kind=API, channel=payload.channel)
+    }
 
 
 @router.post(
@@ -141,16 +140,9 @@ def reauthenticate_send(request, login_id: str, payload: SendIn):
     auth=app_token,
     response={204: None, **ERRORS},
     summary="Step-up: the code; sensitive actions are allowed for the next few minutes",
-    description="Errors: unauthenticated, invalid_code, code_expired, too_many_attempts, flow_expired.",
+    description="Errors: unauthenticated, invalid_code, code_expired, too_many_attempts, flow_expired (also for a "
+    "step-up started by another session).",
 )
 def reauthenticate_verify(request, login_id: str, payload: CodeIn):
-    _own_step_up(request, login_id)
-    flow.login_verify(flow_id=login_id, kind=API, code=payload.code, purpose=LoginPurpose.STEP_UP)
+    flow.step_up_verify(flow_id=login_id, session=request.auth, kind=API, code=payload.code)
     return Status(204, None)
-
-
-def _own_step_up(request, login_id: str) -> None:
-    """A step-up flow answers only the session that started it."""
-    started = flow.login_get(flow_id=login_id, kind=API, purpose=LoginPurpose.STEP_UP)
-    if started.session_id != request.auth.pk:
-        raise flow.MemberAreaError(flow.FLOW_EXPIRED)

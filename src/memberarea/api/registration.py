@@ -11,10 +11,9 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from memberarea.core.network import client_address
-from memberarea.identity.devices import known_device_check
 from memberarea.identity.flows import registration as flow
 from memberarea.identity.models import FlowKind
-from memberarea.identity.sessions import app_session_start
+from memberarea.identity.sign_in import sign_in_finish
 
 from .errors import ErrorResponse
 
@@ -180,8 +179,7 @@ def password(request, flow_id: str, payload: PasswordIn):
 
 
 def _signed_in(request, account) -> Status:
-    known_device_check(request=request, response=None, account=account)  # the app registered on: known
-    tokens = app_session_start(account=account, request=request)
+    tokens = sign_in_finish(request=request, account=account).tokens  # the app registered on: known
     return Status(
         201,
         {

@@ -44,10 +44,19 @@ class SessionOut(Schema):
         description="trusted_device: a browser that signs in without a code (LOGIN-6)"
     )
     device: str = Field(description='a label in the request\'s language, e.g. "Chrome on Android"')
-    network: str = Field(description="the network it was started from (/24 or /48), empty if unknown")
+    browser: str = Field(
+        description='the browser ("Firefox") or the brand\'s app, from the user agent; empty if unknown'
+    )
+    system: str = Field(
+        description='the operating system ("Android", "Windows" …), from the user agent; empty if unknown'
+    )
+    network: str = Field(description="secondary detail: the network it was started from (/24 or /48), empty if unknown")
     created_at: dt.datetime
     last_seen_at: dt.datetime = Field(description="last use, to the minute")
-    current: bool = Field(description="the session making this request")
+    current: bool = Field(description='the session making this request ("this device")')
+    trusted_until: dt.datetime | None = Field(
+        None, description="for a trusted_device entry: until when it signs in without a code; null otherwise"
+    )
 
 
 class EndedOut(Schema):
@@ -92,10 +101,13 @@ def sessions(request):
             "session_id": entry.id,
             "kind": entry.kind,
             "device": entry.device,
+            "browser": entry.browser,
+            "system": entry.system,
             "network": entry.network,
             "created_at": entry.created_at,
             "last_seen_at": entry.last_seen_at,
             "current": entry.current,
+            "trusted_until": entry.trusted_until,
         }
         for entry in sessions_for(request.auth.account, current_session_id=request.auth.pk)
     ]

@@ -32,7 +32,7 @@ from .contacts import account_contacts, account_password_context
 from .flows import codes
 from .flows.login import step_up_require
 from .flows.recovery import recovery_tokens_supersede
-from .flows.registration import FLOW_EXPIRED, INVALID_CREDENTIALS
+from .flows.registration import FLOW_EXPIRED
 from .freeze import account_notify, not_me_url
 from .models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
 from .passwords import password_history_add, password_validate
@@ -43,6 +43,7 @@ CONTACT_ON_HOLD = ErrorCode(
     _("Your contact details were changed when you registered, so for your safety they cannot change again yet."),
     403,
 )
+CURRENT_PASSWORD_INCORRECT = ErrorCode("current_password_incorrect", _("The current password is not correct."), 400)
 
 
 def account_profile(account: Account) -> dict:
@@ -69,10 +70,17 @@ def account_profile(account: Account) -> dict:
 def account_password_change(
     *, account: Account, session: SessionRecord | None, current_password: str, new_password: str
 ) -> None:
-    """A new password (step-up, the current one, the rules with history); every other session ends."""
+    """A new password (step-up, the current one, the rules with history).
+
+    `session` stays signed in (a browser then takes a new session id: `browser_session_renew`);
+    every other browser and app session ends and every trusted device is forgotten, this
+    browser's included (docs/decisions/0016-after-a-password-change.md).
+    """
     step_up_require(session)
     if not account.check_password((current_password or "")[:1024]):
-        raise MemberAreaError(INVALID_CREDENTIALS, fields={"current_password": [INVALID_CREDENTIALS.message]})
+        raise MemberAreaError(
+            CURRENT_PASSWORD_INCORRECT, fields={"current_password": [CURRENT_PASSWORD_INCORRECT.message]}
+        )
     new_password = (new_password or "")[:1024]
     password_validate(new_password, account=account, context_words=account_password_context(account))
     encoded = make_password(new_password)
@@ -124,8 +132,15 @@ def account_contact_change_start(
     return flow
 
 
-def account_contact_change_confirm(*, account: Account, flow_id, kind: str, code: str) -> str:
-    """The code from the new contact: it replaces the old one everywhere, and the old one is told."""
+def account_contact_change_confirm(
+    *, account: Account, session: SessionRecord | None, flow_id, kind: str, code: str
+) -> str:
+    """The code from the new contact: it replaces the old one everywhere, and the old one is told.
+
+    Only the session that started the change may finish it, and only while its step-up is fresh:
+    a change started elsewhere is FLOW_EXPIRED, a stale session REAUTHENTICATION_REQUIRED.
+    """
+    step_up_require(session)
     try:
         flow_uuid = uuid.UUID(str(flow_id))
     except ValueError:
@@ -134,7 +149,7 @@ def account_contact_change_confirm(*, account: Account, flow_id, kind: str, code
         pk=flow_uuid, account=account, kind=kind, purpose=LoginPurpose.CONTACT, state=LoginState.CODE_SENT
     ).first()
     now = clock.now()
-    if flow is None or flow.expires_at <= now:
+    if flow is None or flow.expires_at <= now or session is None or flow.session_id != session.pk:
         raise MemberAreaError(FLOW_EXPIRED)
     row = codes.code_use(flow_id=flow.pk, channel=flow.channel, code=code)
     old = account_contacts(account)

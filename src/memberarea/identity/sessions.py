@@ -15,11 +15,11 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -91,17 +91,22 @@ def _first_named(user_agent: str, table: tuple[tuple[tuple[str, ...], str], ...]
     return next((name for markers, name in table if any(marker in user_agent for marker in markers)), "")
 
 
+def device_parts(user_agent: str, kind: str = SessionKind.BROWSER) -> tuple[str, str]:
+    """The program (a browser's name, or the brand's app) and the operating system, "" when unknown."""
+    if kind == SessionKind.APP:
+        program = gettext("%(brand)s app") % {"brand": brand()["name"]}
+    else:
+        program = _first_named(user_agent, _BROWSERS)
+    return program, _first_named(user_agent, _SYSTEMS)
+
+
 def device_label(user_agent: str, kind: str = SessionKind.BROWSER) -> str:
     """A short name the member recognises ("Chrome on Android"), in the active language.
 
     Deliberately small: the list needs a recognisable name, not a device database, and an agent
     can claim to be anything anyway. App sessions are named after the brand's app.
     """
-    system = _first_named(user_agent, _SYSTEMS)
-    if kind == SessionKind.APP:
-        program = gettext("%(brand)s app") % {"brand": brand()["name"]}
-    else:
-        program = _first_named(user_agent, _BROWSERS)
+    program, system = device_parts(user_agent, kind)
     if program and system:
         return gettext("%(program)s on %(system)s") % {"program": program, "system": system}
     if program:
@@ -174,6 +179,13 @@ def browser_session_start(*, request, account: Account) -> SessionRecord:
     Called by registration and sign-in once the member is proven. The registry id goes into the
     session, so the middleware can end this browser's access when the entry ends.
     """
+    previous = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
+    if previous is not None:  # signing in again in a signed-in browser: its entry is replaced, not doubled
+        earlier = SessionRecord.objects.filter(pk=previous, kind=SessionKind.BROWSER).values_list(
+            "account_id", flat=True
+        )
+        for account_id in earlier:
+            _session_close(previous, account_id=account_id, reason="signed_in_again")
     login(request, account, backend="memberarea.identity.backends.DocumentBackend")
     request.session.save()
     now = clock.now()
@@ -194,6 +206,22 @@ def browser_session_start(*, request, account: Account) -> SessionRecord:
         )
     request.session[BROWSER_SESSION_KEY] = str(record.pk)
     return record
+
+
+def browser_session_renew(*, request, account: Account) -> None:
+    """Keep this browser signed in after its password changed, under a new session id.
+
+    Django signs a session out when the password it was opened with changes; this session proved
+    the change, so it carries the new password's hash instead and its registry entry (kept open by
+    the change) follows the new key.
+    """
+    update_session_auth_hash(request, account)
+    request.session.save()
+    record_id = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
+    if record_id is not None:
+        SessionRecord.objects.filter(pk=record_id, account_id=account.pk).update(
+            session_key_hash=token_digest(request.session.session_key or "")
+        )
 
 
 def browser_session_check(*, request) -> SessionRecord | None:
@@ -342,49 +370,67 @@ class RegistryEntry:
     id: uuid.UUID
     kind: str  # SessionKind.BROWSER, SessionKind.APP or TRUSTED_DEVICE
     device: str  # a label in the active language, e.g. "Firefox on Windows"
+    browser: str  # "Firefox", the brand's app, or "" when unknown
+    system: str  # "Windows", "Android" … or "" when unknown
     network: str
     created_at: dt.datetime
     last_seen_at: dt.datetime
     expires_at: dt.datetime
-    current: bool
+    current: bool  # the asking browser or app: "this device"
+    # The asking browser's own trusted device is shown on its session's line, not as a second one.
+    trusted_device_id: uuid.UUID | None = None
+    trusted_until: dt.datetime | None = None
+
+
+def _entry(row: SessionRecord | TrustedDevice, *, kind: str, last_seen_at: dt.datetime, current: bool) -> RegistryEntry:
+    """A line of the list from a session or a trusted device (whose trust it then shows)."""
+    agent_kind = SessionKind.APP if kind == SessionKind.APP else SessionKind.BROWSER
+    browser, system = device_parts(row.device, agent_kind)
+    trusted = isinstance(row, TrustedDevice)
+    return RegistryEntry(
+        id=row.pk,
+        kind=kind,
+        device=device_label(row.device, agent_kind),
+        browser=browser,
+        system=system,
+        network=row.network,
+        created_at=row.created_at,
+        last_seen_at=last_seen_at,
+        expires_at=row.expires_at,
+        current=current,
+        trusted_device_id=row.pk if trusted else None,
+        trusted_until=row.expires_at if trusted else None,
+    )
 
 
 def sessions_for(
     account: Account, *, current_session_id: object = None, current_device_id: object = None
 ) -> list[RegistryEntry]:
-    """The account's live sessions and trusted devices, most recently used first, in two queries.
+    """The account's live sessions and trusted devices, this one first, then the most recently used,
+    in two queries.
 
-    `current_session_id`/`current_device_id` name the asking browser's or app's own entries.
+    `current_session_id`/`current_device_id` name the asking browser's or app's own entries. A
+    browser is one line: when the asking session is live, its own trusted device is folded into it
+    (`trusted_device_id`, `trusted_until`) instead of being listed as a second entry.
     """
     now = clock.now()
     current_session, current_device = _as_uuid(current_session_id), _as_uuid(current_device_id)
     entries = [
-        RegistryEntry(
-            id=record.pk,
-            kind=record.kind,
-            device=device_label(record.device, record.kind),
-            network=record.network,
-            created_at=record.created_at,
-            last_seen_at=record.last_seen_at,
-            expires_at=record.expires_at,
-            current=record.pk == current_session,
-        )
+        _entry(record, kind=record.kind, last_seen_at=record.last_seen_at, current=record.pk == current_session)
         for record in SessionRecord.objects.filter(_live(now), account=account)
     ]
-    entries += [
-        RegistryEntry(
-            id=device.pk,
-            kind=TRUSTED_DEVICE,
-            device=device_label(device.device),
-            network=device.network,
-            created_at=device.created_at,
-            last_seen_at=device.last_used_at,
-            expires_at=device.expires_at,
-            current=device.pk == current_device,
+    devices = []
+    for device in TrustedDevice.objects.filter(account=account, revoked_at__isnull=True, expires_at__gt=now):
+        line = _entry(
+            device, kind=TRUSTED_DEVICE, last_seen_at=device.last_used_at, current=device.pk == current_device
         )
-        for device in TrustedDevice.objects.filter(account=account, revoked_at__isnull=True, expires_at__gt=now)
-    ]
-    return sorted(entries, key=lambda entry: entry.last_seen_at, reverse=True)
+        this_one = next((entry for entry in entries if entry.current), None) if line.current else None
+        if this_one is None:
+            devices.append(line)
+            continue
+        folded = replace(this_one, trusted_device_id=line.trusted_device_id, trusted_until=line.trusted_until)
+        entries = [folded if entry is this_one else entry for entry in entries]
+    return sorted(entries + devices, key=lambda entry: (entry.current, entry.last_seen_at), reverse=True)
 
 
 def trusted_device_revoke(*, account: Account, device_id: object, actor: Account | None = None) -> None:

@@ -247,3 +247,18 @@ def test_step_up_marks_the_session_fresh(member_account, frozen_clock, settings)
     session.refresh_from_db()
     assert login.step_up_fresh(session)
     assert error_code(login.login_get, flow_id=flow.pk, kind="api") == "flow_expired"  # not a sign-in flow
+
+
+@pytest.mark.req("LOGIN-4")
+def test_the_lock_lasts_the_lock_length_not_the_failure_window(member_account, settings, frozen_clock):
+    """LOGIN_LOCK_SECONDS (15 min) and LOGIN_FAILURE_WINDOW_SECONDS (60 min) are different settings: a lock
+    that lasted the window would still refuse the right password here."""
+    assert settings.LOGIN_LOCK_SECONDS < settings.LOGIN_FAILURE_WINDOW_SECONDS
+    settings.LOGIN_FAILURES_BEFORE_LOCK = 3
+    settings.LOGIN_FAILURES_BEFORE_CAPTCHA = 100  # the captcha is another test's subject
+    for attempt in range(3):
+        assert error_code(start, password="Wrong1Password", address=f"198.51.100.{attempt}") == "invalid_credentials"
+    frozen_clock.advance(seconds=settings.LOGIN_LOCK_SECONDS - 1)
+    assert error_code(start) == "invalid_credentials"  # still locked: even the right password
+    frozen_clock.advance(seconds=1)
+    assert start().state == LoginState.CHOOSE  # the lock is over, though the failures' window is not

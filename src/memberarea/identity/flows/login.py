@@ -337,6 +337,27 @@ def step_up_start(*, session: SessionRecord, kind: str, browser_binding: str = "
     )
 
 
+def step_up_get(*, flow_id, session: SessionRecord | None, kind: str) -> LoginFlow:
+    """A live step-up flow of `session`: one started by another session (even of the same account)
+    is FLOW_EXPIRED, as an unknown one is, so a flow id cannot be borrowed across sessions."""
+    flow = login_get(flow_id=flow_id, kind=kind, purpose=LoginPurpose.STEP_UP)
+    if session is None or flow.session_id != session.pk:
+        raise MemberAreaError(FLOW_EXPIRED)
+    return flow
+
+
+def step_up_send(*, flow_id, session: SessionRecord | None, kind: str, channel: str) -> dt.datetime:
+    """Send the step-up code of this session's flow (LOGIN-9); returns when the next send may go."""
+    flow = step_up_get(flow_id=flow_id, session=session, kind=kind)
+    return login_send(flow_id=flow.pk, kind=kind, channel=channel, purpose=LoginPurpose.STEP_UP)
+
+
+def step_up_verify(*, flow_id, session: SessionRecord | None, kind: str, code: str) -> LoginFlow:
+    """The step-up code of this session's flow: the session is fresh for STEP_UP_SECONDS (LOGIN-9)."""
+    flow = step_up_get(flow_id=flow_id, session=session, kind=kind)
+    return login_verify(flow_id=flow.pk, kind=kind, code=code, purpose=LoginPurpose.STEP_UP)
+
+
 def step_up_fresh(session: SessionRecord | None) -> bool:
     """Whether the session proved the second step within STEP_UP_SECONDS (sign-in counts)."""
     if session is None:

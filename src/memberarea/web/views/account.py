@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 from memberarea.core.errors import MemberAreaError
 from memberarea.identity import account_settings
 from memberarea.identity.flows import login
-from memberarea.identity.models import FlowKind, LoginPurpose, LoginState, SessionRecord
+from memberarea.identity.models import FlowKind, LoginState, SessionRecord
+from memberarea.identity.sessions import browser_session_renew
 from memberarea.web.views.forms import form_page
 
 BROWSER = FlowKind.BROWSER
@@ -52,7 +53,7 @@ def confirm(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("account")
     try:
-        flow = login.login_get(flow_id=request.session.get(STEP_UP_KEY, ""), kind=BROWSER, purpose=LoginPurpose.STEP_UP)
+        flow = login.step_up_get(flow_id=request.session.get(STEP_UP_KEY, ""), session=_session(request), kind=BROWSER)
     except MemberAreaError:
         flow = login.step_up_start(session=_session(request), kind=BROWSER)
         request.session[STEP_UP_KEY] = str(flow.pk)
@@ -61,12 +62,12 @@ def confirm(request):
         return _page(request, "confirm.html", context)
     try:
         if "channel" in request.POST:
-            login.login_send(
-                flow_id=flow.pk, kind=BROWSER, channel=request.POST["channel"], purpose=LoginPurpose.STEP_UP
+            login.step_up_send(
+                flow_id=flow.pk, session=_session(request), kind=BROWSER, channel=request.POST["channel"]
             )
             return redirect(f"{reverse('account-confirm')}?next={target}")
-        login.login_verify(
-            flow_id=flow.pk, kind=BROWSER, code=request.POST.get("code", ""), purpose=LoginPurpose.STEP_UP
+        login.step_up_verify(
+            flow_id=flow.pk, session=_session(request), kind=BROWSER, code=request.POST.get("code", "")
         )
     except MemberAreaError as error:
         return _page(request, "confirm.html", context, error)
@@ -90,7 +91,14 @@ def password(request):
         )
     except MemberAreaError as error:
         return _page(request, "password.html", {}, error)
-    messages.success(request, _("Your password has been changed. Your other sessions have been ended."))
+    browser_session_renew(request=request, account=request.user)
+    messages.success(
+        request,
+        _(
+            "Your password has been changed. You are still signed in on this browser. Every other browser and app "
+            "has been signed out, and every device you trusted will be asked for a code again."
+        ),
+    )
     return redirect("account")
 
 
@@ -107,7 +115,11 @@ def contact(request):
     try:
         if pending and "code" in request.POST:
             account_settings.account_contact_change_confirm(
-                account=request.user, flow_id=pending, kind=BROWSER, code=request.POST.get("code", "")
+                account=request.user,
+                session=_session(request),
+                flow_id=pending,
+                kind=BROWSER,
+                code=request.POST.get("code", ""),
             )
             request.session.pop(CONTACT_KEY, None)
             messages.success(request, _("Your contact details have been updated."))

@@ -7,6 +7,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from memberarea.identity.services import account_language_set
+from memberarea.identity.sign_in import SESSION_LANGUAGE_KEY
 
 
 @require_POST
@@ -28,5 +29,6 @@ def language_switch(request):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         if request.user.is_authenticated:
+            request.session[SESSION_LANGUAGE_KEY] = language  # the pages of this session follow the switch
             account_language_set(account=request.user, language=language)
     return response

@@ -16,10 +16,9 @@ from memberarea.core.captcha import CAPTCHA_INVALID, CAPTCHA_REQUIRED
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.network import client_address
 from memberarea.enrollment.models import DocumentType
-from memberarea.identity.devices import known_device_check
 from memberarea.identity.flows import registration as flow
 from memberarea.identity.models import FlowKind, RegistrationState
-from memberarea.identity.sessions import browser_session_start
+from memberarea.identity.sign_in import sign_in_finish
 from memberarea.web.views.forms import form_page
 
 FLOW_KEY = "registration_flow"
@@ -179,9 +178,8 @@ def _finish(request, account):
     """Sign the new member in; the browser they registered with becomes a known device (LOGIN-6)."""
     request.session.pop(FLOW_KEY, None)
     request.session.pop(CAPTCHA_KEY, None)
-    browser_session_start(request=request, account=account)
     response = redirect("register-done")
-    known_device_check(request=request, response=response, account=account)
+    sign_in_finish(request=request, account=account, response=response)
     return response
 
 

@@ -23,10 +23,16 @@ from memberarea.identity.sessions import (
     sessions_for,
 )
 
+SIGNED_OUT = "signed-out"  # the notice's tag, so pages and tests can tell it
+
 
 @require_POST
 def sign_out(request):
+    """Sign out and say so on the home page (a status message, read out by screen readers)."""
+    was_signed_in = request.user.is_authenticated
     browser_session_end(request=request)
+    if was_signed_in:
+        messages.success(request, _("You have signed out. To come back, sign in again."), extra_tags=SIGNED_OUT)
     return redirect("home")
 
 

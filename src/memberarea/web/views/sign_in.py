@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 from memberarea.core.captcha import CAPTCHA_INVALID, CAPTCHA_REQUIRED
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.network import client_address
-from memberarea.identity.devices import known_device_check, trusted_device_remember, trusted_device_valid
+from memberarea.identity.devices import trusted_device_valid
 from memberarea.identity.flows import login
 from memberarea.identity.models import FlowKind, LoginState
-from memberarea.identity.sessions import browser_session_start
+from memberarea.identity.sign_in import sign_in_finish
 from memberarea.web.views.forms import form_page
 
 FLOW_KEY = "login_flow"
@@ -28,7 +28,7 @@ CAPTCHA_KEY = "login_captcha"
 LINK_KEY = "login_link"
 NEXT_KEY = "login_next"
 BROWSER = FlowKind.BROWSER
-DEFAULT_NEXT = "account"
+DEFAULT_NEXT = "members"  # the member area: the dashboard of the member themself
 
 
 def _page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
@@ -131,9 +131,6 @@ def _signed_in(request, flow, *, trust: bool):
     target = request.session.get(NEXT_KEY) or None
     for key in (FLOW_KEY, BINDING_KEY, CAPTCHA_KEY, NEXT_KEY):
         request.session.pop(key, None)
-    browser_session_start(request=request, account=account)
     response = redirect(target or DEFAULT_NEXT)
-    if trust:
-        trusted_device_remember(request=request, response=response, account=account)
-    known_device_check(request=request, response=response, account=account)
+    sign_in_finish(request=request, account=account, response=response, trust_device=trust)
     return response

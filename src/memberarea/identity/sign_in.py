@@ -1,0 +1,47 @@
+"""Finishing a sign-in, once for every way in (LOGIN-5, LOGIN-6, UI-1).
+
+Four places prove a member and then sign them in: the web's second step (code, email link or a
+trusted device), the web's registration, and the app's sign-in and registration. What follows the
+proof is the same everywhere and lives here: the session starts (a browser session or an app
+session with its tokens), the device is noted (a new one emails the member), the browser is
+trusted when the member asked for it, and the browser keeps the language it signed in with.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import translation
+
+from .devices import known_device_check, trusted_device_remember
+from .models import Account, SessionRecord
+from .sessions import AppTokens, app_session_start, browser_session_start
+
+# The language the browser was using when it signed in; it wins over the account's saved one for
+# the rest of the session (AccountLanguageMiddleware), so the pages do not switch under the member.
+SESSION_LANGUAGE_KEY = "_memberarea_language"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The started session; `tokens` only for the app."""
+
+    session: SessionRecord
+    tokens: AppTokens | None = None
+
+
+def sign_in_finish(*, request, account: Account, response=None, trust_device: bool = False) -> SignedIn:
+    """Start the session of a member just proven, note the device, and trust it if asked.
+
+    `response` is the browser's response (it receives the device cookies); None means the app,
+    which gets a token pair and names its installation with the X-Device-Id header.
+    """
+    if response is None:
+        known_device_check(request=request, response=None, account=account)
+        tokens = app_session_start(account=account, request=request)
+        return SignedIn(session=tokens.session, tokens=tokens)
+    language = translation.get_language()
+    record = browser_session_start(request=request, account=account)
+    request.session[SESSION_LANGUAGE_KEY] = language
+    if trust_device:
+        trusted_device_remember(request=request, response=response, account=account)
+    known_device_check(request=request, response=response, account=account)
+    return SignedIn(session=record)
