@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 TYPED := src/memberarea/core src/memberarea/identity/services.py src/memberarea/enrollment/services.py \
 	src/memberarea/notifications/services.py src/memberarea/identity/flows src/memberarea/identity/sessions.py \
 	src/memberarea/identity/freeze.py src/memberarea/identity/passwords.py src/memberarea/identity/contacts.py \
-	src/memberarea/identity/account_settings.py src/memberarea/identity/devices.py src/memberarea/members/access.py \
+	src/memberarea/identity/account_settings.py src/memberarea/identity/sign_in.py src/memberarea/identity/devices.py src/memberarea/members/access.py \
 	src/memberarea/members/selectors.py src/memberarea/members/card.py src/memberarea/members/jobs.py \
 	src/memberarea/backoffice/services.py src/memberarea/backoffice/selectors.py
 PORT ?= 8000
