@@ -102,6 +102,7 @@ class WelcomeSender:
             context=welcome_context(membership, recipient),
             kind="administrative",
             subject_id=str(membership.pk),
+            membership=membership,
         )
         self.queued += 1
         if slot > clock.now():

@@ -159,6 +159,7 @@ def account_contact_change_confirm(*, account: Account, flow_id, kind: str, code
                 language=account.language,
                 context={"first_name": old.first_name, "not_me_url": not_me_url(account)},
                 subject_id=str(account.pk),
+                account=account,
             )
         audit_record(
             event="account.contact_changed",

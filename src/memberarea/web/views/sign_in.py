@@ -132,7 +132,7 @@ def _signed_in(request, flow, *, trust: bool):
     for key in (FLOW_KEY, BINDING_KEY, CAPTCHA_KEY, NEXT_KEY):
         request.session.pop(key, None)
     browser_session_start(request=request, account=account)
-    response = redirect(target or DEFAULT_NEXT)
+    response = redirect(target or ("backoffice:home" if account.is_staff else DEFAULT_NEXT))
     if trust:
         trusted_device_remember(request=request, response=response, account=account)
     known_device_check(request=request, response=response, account=account)
