@@ -240,8 +240,8 @@ def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
     accesses = {str(entry.data.get("access")) for entry in entries if _is_uuid(str(entry.data.get("access")))}
     tickets = StaffAccess.objects.filter(pk__in=accesses).values_list("pk", "ticket")
     tickets = {str(pk): ticket for pk, ticket in tickets}
-    staff_rows = Account.objects.filter(pk__in=ids, staff_roles__isnull=False).values_list("pk", "username")
-    staff = {str(pk): username for pk, username in staff_rows}
+    staff_rows = Account.objects.filter(pk__in=ids, staff_roles__isnull=False).distinct().only("id", "username")
+    staff = {str(account.pk): account.username for account in staff_rows}  # usernames are sealed: per row
     numbers: dict[str, str] = {}
     rows = Membership.objects.filter(Q(pk__in=ids) | Q(person_id__in=ids) | Q(person__account_id__in=ids))
     for values in rows.order_by("start_date").values_list("pk", "person_id", "person__account_id", "member_number"):
@@ -301,8 +301,8 @@ def deliveries_failed() -> QuerySet[Message]:
 
 def staff_choices() -> list[tuple[str, str]]:
     """(account id, username) of every staff account, for the audit log's filter."""
-    rows = Account.objects.filter(staff_roles__isnull=False).distinct().order_by("username")
-    return [(str(pk), username) for pk, username in rows.values_list("pk", "username")]
+    rows = Account.objects.filter(staff_roles__isnull=False).distinct().only("id", "username")
+    return sorted(((str(account.pk), account.username) for account in rows), key=lambda choice: choice[1])
 
 
 def staff_accounts() -> QuerySet[Account]:
