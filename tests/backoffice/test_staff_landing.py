@@ -67,7 +67,6 @@ def test_staff_pages_in_spanish_show_no_raw_enum_value(member_account, staff):
 
 
 @pytest.mark.req("BO-1")
-@pytest.mark.req("LOGIN-9")
 def test_deactivating_an_employee_ends_their_sessions_not_only_their_sign_in(staff):
     agent, admin = staff[Role.AGENT], staff[Role.ADMINISTRATOR]
     browser, record = signed_in_client(agent)

@@ -7,9 +7,9 @@ from django.utils import translation
 
 from memberarea.backoffice.labels import MESSAGE_LABELS
 from memberarea.backoffice.selectors import troubleshooting
+from memberarea.enrollment.models import Membership
 from memberarea.identity.flows.login import login_send, login_start
 from memberarea.identity.models import Role
-from memberarea.enrollment.models import Membership
 from memberarea.notifications.models import Message
 from tests.backoffice.conftest import client_for, open_record
 from tests.identity.registering import HOLDER_NIF, PASSWORD, start
