@@ -238,8 +238,8 @@ def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
     reason and the ticket reference of the access an action was done under — three queries."""
     ids = {value for entry in entries for value in (entry.actor_id, entry.subject_id) if _is_uuid(value)}
     accesses = {str(entry.data.get("access")) for entry in entries if _is_uuid(str(entry.data.get("access")))}
-    tickets = StaffAccess.objects.filter(pk__in=accesses).values_list("pk", "ticket")
-    tickets = {str(pk): ticket for pk, ticket in tickets}
+    access_rows = StaffAccess.objects.filter(pk__in=accesses).values_list("pk", "ticket")
+    tickets = {str(pk): ticket for pk, ticket in access_rows}
     staff_rows = Account.objects.filter(pk__in=ids, staff_roles__isnull=False).distinct().only("id", "username")
     staff = {str(account.pk): account.username for account in staff_rows}  # usernames are sealed: per row
     numbers: dict[str, str] = {}
