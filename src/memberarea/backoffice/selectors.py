@@ -123,6 +123,11 @@ def name_search_words(query: str) -> list[str]:
     return words[:NAME_WORDS_MAX]
 
 
+def name_query_too_short(query: str) -> bool:
+    """A query that reads as a name of fewer than NAME_WORDS_MIN words (the page says what is needed)."""
+    return "@" not in query and any(ch.isalpha() for ch in query) and len(name_words(query)) < NAME_WORDS_MIN
+
+
 def _name_matches(query: str) -> Q:
     words = name_search_words(query)
     if not words:

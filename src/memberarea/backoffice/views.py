@@ -112,7 +112,7 @@ def home(request):
 def search(request):
     query = request.GET.get("q", "").strip()
     hits = selectors.members_search(query) if query else None
-    name_too_short = bool(hits == [] and any(ch.isalpha() for ch in query) and len(query.split()) < 2)
+    name_too_short = hits == [] and selectors.name_query_too_short(query)
     return _page(request, "search.html", {"query": query, "hits": hits, "name_too_short": name_too_short})
 
 
