@@ -2,19 +2,26 @@
 codes included (they are sent for a flow, and now linked to the account or membership): its human
 name, channel, state and times, never its content or address."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
+import memberarea
 from memberarea.backoffice.labels import MESSAGE_LABELS
 from memberarea.backoffice.selectors import troubleshooting
 from memberarea.enrollment.models import Membership
+from memberarea.identity.account_settings import account_contact_change_start
 from memberarea.identity.flows.login import login_send, login_start
 from memberarea.identity.models import Role
 from memberarea.notifications.models import Message
 from tests.backoffice.conftest import client_for, open_record
 from tests.identity.registering import HOLDER_NIF, PASSWORD, start
+from tests.identity.signing_in import signed_in_client
 
 DELIVERY = 'class="session-entry delivery"'
+SRC = Path(memberarea.__file__).parent
 
 
 def registration_code_sent(number: int = 2) -> None:
@@ -67,3 +74,26 @@ def test_the_panel_shows_names_channels_states_and_times_never_content(member_ac
         assert template not in panel and "(UTC+0" in panel and DELIVERY in panel
         code = Message.objects.filter(template=template).first()
         assert code.to not in panel and code.body_text not in panel
+
+
+@pytest.mark.req("BO-3")
+def test_contact_change_codes_are_linked_to_the_account(member_account):
+    _, session = signed_in_client(member_account)
+    account_contact_change_start(
+        account=member_account, session=session, channel="email", value="otra@example.invalid", kind="browser"
+    )
+    assert Message.objects.get(template="contact_code").account_id == member_account.pk
+
+
+@pytest.mark.req("BO-3")
+def test_every_message_queued_in_src_names_its_account_or_membership():
+    """Each call that queues a message says whom it is about (the operator's test message aside)."""
+    unlinked = []
+    for path in SRC.rglob("*.py"):
+        text = path.read_text()
+        for call in re.finditer(r"\b(message_enqueue|code_send)\((.*?)\n\s*\)", text, re.S):
+            if "def " in text[call.start() - 4 : call.start()] or 'template="test_message"' in call.group(2):
+                continue
+            if "account=" not in call.group(2) and "membership=" not in call.group(2):
+                unlinked.append(f"{path.relative_to(SRC)}:{text[: call.start()].count(chr(10)) + 1}")
+    assert unlinked == []

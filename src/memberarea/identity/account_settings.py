@@ -120,6 +120,7 @@ def account_contact_change_start(
             template="contact_code",
             language=account.language,
             context={"first_name": contacts.first_name},
+            account=account,
         )
     return flow
 
