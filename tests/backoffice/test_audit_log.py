@@ -161,3 +161,14 @@ def test_times_are_the_insurers_with_their_offset():
     assert local_time(dt.datetime(2026, 12, 4, 16, 5, tzinfo=dt.UTC)) == "04/12/2026 17:05 (UTC+01:00)"
     assert local_time(dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC)) == "02/07/2026 00:30 (UTC+02:00)"
     assert local_time(None) == ""
+
+
+@pytest.mark.req("BO-5")
+def test_the_record_links_to_the_audit_entries_about_the_member(member_account, staff):
+    client = client_for(staff[Role.SECURITY_OFFICER])
+    open_record(client, member_one())
+    record = client.get(f"/staff/members/{member_one().pk}/").content.decode()
+    link = re.search(r'href="(/staff/audit/\?member=[^"]+)"', record).group(1)
+    assert link == "/staff/audit/?member=M000001"
+    entries = client.get(link.replace("&amp;", "&")).content.decode().count(ENTRY)
+    assert entries >= 2  # the opening just now, and the member's own registration
