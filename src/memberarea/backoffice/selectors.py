@@ -1,24 +1,49 @@
 """What staff pages read: masked search results, a record once access is granted, the audit log,
 delivery states — ids, codes and dates of messages, never their content or address."""
 
+import datetime as dt
+import re
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from memberarea.core import clock
 from memberarea.core.masking import BULLETS, mask_email, mask_phone
 from memberarea.core.models import AuditEntry
 from memberarea.core.ratelimit import lock_active
-from memberarea.enrollment.identifiers import InvalidDocument, document_index, document_normalise, normalise_number
-from memberarea.enrollment.models import DocumentType, Membership
+from memberarea.enrollment.identifiers import (
+    InvalidContact,
+    InvalidDocument,
+    document_index,
+    document_normalise,
+    email_index,
+    email_normalise,
+    mobile_index,
+    mobile_normalise,
+    name_word_index,
+    name_words,
+    normalise_number,
+)
+from memberarea.enrollment.models import DocumentType, Membership, NameToken
 from memberarea.identity.flows.login import login_failures_count
 from memberarea.identity.models import Account, Role, SessionRecord
+from memberarea.members.models import AccessReason, StaffAccess
 from memberarea.notifications.models import Message
 from memberarea.notifications.selectors import STATUS_FIELDS, messages_failed
 
+from .labels import event_label
+
 SEARCH_LIMIT = 50
+QUERY_MAX = 100
+NAME_WORDS_MIN = 2  # a first name and a surname: one common surname alone would list too many members
+NAME_WORDS_MAX = 6
+PHONE_LIKE = re.compile(r"[\d\s().+\-]{9,24}")
 AUDIT_LIMIT = 200
+AUDIT_PAGE_SIZE = 50
 DELIVERIES_SHOWN = 10
 AUDIT_READERS_OF_ALL = {Role.PRIVACY_OFFICER, Role.SECURITY_OFFICER, Role.ADMINISTRATOR}
 
@@ -41,18 +66,14 @@ def _initials(first_name: str, last_name: str) -> str:
 
 
 def members_search(query: str) -> list[MemberHit]:
-    """Exact match on member number, policy number or identity document (NIF or NIE), through the
-    normalisers and the blind index: no partial matches, so a search cannot be used to browse."""
-    number = normalise_number((query or "")[:40])
-    if not number:
+    """Exact matches only, so a search cannot be used to browse (BO-2): member number, policy number
+    or identity document (NIF or NIE), email or mobile — each typed any way, through the normalisers
+    and blind indexes — or a name, every word of which must be a whole word of the member's names
+    (accents and case ignored; at least NAME_WORDS_MIN words). One query."""
+    query = (query or "").strip()[:QUERY_MAX]
+    matches = _number_matches(query) | _contact_matches(query) | _name_matches(query)
+    if not matches:
         return []
-    indexes = []
-    for document_type in (DocumentType.NIF, DocumentType.NIE):
-        try:
-            indexes.append(document_index(*document_normalise(document_type, number)))
-        except InvalidDocument:
-            continue
-    matches = Q(member_number=number) | Q(policy__number=number) | Q(person__document_index__in=indexes)
     memberships = Membership.objects.select_related("policy").filter(matches).order_by("member_number")
     return [
         MemberHit(
@@ -65,6 +86,61 @@ def members_search(query: str) -> list[MemberHit]:
         )
         for m in memberships[:SEARCH_LIMIT]
     ]
+
+
+def _number_matches(query: str) -> Q:
+    number = normalise_number(query[:40])
+    if not number:
+        return Q()
+    indexes = []
+    for document_type in (DocumentType.NIF, DocumentType.NIE):
+        try:
+            indexes.append(document_index(*document_normalise(document_type, number)))
+        except InvalidDocument:
+            continue
+    return Q(member_number=number) | Q(policy__number=number) | Q(person__document_index__in=indexes)
+
+
+def _contact_matches(query: str) -> Q:
+    if "@" in query:
+        try:
+            return Q(email_index=email_index(email_normalise(query)))
+        except InvalidContact:
+            return Q()
+    if not PHONE_LIKE.fullmatch(query):
+        return Q()
+    try:
+        return Q(mobile_index=mobile_index(mobile_normalise(query)))
+    except InvalidContact:
+        return Q()
+
+
+def name_search_words(query: str) -> list[str]:
+    """The words a name search looks for; empty when the query is not a name or is too short."""
+    words = name_words(query)
+    if len(words) < NAME_WORDS_MIN or not any(ch.isalpha() for ch in query):
+        return []
+    return words[:NAME_WORDS_MAX]
+
+
+def name_query_too_short(query: str) -> bool:
+    """A query that reads as a name of fewer than NAME_WORDS_MIN words (the page says what is needed)."""
+    return "@" not in query and any(ch.isalpha() for ch in query) and len(name_words(query)) < NAME_WORDS_MIN
+
+
+def _name_matches(query: str) -> Q:
+    words = name_search_words(query)
+    if not words:
+        return Q()
+    tokens = {name_word_index(word) for word in words}
+    every_word = (
+        NameToken.objects.filter(token__in=tokens)
+        .values("membership")
+        .annotate(found=Count("token", distinct=True))
+        .filter(found=len(tokens))
+        .values("membership")
+    )
+    return Q(pk__in=every_word)
 
 
 def mask_document(number: str) -> str:
@@ -108,10 +184,13 @@ def account_state(account: Account) -> dict:
 
 
 def troubleshooting(membership: Membership) -> dict:
-    """The panel of BO-3: lock state, failures counted in this window, the last deliveries' states."""
+    """The panel of BO-3: lock state, failures counted in this window, the last deliveries' states —
+    every message linked to the member's account or to any membership of the person (codes too)."""
     account = membership.person.account
-    subjects = [str(membership.pk)] + ([str(account.pk)] if account is not None else [])
-    deliveries = Message.objects.filter(subject_id__in=subjects).only(*STATUS_FIELDS).order_by("-created_at")
+    about = Q(membership__person_id=membership.person_id) | Q(subject_id=str(membership.pk))
+    if account is not None:
+        about |= Q(account=account) | Q(subject_id=str(account.pk))
+    deliveries = Message.objects.filter(about).only(*STATUS_FIELDS).order_by("-created_at")
     return {
         "locked": account is not None and lock_active("login", account.username_index),
         "failures": login_failures_count(account) if account is not None else 0,
@@ -119,33 +198,116 @@ def troubleshooting(membership: Membership) -> dict:
     }
 
 
-def audit_entries(*, viewer: Account, subject: str = "", actor: str = "") -> QuerySet[AuditEntry]:
-    """Audit entries, newest first, about one member (any of its membership, person and account ids)
-    and/or by one employee. Agents read only their own actions (BO-1)."""
+# --- the audit log (BO-5) -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit page filters by; every field optional. Dates are days in the insurer's zone."""
+
+    member: str = ""  # a member number, or a membership, person or account id
+    actor: str = ""  # a staff account id
+    event: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: dt.datetime
+    event: str
+    actor: str
+    subject: str
+    reason: str
+    ticket: str
+
+
+def audit_entries(*, viewer: Account, filters: AuditFilters = AuditFilters()) -> QuerySet[AuditEntry]:
+    """Audit entries, newest first, filtered; agents and marketing read only their own actions (BO-1)."""
     entries = AuditEntry.objects.order_by("-seq")
-    if not viewer.roles & AUDIT_READERS_OF_ALL:
-        actor = str(viewer.pk)
+    actor = filters.actor if viewer.roles & AUDIT_READERS_OF_ALL else str(viewer.pk)
     if actor:
         entries = entries.filter(actor_id=actor[:64])
-    if subject:
-        entries = entries.filter(subject_id__in=_member_ids(subject[:64]))
-    return entries[:AUDIT_LIMIT]
+    if filters.member:
+        entries = entries.filter(subject_id__in=_member_ids(filters.member[:64]))
+    if filters.event:
+        entries = entries.filter(event=filters.event)
+    zone = zoneinfo.ZoneInfo(settings.INSURER_TIME_ZONE)
+    if filters.since:
+        entries = entries.filter(at__gte=dt.datetime.combine(filters.since, dt.time(), zone))
+    if filters.until:
+        entries = entries.filter(at__lt=dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), zone))
+    return entries
 
 
-def _member_ids(subject: str) -> set[str]:
-    """The ids one member is audited under: its memberships, its person and its account."""
+def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
+    """One page of entries as staff read them: event names, staff usernames, member numbers, the
+    reason and the ticket reference of the access an action was done under — three queries."""
+    ids = {value for entry in entries for value in (entry.actor_id, entry.subject_id) if _is_uuid(value)}
+    accesses = {str(entry.data.get("access")) for entry in entries if _is_uuid(str(entry.data.get("access")))}
+    access_rows = StaffAccess.objects.filter(pk__in=accesses).values_list("pk", "ticket")
+    tickets = {str(pk): ticket for pk, ticket in access_rows}
+    staff_rows = Account.objects.filter(pk__in=ids, staff_roles__isnull=False).distinct().only("id", "username")
+    staff = {str(account.pk): account.username for account in staff_rows}  # usernames are sealed: per row
+    numbers: dict[str, str] = {}
+    rows = Membership.objects.filter(Q(pk__in=ids) | Q(person_id__in=ids) | Q(person__account_id__in=ids))
+    for values in rows.order_by("start_date").values_list("pk", "person_id", "person__account_id", "member_number"):
+        for key in values[:3]:
+            if key is not None:
+                numbers[str(key)] = values[3]
+    reasons = dict(AccessReason.choices)
+    return [
+        AuditRow(
+            at=entry.at,
+            event=event_label(entry.event),
+            actor=_who(entry.actor_id, staff, numbers),
+            subject=_who(entry.subject_id, staff, numbers),
+            reason=str(reasons.get(entry.data.get("reason"), "")),
+            ticket=tickets.get(str(entry.data.get("access")), ""),
+        )
+        for entry in entries
+    ]
+
+
+def _who(value: str, staff: dict[str, str], numbers: dict[str, str]) -> str:
+    if value in staff:
+        return staff[value]
+    if value in numbers:
+        return _("member %(number)s") % {"number": numbers[value]}
+    if value == "system":
+        return _("the system")
+    if not value:
+        return "—"
+    return value[:8] + "…" if _is_uuid(value) else value
+
+
+def _is_uuid(value: str) -> bool:
     try:
-        key = uuid.UUID(subject)
+        uuid.UUID(value)
     except ValueError:
-        return {subject}
-    related = Membership.objects.filter(Q(pk=key) | Q(person_id=key) | Q(person__account_id=key)).values_list(
-        "pk", "person_id", "person__account_id"
-    )
-    return {subject} | {str(value) for row in related for value in row if value is not None}
+        return False
+    return True
+
+
+def _member_ids(member: str) -> set[str]:
+    """The ids one member is audited under: its memberships, its person and its account; `member` is
+    one of those ids or a member number."""
+    try:
+        key = uuid.UUID(member)
+    except ValueError:
+        related = Membership.objects.filter(person__memberships__member_number=normalise_number(member))
+    else:
+        related = Membership.objects.filter(Q(pk=key) | Q(person_id=key) | Q(person__account_id=key))
+    rows = related.values_list("pk", "person_id", "person__account_id")
+    return {member} | {str(value) for row in rows for value in row if value is not None}
 
 
 def deliveries_failed() -> QuerySet[Message]:
     return messages_failed()[:AUDIT_LIMIT]
+
+
+def staff_choices() -> list[tuple[str, str]]:
+    """(account id, username) of every staff account, for the audit log's filter."""
+    rows = Account.objects.filter(staff_roles__isnull=False).distinct().only("id", "username")
+    return sorted(((str(account.pk), account.username) for account in rows), key=lambda choice: choice[1])
 
 
 def staff_accounts() -> QuerySet[Account]:

@@ -38,7 +38,7 @@ from memberarea.identity.models import Account, CodeChannel, Role, SecurityCase,
 from memberarea.identity.services import account_create, account_find
 from memberarea.identity.sessions import account_sessions_end
 from memberarea.identity.usernames import username_index
-from memberarea.members.access import Purpose, access_member
+from memberarea.members.access import Access, Purpose, access_member
 from memberarea.notifications.models import Message, State
 from memberarea.notifications.services import message_dispatch, message_enqueue
 
@@ -89,15 +89,24 @@ def _tell(contacts: list[tuple[str, str, str]], *, membership: Membership, templ
             language=language,
             context={**context, **extra, "first_name": first_name},
             subject_id=str(account.pk if account is not None else membership.pk),
+            account=account,
+            membership=membership,
         )
 
 
-def _staff_audit(event: str, *, actor: Account, membership: Membership, reason: str, **data) -> None:
+def _staff_audit(event: str, *, actor: Account, access: Access, reason: str, **data) -> None:
+    """The action's entry, with the StaffAccess row (reason and ticket) it was done under."""
+    membership = access.membership
     audit_record(
         event=event,
         actor_id=str(actor.pk),
         subject_id=str(membership.pk),
-        data={"reason": reason, "person": str(membership.person_id), **data},
+        data={
+            "reason": reason,
+            "person": str(membership.person_id),
+            "access": str(access.record.pk) if access.record else None,
+            **data,
+        },
     )
 
 
@@ -117,9 +126,8 @@ def username_change(
     Every session ends (the old username signed them in) and every verified contact is told.
     """
     with transaction.atomic():
-        membership = access_member(
-            actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket
-        ).membership
+        access = access_member(actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket)
+        membership = access.membership
         if document_type not in DocumentType.values:
             raise _invalid("document_type", _("Choose the type of document."))
         try:
@@ -148,7 +156,7 @@ def username_change(
         _staff_audit(
             "staff.username_changed",
             actor=actor,
-            membership=membership,
+            access=access,
             reason=reason,
             account=str(account.pk) if account else None,
             document_type=kind,
@@ -170,9 +178,8 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
     field = "email" if channel == CodeChannel.EMAIL else "mobile"
     index = (email_index if field == "email" else mobile_index)(destination)
     with transaction.atomic():
-        membership = access_member(
-            actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket
-        ).membership
+        access = access_member(actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket)
+        membership = access.membership
         rows = list(Membership.objects.filter(person_id=membership.person_id))
         previous = sorted({getattr(row, field) for row in rows} - {None, "", destination})
         now = clock.now()
@@ -190,22 +197,22 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
                 recovery_hold_until=now + dt.timedelta(days=settings.RECOVERY_NEW_CONTACT_HOLD_DAYS),
                 recovery_hold_index=index,
             )
-        _staff_audit("staff.contact_updated", actor=actor, membership=membership, reason=reason, channel=channel)
+        _staff_audit("staff.contact_updated", actor=actor, access=access, reason=reason, channel=channel)
     return channel
 
 
 def _account_action(
-    *, actor: Account, member_id, reason: str, ticket: str, purpose: str, action: str, apply, tell: bool = True
+    *, actor: Account, member_id, reason: str, ticket: str, purpose: str, event: str, apply, tell: bool = True
 ):
     """The shape of the one-click actions on a member's account: access, act, audit, tell."""
     with transaction.atomic():
-        membership = access_member(
-            actor=actor, member_id=member_id, purpose=purpose, reason=reason, ticket=ticket
-        ).membership
+        access = access_member(actor=actor, member_id=member_id, purpose=purpose, reason=reason, ticket=ticket)
+        membership = access.membership
         account = _account_of(membership)
         result = apply(membership, account)
-        _staff_audit(f"staff.{action}", actor=actor, membership=membership, reason=reason, account=str(account.pk))
+        _staff_audit(event, actor=actor, access=access, reason=reason, account=str(account.pk))
         if tell:
+            action = event.removeprefix("staff.")
             _tell(_member_contacts(membership), membership=membership, template="assisted_change", action=action)
     return result
 
@@ -218,7 +225,7 @@ def sign_in_unlock(*, actor: Account, member_id, reason: str, ticket: str) -> No
         reason=reason,
         ticket=ticket,
         purpose=Purpose.UNLOCK,
-        action="sign_in_unlocked",
+        event="staff.sign_in_unlocked",
         apply=lambda membership, account: login_failures_clear(account),
     )
 
@@ -231,7 +238,7 @@ def sessions_end_for_member(*, actor: Account, member_id, reason: str, ticket: s
         reason=reason,
         ticket=ticket,
         purpose=Purpose.UNLOCK,
-        action="sessions_ended",
+        event="staff.sessions_ended",
         apply=lambda membership, account: account_sessions_end(account=account, reason="ended_by_staff"),
     )
 
@@ -239,11 +246,10 @@ def sessions_end_for_member(*, actor: Account, member_id, reason: str, ticket: s
 def welcome_resend_for_member(*, actor: Account, member_id, reason: str, ticket: str) -> int:
     """Queue the welcome again (BO-3): the welcome itself is the member's notice; returns messages queued."""
     with transaction.atomic():
-        membership = access_member(
-            actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket
-        ).membership
+        access = access_member(actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket)
+        membership = access.membership
         queued = welcome_resend(membership=membership, actor_id=str(actor.pk))
-        _staff_audit("staff.welcome_resent", actor=actor, membership=membership, reason=reason, messages=queued)
+        _staff_audit("staff.welcome_resent", actor=actor, access=access, reason=reason, messages=queued)
     return queued
 
 
@@ -256,7 +262,7 @@ def account_freeze_by_staff(*, actor: Account, member_id, reason: str, ticket: s
         reason=reason,
         ticket=ticket,
         purpose=Purpose.FREEZE,
-        action="account_frozen",
+        event="staff.account_frozen",
         apply=lambda membership, account: account_freeze(
             account=account, reason=SecurityCase.Reason.STAFF_FREEZE, actor_id=str(actor.pk)
         ),
@@ -266,11 +272,15 @@ def account_freeze_by_staff(*, actor: Account, member_id, reason: str, ticket: s
 
 # --- deliveries (BO-1: status, never content) ---------------------------------------------------
 def _member_of_message(message: Message) -> Membership:
-    """The membership a message is about: its subject is an account or a membership id."""
-    try:
-        subject = uuid.UUID(message.subject_id)
-    except ValueError:
-        raise MemberAreaError(NOT_FOUND) from None
+    """The membership a message is about: its own link, else its subject (an account or a membership id)."""
+    if message.membership_id is not None:
+        return Membership.objects.get(pk=message.membership_id)
+    subject = message.account_id
+    if subject is None:
+        try:
+            subject = uuid.UUID(message.subject_id)
+        except ValueError:
+            raise MemberAreaError(NOT_FOUND) from None
     membership = (
         Membership.objects.filter(pk=subject).first()
         or Membership.objects.filter(person__account_id=subject).order_by("-start_date").first()
@@ -283,17 +293,17 @@ def _member_of_message(message: Message) -> Membership:
 def message_retry(*, actor: Account, message_id, reason: str, ticket: str) -> None:
     """Give a failed message a fresh set of attempts, if its content is still there (secrets and old
     messages are purged, so they cannot be resent: the member asks again instead)."""
-    message = Message.objects.filter(pk=message_id).only("id", "subject_id").first()
+    message = Message.objects.filter(pk=message_id).only("id", "subject_id", "account", "membership").first()
     if message is None:
         raise MemberAreaError(NOT_FOUND)
     with transaction.atomic():
-        membership = access_member(
+        access = access_member(
             actor=actor,
             member_id=_member_of_message(message).pk,
             purpose=Purpose.DELIVERIES,
             reason=reason,
             ticket=ticket,
-        ).membership
+        )
         now = clock.now()
         requeued = (
             Message.objects.filter(pk=message.pk, state=State.FAILED, content_purged_at__isnull=True)
@@ -302,9 +312,7 @@ def message_retry(*, actor: Account, message_id, reason: str, ticket: str) -> No
         )
         if not requeued:
             raise MemberAreaError(NOT_RETRYABLE)
-        _staff_audit(
-            "staff.message_retried", actor=actor, membership=membership, reason=reason, message=str(message.pk)
-        )
+        _staff_audit("staff.message_retried", actor=actor, access=access, reason=reason, message=str(message.pk))
         transaction.on_commit(functools.partial(message_dispatch, message.pk), robust=True)
 
 

@@ -23,6 +23,19 @@ _DOCUMENT_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−./]+")
 _PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 ADULT_AGE = 18
+_NAME_WORD = re.compile(r"[^\W_]+")
+
+
+def name_words(*names: str) -> list[str]:
+    """The words of names as searched (BO-2): NFKD, accents stripped, case-folded, split at anything
+    that is not a letter or digit — "Lucía Ferrer-Navas" → ["lucia", "ferrer", "navas"]."""
+    text = unicodedata.normalize("NFKD", " ".join(names))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return list(dict.fromkeys(word for word in _NAME_WORD.findall(text)))
+
+
+def name_word_index(word: str) -> str:
+    return blind_index("enrollment-name-word", word)
 
 
 def normalise_number(value: str) -> str:

@@ -38,6 +38,7 @@ from .models import (
     SuppressedPerson,
     WelcomeState,
 )
+from .names import names_index_write
 from .records import MemberRecord, PolicyRecord, member_record_clean, policy_record_clean
 from .welcome import WelcomeSender
 
@@ -414,3 +415,4 @@ class _MemberChunk:
         Membership.objects.bulk_create(self.new_memberships)
         for membership in self.changed_memberships:
             membership.save()
+        names_index_write([*self.new_memberships, *self.changed_memberships])

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import datamap
 from memberarea.core.datamap import (
@@ -36,34 +37,34 @@ from memberarea.core.fields import EncryptedDateField, EncryptedTextField
 
 
 class DocumentType(models.TextChoices):
-    NIF = "nif", "NIF (DNI)"
-    NIE = "nie", "NIE"
-    PASSPORT = "passport", "Passport"
+    NIF = "nif", _("NIF (DNI)")
+    NIE = "nie", _("NIE")
+    PASSPORT = "passport", _("Passport")
 
 
 class PolicyType(models.TextChoices):
-    INDIVIDUAL = "individual", "Individual"
-    CORPORATE = "corporate", "Corporate"
-    INTERNATIONAL = "international", "International / expatriate"
+    INDIVIDUAL = "individual", _("Individual")
+    CORPORATE = "corporate", _("Corporate")
+    INTERNATIONAL = "international", _("International / expatriate")
 
 
 class PolicyStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    UNSPECIFIED = "unspecified", "Unspecified"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNSPECIFIED = "unspecified", _("Unspecified")
 
 
 class Relationship(models.TextChoices):
-    HOLDER = "holder", "Holder"
-    SPOUSE_PARTNER = "spouse_partner", "Spouse or partner"
-    CHILD = "child", "Child"
-    OTHER = "other", "Other"
+    HOLDER = "holder", _("Holder")
+    SPOUSE_PARTNER = "spouse_partner", _("Spouse or partner")
+    CHILD = "child", _("Child")
+    OTHER = "other", _("Other")
 
 
 class WelcomeState(models.TextChoices):
@@ -177,6 +178,21 @@ class Guardianship(models.Model):
             models.UniqueConstraint(fields=["guardian", "minor"], name="unique_guardianship"),
             models.CheckConstraint(condition=~Q(guardian=models.F("minor")), name="guardian_is_not_the_minor"),
         ]
+
+
+class NameToken(models.Model):
+    """A keyed hash of one normalised word of a membership's names, for staff search by name (BO-2).
+
+    Words are NFKD-decomposed, stripped of accents and case-folded before hashing, so "lucia" finds
+    "Lucía"; only the hash is stored, never the normalised word.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["membership", "token"], name="unique_name_token")]
 
 
 class IntegrationClient(models.Model):
@@ -323,6 +339,12 @@ datamap.declare(
     guardian=Personal(INSURANCE, INSURER, [SERVICE, LEGAL_OBLIGATION], note="who acts for the minor"),
     minor=Personal(INSURANCE, INSURER, [SERVICE, LEGAL_OBLIGATION]),
     created_at=_stamp,
+)
+datamap.declare(
+    NameToken,
+    id=_row,
+    membership=Personal(INSURANCE, GENERATED, [SERVICE]),
+    token=Personal(NAME, GENERATED, [SERVICE], note="keyed hash of one normalised word of the name"),
 )
 _integration = NotPersonal("an integration system's credentials and bookkeeping, about no person")
 datamap.declare(

@@ -4,8 +4,9 @@ Who gets what:
 - an adult's new membership with an email → `welcome` (member number, policy number, how to
   register) in the member's language;
 - a minor's → `welcome` to each guardian with an email, in the guardian's language;
-- a person who already has an account (re-joining) → `welcome_rejoined` ("your new membership is
-  linked to your account");
+- a person who already had an account when this membership began (re-joining), or who has another
+  membership too → `welcome_rejoined` ("your new membership is linked to your account"); a member
+  who registered after this membership was imported is not a re-joiner and gets `welcome`;
 - a membership that has already ended, or is on an ended policy → nothing.
 
 Throttling: at most ENROLLMENT_WELCOME_PER_MINUTE welcome emails fall due per minute of one
@@ -33,7 +34,16 @@ class Recipient:
 
 
 def welcome_template(membership: Membership) -> str:
-    return "welcome_rejoined" if membership.person.account_id else "welcome"
+    """The one rule, for the import and for the back office's resend: `welcome_rejoined` only for a
+    person whose account is older than this membership (a re-joiner, or a REG-2 link), or who holds
+    another membership as well; every other member — registered since or not — gets `welcome`."""
+    account = membership.person.account
+    if account is None:
+        return "welcome"
+    if account.created_at < membership.created_at:
+        return "welcome_rejoined"
+    others = Membership.objects.filter(person_id=membership.person_id).exclude(pk=membership.pk)
+    return "welcome_rejoined" if others.exists() else "welcome"
 
 
 def welcome_recipients(membership: Membership, *, today: dt.date, guardians: list[Membership] | None = None):
@@ -92,6 +102,7 @@ class WelcomeSender:
             context=welcome_context(membership, recipient),
             kind="administrative",
             subject_id=str(membership.pk),
+            membership=membership,
         )
         self.queued += 1
         if slot > clock.now():

@@ -128,6 +128,7 @@ def account_contact_change_start(
             template="contact_code",
             language=account.language,
             context={"first_name": contacts.first_name},
+            account=account,
         )
     return flow
 
@@ -174,6 +175,7 @@ def account_contact_change_confirm(
                 language=account.language,
                 context={"first_name": old.first_name, "not_me_url": not_me_url(account)},
                 subject_id=str(account.pk),
+                account=account,
             )
         audit_record(
             event="account.contact_changed",

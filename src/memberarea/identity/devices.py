@@ -192,6 +192,7 @@ def _new_device_notify(*, request, account: Account, app: bool, now: dt.datetime
             "not_me_url": not_me_url(account),
         },
         subject_id=str(account.pk),
+        account=account,
     )
 
 

@@ -60,4 +60,5 @@ def account_notify(*, account: Account, template: str, contacts=None, **context)
             language=account.language,
             context={**context, "first_name": first_name, "not_me_url": not_me_url(account)},
             subject_id=str(account.pk),
+            account=account,
         )

@@ -63,6 +63,7 @@ class Access:
 
     membership: Membership
     relation: str  # "self" | "guardian" | "staff"
+    record: StaffAccess | None = None  # staff: the access row (reason, ticket), for the audit log
 
 
 def _membership(member_id) -> Membership:
@@ -121,7 +122,7 @@ def _staff_access(actor: Account, membership: Membership, purpose: str, reason: 
             subject_id=str(membership.pk),
             data={"purpose": purpose, "reason": reason, "access": str(record.pk)},
         )
-    return Access(membership, "staff")
+    return Access(membership, "staff", record)
 
 
 def members_for(account: Account) -> list[Access]:

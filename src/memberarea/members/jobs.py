@@ -79,6 +79,7 @@ def _guardians_tell(minor: Membership, coming_of_age: dt.date) -> int:
                 template="guardian_ending",
                 language=account.language,
                 subject_id=str(account.pk),
+                account=account,
                 context={
                     "first_name": guardian.first_name,
                     "minor_first_name": minor.first_name,
@@ -103,6 +104,7 @@ def _new_adult_invite(member: Membership) -> int:
             template="coming_of_age",
             language=member.language,
             subject_id=str(member.pk),
+            membership=member,
             context={
                 "first_name": member.first_name,
                 "member_number": member.member_number,

@@ -8,7 +8,9 @@ the message is finished (see docs/notifications.md).
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import datamap
 from memberarea.core.datamap import NotPersonal, Personal
@@ -16,21 +18,21 @@ from memberarea.core.fields import EncryptedTextField
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "email"
-    SMS = "sms", "SMS"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
 
 
 class Kind(models.TextChoices):
-    ADMINISTRATIVE = "administrative", "administrative"
-    MARKETING = "marketing", "marketing"
+    ADMINISTRATIVE = "administrative", _("Administrative")
+    MARKETING = "marketing", _("Marketing")
 
 
 class State(models.TextChoices):
-    PENDING = "pending", "pending"
-    SENDING = "sending", "sending"
-    SENT = "sent", "sent"
-    FAILED = "failed", "failed"
-    EXPIRED = "expired", "expired"
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired before delivery")
 
 
 FINISHED_STATES = (State.SENT, State.FAILED, State.EXPIRED)
@@ -49,6 +51,14 @@ class Message(models.Model):
     unsubscribe_url = EncryptedTextField(null=True)
     contains_secret = models.BooleanField(default=False)
     subject_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Who the message is about, for the back office's troubleshooting panel (BO-3): codes are sent
+    # for a flow (subject_id), yet "I did not get my code" is asked about a member.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "enrollment.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reference = models.CharField(max_length=64, unique=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -121,6 +131,12 @@ datamap.declare(
     ),
     contains_secret=NotPersonal("whether the body is purged once finished"),
     subject_id=Personal(datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SERVICE]),
+    account=Personal(
+        datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SERVICE], note="the account the message is about"
+    ),
+    membership=Personal(
+        datamap.INSURANCE, datamap.GENERATED, [datamap.SERVICE], note="the membership the message is about"
+    ),
     reference=NotPersonal("random idempotency reference given to the provider"),
     state=_DELIVERY,
     attempts=_DELIVERY,

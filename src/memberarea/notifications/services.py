@@ -34,6 +34,8 @@ def message_enqueue(
     context: dict,
     kind: str = Kind.ADMINISTRATIVE,
     subject_id: str = "",
+    account=None,
+    membership=None,
     expires_at: dt.datetime | None = None,
     contains_secret: bool = False,
     unsubscribe_url: str | None = None,
@@ -41,6 +43,7 @@ def message_enqueue(
     """Render `notifications/<template>/` in `language`, store the message, deliver it after commit.
 
     `expires_at`: codes and links stop being delivered at that instant, whatever the delay.
+    `account` / `membership`: who the message is about, so staff see its delivery state (BO-3).
     `contains_secret`: subject and body are erased as soon as the message is finished.
     Marketing needs `unsubscribe_url` (PRIV-4); consent is checked by the caller until the privacy
     centre lands (docs/notifications.md).
@@ -72,6 +75,8 @@ def message_enqueue(
         unsubscribe_url=unsubscribe_url,
         contains_secret=contains_secret,
         subject_id=str(subject_id or ""),
+        account=account,
+        membership=membership,
         reference=message_reference(),
         state=State.PENDING,
         next_attempt_at=now,

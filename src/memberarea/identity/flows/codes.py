@@ -40,12 +40,21 @@ def _new_code() -> str:
 
 
 def code_send(
-    *, flow_id: uuid.UUID, channel: str, destination: str, template: str, language: str, context: dict
+    *,
+    flow_id: uuid.UUID,
+    channel: str,
+    destination: str,
+    template: str,
+    language: str,
+    context: dict,
+    account=None,
+    membership=None,
 ) -> VerificationCode:
     """Send a fresh code to `destination` and make it the flow's one live code on that channel.
 
     Runs in the caller's transaction. A first send creates the row; later sends (resends) honour
-    the cooldown and the send limit and start the tries afresh for the new code.
+    the cooldown and the send limit and start the tries afresh for the new code. `account` and
+    `membership` say whom the code is for, so staff see its delivery (BO-3).
     """
     now = clock.now()
     expires_at = now + dt.timedelta(seconds=settings.CODE_LIFETIME_SECONDS)
@@ -72,6 +81,8 @@ def code_send(
             language=language,
             context={**context, "code": code, "minutes": settings.CODE_LIFETIME_SECONDS // 60},
             subject_id=str(flow_id),
+            account=account,
+            membership=membership,
             expires_at=expires_at,
             contains_secret=True,
         )

@@ -158,6 +158,7 @@ def _notify_locked(account: Account) -> None:
                 "reset_url": settings.PUBLIC_BASE_URL.rstrip("/") + "/password-reset/",
             },
             subject_id=str(account.pk),
+            account=account,
         )
         audit_record(event="login.locked", subject_id=str(account.pk))
 
@@ -240,6 +241,7 @@ def login_send(*, flow_id, kind: str, channel: str, purpose: str = LoginPurpose.
             template="login_code",
             language=account.language,
             context=context,
+            account=account,
         )
         LoginFlow.objects.filter(pk=flow.pk).update(
             state=LoginState.CODE_SENT,

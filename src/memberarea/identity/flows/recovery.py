@@ -168,6 +168,7 @@ def recovery_link_send(username_hash: str, language: str) -> None:
                 language=language,
                 context={"first_name": first_name, "url": recovery_url(token), "hours": settings.RECOVERY_LINK_HOURS},
                 subject_id=str(account.pk),
+                account=account,
                 expires_at=expires_at,
                 contains_secret=True,
             )

@@ -456,6 +456,7 @@ def _send_code(flow: RegistrationFlow, channel: str, destination: str) -> Verifi
         template="registration_code",
         language=flow.language,
         context={"first_name": flow.membership.first_name},
+        membership=flow.membership,
     )
 
 
@@ -572,6 +573,7 @@ def registration_link_password(*, flow_id, kind: str, password: str) -> list[str
             template="registration_link_code",
             language=flow.language,
             context={"first_name": flow.membership.first_name},
+            membership=flow.membership,
         )
         flow.details = json.dumps({**_details(flow), "verify": [channel]})
         flow.save(update_fields=["details"])
@@ -630,6 +632,7 @@ def registration_link_complete(*, flow_id, kind: str, code: str) -> Account:
                 "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL,
             },
             subject_id=str(account.pk),
+            account=account,
         )
     return account
 
@@ -686,6 +689,7 @@ def _notify_replaced_contacts(account: Account, membership: Membership, replaced
             language=language,
             context=context,
             subject_id=str(account.pk),
+            account=account,
         )
 
 
@@ -697,4 +701,5 @@ def _send_confirmation(account: Account, membership: Membership, details: dict, 
         language=language,
         context={"first_name": membership.first_name, "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL},
         subject_id=str(account.pk),
+        account=account,
     )

@@ -126,6 +126,7 @@ def username_reminder_send(member_number: str, policy_number: str, birth_hash: s
                 language=language,
                 context={**context, "first_name": first_name},
                 subject_id=str(account.pk),
+                account=account,
             )
         audit_record(
             event="account.username_reminded",

@@ -19,7 +19,7 @@ def members_home(request):
     """/members/ → the signed-in member's own dashboard (the account page when there is none)."""
     reachable = members_for(request.user)
     if not reachable:
-        return redirect("account")
+        return redirect("backoffice:home" if request.user.is_staff else "account")
     return redirect("member-dashboard", member_id=reachable[0].membership.pk)
 
 

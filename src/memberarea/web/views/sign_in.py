@@ -131,6 +131,6 @@ def _signed_in(request, flow, *, trust: bool):
     target = request.session.get(NEXT_KEY) or None
     for key in (FLOW_KEY, BINDING_KEY, CAPTCHA_KEY, NEXT_KEY):
         request.session.pop(key, None)
-    response = redirect(target or DEFAULT_NEXT)
+    response = redirect(target or ("backoffice:home" if account.is_staff else DEFAULT_NEXT))
     sign_in_finish(request=request, account=account, response=response, trust_device=trust)
     return response
