@@ -24,6 +24,7 @@ from memberarea.core.audit import audit_record
 from memberarea.core.brand import brand
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.links import sign_in_url
 from memberarea.core.masking import mask_email, mask_phone, mask_street
 from memberarea.core.ratelimit import Limit, attempt_count, attempt_release, attempt_reserve
 from memberarea.enrollment.identifiers import (
@@ -110,12 +111,15 @@ def _failure_limits() -> tuple[Limit, Limit]:
 _DATE_FORMATS = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
     re.compile(r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})"),
+    # Digits only, as a numeric keypad without "/" or "-" types them: always day, month, year.
+    re.compile(r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})"),
 )
 
 
 def birth_date_parse(text: str) -> dt.date:
-    """ISO (2000-03-12) or the day-first form people write in Spain (12/03/2000, 12-3-2000, 12.03.2000)."""
-    text = (text or "").strip()
+    """The one parser of a typed date of birth: ISO (2000-03-12), the day-first form people write in
+    Spain (12/03/2000, 12-3-2000, 12.03.2000) or its digits alone (12032000). Spaces are ignored."""
+    text = "".join((text or "").split())
     for pattern in _DATE_FORMATS:
         match = pattern.fullmatch(text)
         if match:
@@ -126,7 +130,9 @@ def birth_date_parse(text: str) -> dt.date:
             if value > clock.today_in(settings.INSURER_TIME_ZONE) or value.year < 1900:
                 break
             return value
-    raise MemberAreaError(INVALID, fields={"date_of_birth": [_("Enter a real date of birth, such as 31/12/1980.")]})
+    raise MemberAreaError(
+        INVALID, fields={"date_of_birth": [_("Enter a real date of birth, such as 31/12/1980 or 31121980.")]}
+    )
 
 
 def _number(name: str, value: str) -> str:
@@ -627,7 +633,7 @@ def registration_link_complete(*, flow_id, kind: str, code: str) -> Account:
                 "first_name": membership.first_name,
                 "member_number": membership.member_number,
                 "policy_number": membership.policy.number,
-                "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL,
+                "sign_in_url": sign_in_url(),
             },
             subject_id=str(account.pk),
         )
@@ -695,6 +701,6 @@ def _send_confirmation(account: Account, membership: Membership, details: dict, 
         to=details.get("email") or membership.email,
         template="registration_complete",
         language=language,
-        context={"first_name": membership.first_name, "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL},
+        context={"first_name": membership.first_name, "sign_in_url": sign_in_url()},
         subject_id=str(account.pk),
     )
