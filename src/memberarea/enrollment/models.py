@@ -42,7 +42,10 @@ class DocumentType(models.TextChoices):
 
 
 class PolicyType(models.TextChoices):
+    """The policy's kind, from the enrollment data; members read it translated (policy_type_label)."""
+
     INDIVIDUAL = "individual", "Individual"
+    FAMILY = "family", "Family"
     CORPORATE = "corporate", "Corporate"
     INTERNATIONAL = "international", "International / expatriate"
 

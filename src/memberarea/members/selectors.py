@@ -12,16 +12,30 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from memberarea.core import clock
 from memberarea.enrollment.identifiers import adulthood_date
-from memberarea.enrollment.models import Membership
+from memberarea.enrollment.models import Membership, PolicyType
 from memberarea.identity.models import Account
 
 from .access import Access, Purpose, access_member, members_for, today
 
 # A guardian is told on the dashboard, and by email (jobs.py), this many days before a minor comes of age.
 COMING_OF_AGE_NOTICE_DAYS = 31
+
+
+# What members read for each kind of policy (the enrollment data's value is never shown as such).
+POLICY_TYPE_LABELS = {
+    PolicyType.INDIVIDUAL: gettext_lazy("Individual"),
+    PolicyType.FAMILY: gettext_lazy("Family"),
+    PolicyType.CORPORATE: gettext_lazy("Corporate"),
+    PolicyType.INTERNATIONAL: gettext_lazy("International"),
+}
+
+
+def policy_type_label(value: str) -> str:
+    return str(POLICY_TYPE_LABELS[PolicyType(value)])
 
 
 def member_name(membership: Membership) -> str:
@@ -71,6 +85,7 @@ def member_dashboard(*, actor: Account, member_id) -> dict[str, Any]:
         "policy": {
             "number": policy.number,
             "type": policy.type,
+            "type_label": policy_type_label(policy.type),
             "status": policy.status,
             "start_date": policy.start_date,
             "end_date": policy.end_date,

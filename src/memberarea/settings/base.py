@@ -196,8 +196,11 @@ LANGUAGES = [("es", "Español"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "memberarea" / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "UTC"
+# Stored in UTC; shown (pages, emails, PDFs) in the insurer's time zone.
 INSURER_TIME_ZONE = env_str("INSURER_TIME_ZONE", "Europe/Madrid")
+TIME_ZONE = INSURER_TIME_ZONE
+# One date format per language (decision 0017): Spanish 12/03/1984, English 12 March 1984.
+FORMAT_MODULE_PATH = ["memberarea.formats"]
 
 # --- Static and stored files ------------------------------------------------------------------
 STATIC_URL = "/static/"
