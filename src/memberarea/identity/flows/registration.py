@@ -297,15 +297,28 @@ def _clean_address(address: AddressInput) -> dict:
     return {**cleaned, "country": country}
 
 
-def _clean_contacts(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
+def _clean_contacts(email: str | None, phone: str | None, on_record: Membership) -> tuple[str | None, str | None]:
+    """None keeps what is on record; a value asked for (the box ticked, the API field sent) must be there."""
     errors: dict = {}
     clean_email = clean_phone = None
-    if email is not None and email.strip():
+    if email is not None and not email.strip():
+        errors["email"] = [
+            _("Enter the new email address, or keep the one on record.")
+            if on_record.email
+            else _("We need an email address to send you codes.")
+        ]
+    elif email is not None:
         try:
             clean_email = email_normalise(_text("email", email))
         except (InvalidContact, MemberAreaError):
             errors["email"] = [_("Enter an email address such as name@example.com.")]
-    if phone is not None and phone.strip():
+    if phone is not None and not phone.strip():
+        errors["phone"] = [
+            _("Enter the new mobile number, or keep the one on record.")
+            if on_record.mobile
+            else _("Enter a mobile number that can receive text messages, such as 612 345 678.")
+        ]
+    elif phone is not None:
         try:
             clean_phone = mobile_normalise(_text("phone", phone))
         except (InvalidContact, MemberAreaError):
@@ -326,7 +339,7 @@ def _clean_document(document_type: str, number: str, country: str) -> tuple[str,
         return document_normalise(document_type, number, country)
     except InvalidDocument:
         messages = {
-            DocumentType.NIF: _("Enter your DNI number with its letter, such as 12345678Z. Check the letter."),
+            DocumentType.NIF: _("Enter your DNI number with its letter, such as 23456789D. Check the letter."),
             DocumentType.NIE: _("Enter your NIE with its first letter (X, Y or Z) and its last letter."),
             DocumentType.PASSPORT: _("Enter the passport number: 5 to 20 letters and digits."),
         }
@@ -404,7 +417,7 @@ def registration_details_submit(
         states=(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING, RegistrationState.LINKING),
     )
     _check_document_tries(flow)
-    clean_email, clean_phone = _clean_contacts(email, phone)
+    clean_email, clean_phone = _clean_contacts(email, phone, flow.membership)
     clean_address = _clean_address(address) if address is not None else None
     try:
         document = _clean_document(document_type, document_number, document_country)

@@ -49,7 +49,7 @@ def _birth_hash(date_of_birth: dt.date) -> str:
 
 
 def document_mask(number: str) -> str:
-    """`12345678Z` → `1234••••Z`: the member recognises their document; a reader of the email cannot use it."""
+    """`23456789D` → `2345••••D`: the member recognises their document; a reader of the email cannot use it."""
     start = min(SHOWN_START, max(1, len(number) - 5))
     return f"{number[:start]}{MASK}{number[-1:]}"
 
