@@ -97,3 +97,21 @@ def test_staff_date_times_carry_the_insurers_offset(language, moment, shown):
     with translation.override(language):
         assert datetime_with_offset(moment) == shown
     assert datetime_with_offset(None) == ""
+
+
+@pytest.mark.req("UI-1")
+@pytest.mark.req("GUARD-2")
+def test_emails_write_dates_in_the_recipients_language_format(member_account):
+    from memberarea.core import clock
+    from memberarea.members.jobs import age_notices_send
+    from memberarea.notifications.models import Message
+    from tests.members.family import child_add
+
+    account_for(2, language="en")
+    with clock.frozen(dt.datetime(2026, 1, 10, 7, tzinfo=dt.UTC)):
+        child_add(6, "2008-04-15", guardians="M-000001;M-000002", email="")
+    with clock.frozen(dt.datetime(2026, 3, 15, 7, tzinfo=dt.UTC)):
+        age_notices_send()
+    bodies = {m.language: m.body_text for m in Message.objects.filter(template="guardian_ending")}
+    assert "15 April 2026" in bodies["en"] and "Apr." not in bodies["en"] and "04/15/2026" not in bodies["en"]
+    assert "15/04/2026" in bodies["es"]
