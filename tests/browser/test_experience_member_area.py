@@ -188,15 +188,19 @@ SIGN_IN = {
 }
 
 
+@pytest.fixture
+def no_public_base_url(settings, tmp_path):
+    """A demo started without PUBLIC_BASE_URL, as `manage.py runserver <port>` would be."""
+    settings.PUBLIC_BASE_URL = ""
+    settings.VAR_DIR = tmp_path
+
+
 @pytest.mark.req("OPS-1")
 @pytest.mark.req("LOGIN-3")
 @pytest.mark.req("UI-2")
+@pytest.mark.usefixtures("no_public_base_url")
 @pytest.mark.parametrize(("language", "width"), EVERY_VIEW, ids=VIEW_IDS)
-def test_the_emailed_sign_in_link_opens_on_the_port_being_served(
-    open_page, delivering, live_server, settings, tmp_path, language, width
-):
-    settings.PUBLIC_BASE_URL = ""  # a demo started without it, as `manage.py runserver <port>` would be
-    settings.VAR_DIR = tmp_path
+def test_the_emailed_sign_in_link_opens_on_the_port_being_served(open_page, delivering, live_server, language, width):
     page = open_page(language=language, width=width)
     page.goto("/sign-in/")
     type_into(page, "#id_username", "60112233p")
