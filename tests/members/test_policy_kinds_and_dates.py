@@ -115,3 +115,16 @@ def test_emails_write_dates_in_the_recipients_language_format(member_account):
     bodies = {m.language: m.body_text for m in Message.objects.filter(template="guardian_ending")}
     assert "15 April 2026" in bodies["en"] and "Apr." not in bodies["en"] and "04/15/2026" not in bodies["en"]
     assert "15/04/2026" in bodies["es"]
+
+
+@pytest.mark.req("AREA-2")
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_pdf_row_stays_above_the_customer_service_band(enrolled, language):
+    content = card_pdf(membership(4), language)  # international: the longest kind and no end date
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S)
+    drawn = b"".join(zlib.decompress(stream) for stream in streams if stream[:1] == b"x").decode("latin-1")
+    band_top = float(re.findall(r"0\.00 ([\d.]+) [\d.]+ -[\d.]+ re f", drawn)[-1])
+    rows = [(float(y), text) for y, text in re.findall(r"[\d.]+ ([\d.]+) Td [^(]*\((.*?)\) Tj", drawn)]
+    service = [y for y, text in rows if "+34 900 000 001" in text]
+    assert service and all(y < band_top for y in service)
+    assert all(y > band_top + 3 for y, text in rows if "+34" not in text), rows
