@@ -30,6 +30,12 @@ def member_signed_in(signed_in_page, number: str, document: str, *, language: st
     return signed_in_page(account, language=language, width=width, user_agent=CHROME_ANDROID)[0]
 
 
+def lucias_card(signed_in_page, language: str, width: int):
+    page = member_signed_in(signed_in_page, "MA-2001-01", "51234567", language=language, width=width)
+    page.goto(f"/members/{demo_member('MA-2001-01').pk}/card/")
+    return page
+
+
 def inside(inner: dict, outer: dict) -> bool:
     return (
         inner["x"] >= outer["x"] - 0.5
@@ -44,8 +50,7 @@ def inside(inner: dict, outer: dict) -> bool:
 @pytest.mark.req("UI-2")
 @pytest.mark.parametrize(("language", "width"), EVERY_VIEW, ids=VIEW_IDS)
 def test_the_cards_customer_service_line_is_whole_inside_the_card_and_the_screen(signed_in_page, demo, language, width):
-    page = member_signed_in(signed_in_page, "MA-2001-01", "51234567", language=language, width=width)
-    page.goto(f"/members/{demo_member('MA-2001-01').pk}/card/")
+    page = lucias_card(signed_in_page, language, width)
     card = page.locator(".member-card").bounding_box()
     for part in (".member-card-service", ".member-card-service a", ".member-card-details", ".member-card-name"):
         box = page.locator(part).bounding_box()
@@ -62,8 +67,7 @@ def test_the_cards_customer_service_line_is_whole_inside_the_card_and_the_screen
 @pytest.mark.req("UI-2")
 @pytest.mark.parametrize(("language", "width"), EVERY_VIEW, ids=VIEW_IDS)
 def test_the_printed_card_keeps_the_bank_card_size_with_everything_inside(signed_in_page, demo, language, width):
-    page = member_signed_in(signed_in_page, "MA-2001-01", "51234567", language=language, width=width)
-    page.goto(f"/members/{demo_member('MA-2001-01').pk}/card/")
+    page = lucias_card(signed_in_page, language, width)
     page.emulate_media(media="print")
     card = page.locator(".member-card").bounding_box()
     millimetre = 96 / 25.4

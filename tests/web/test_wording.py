@@ -58,16 +58,11 @@ def test_every_example_document_shown_to_people_is_accepted_by_the_product():
     ]
     examples = 0
     for where, text in shown:
-        for number in DNI.findall(text):
-            examples += 1
-            try:
-                document_normalise("nif", number)
-            except InvalidDocument:
-                pytest.fail(f"{number} in {where} is refused by the product")
-        for number in NIE.findall(text):
-            examples += 1
-            try:
-                document_normalise("nie", number)
-            except InvalidDocument:
-                pytest.fail(f"{number} in {where} is refused by the product")
+        for document_type, pattern in (("nif", DNI), ("nie", NIE)):
+            for number in pattern.findall(text):
+                examples += 1
+                try:
+                    document_normalise(document_type, number)
+                except InvalidDocument:
+                    pytest.fail(f"{number} in {where} is refused by the product")
     assert examples >= 4  # the hints and messages of registration and recovery

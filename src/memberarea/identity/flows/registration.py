@@ -300,32 +300,34 @@ def _clean_address(address: AddressInput) -> dict:
 def _clean_contacts(email: str | None, phone: str | None, on_record: Membership) -> tuple[str | None, str | None]:
     """None keeps what is on record; a value asked for (the box ticked, the API field sent) must be there."""
     errors: dict = {}
-    clean_email = clean_phone = None
-    if email is not None and not email.strip():
-        errors["email"] = [
-            _("Enter the new email address, or keep the one on record.")
-            if on_record.email
-            else _("We need an email address to send you codes.")
-        ]
-    elif email is not None:
-        try:
-            clean_email = email_normalise(_text("email", email))
-        except (InvalidContact, MemberAreaError):
-            errors["email"] = [_("Enter an email address such as name@example.com.")]
-    if phone is not None and not phone.strip():
-        errors["phone"] = [
-            _("Enter the new mobile number, or keep the one on record.")
-            if on_record.mobile
-            else _("Enter a mobile number that can receive text messages, such as 612 345 678.")
-        ]
-    elif phone is not None:
-        try:
-            clean_phone = mobile_normalise(_text("phone", phone))
-        except (InvalidContact, MemberAreaError):
-            errors["phone"] = [_("Enter a mobile number that can receive text messages, such as 612 345 678.")]
+    bad_email = _("Enter an email address such as name@example.com.")
+    bad_mobile = _("Enter a mobile number that can receive text messages, such as 612 345 678.")
+    no_email = _("Enter the new email address, or keep the one on record.") if on_record.email else None
+    no_mobile = _("Enter the new mobile number, or keep the one on record.") if on_record.mobile else None
+    clean_email = _clean_contact(
+        "email", email, email_normalise, errors,
+        invalid=bad_email, empty=no_email or _("We need an email address to send you codes."),
+    )  # fmt: skip
+    clean_phone = _clean_contact(
+        "phone", phone, mobile_normalise, errors, invalid=bad_mobile, empty=no_mobile or bad_mobile
+    )
     if errors:
         raise MemberAreaError(INVALID, fields=errors)
     return clean_email, clean_phone
+
+
+def _clean_contact(name: str, value: str | None, normalise, errors: dict, *, invalid, empty) -> str | None:
+    """One new contact: None (not asked for), its normalised form, or a field message in `errors`."""
+    if value is None:
+        return None
+    if not value.strip():
+        errors[name] = [empty]
+        return None
+    try:
+        return normalise(_text(name, value))
+    except (InvalidContact, MemberAreaError):
+        errors[name] = [invalid]
+        return None
 
 
 def _clean_document(document_type: str, number: str, country: str) -> tuple[str, str, str]:
