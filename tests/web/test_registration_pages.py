@@ -198,3 +198,24 @@ def test_the_recovery_page_without_email_access_gives_the_phone_and_email_as_lin
     page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/password-reset/").content.decode()
     section = page.split("<h2>", 1)[1]
     assert all(link in section for link in SUPPORT)
+
+
+@pytest.mark.req("UI-3")
+@pytest.mark.parametrize(
+    ("code", "links"),
+    [
+        ("account_frozen", ('href="/password-reset/"', *SUPPORT)),
+        ("no_channel", SUPPORT),
+        ("document_taken", (*ACCOUNT_WAYS, *SUPPORT)),
+        ("invalid", ()),
+    ],
+)
+def test_the_next_steps_of_each_dead_end_code(rf, code, links):
+    """The include any form page puts under its error summary (sign-in pages too)."""
+    from django.template.loader import render_to_string
+
+    from memberarea.core.brand import brand
+
+    html = render_to_string("web/_next_steps.html", {"error": {"code": code}, "brand": brand()}, request=rf.get("/"))
+    assert all(link in html for link in links)
+    assert ("data-next-steps" in html) == bool(links)
