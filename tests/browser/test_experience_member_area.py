@@ -72,7 +72,8 @@ def test_the_printed_card_keeps_the_bank_card_size_with_everything_inside(signed
     card = page.locator(".member-card").bounding_box()
     millimetre = 96 / 25.4
     assert abs(card["width"] - 85.6 * millimetre) < 2 and abs(card["height"] - 53.98 * millimetre) < 2
-    for part in (".member-card-service", ".member-card-details", ".member-card-name", ".member-card-brand"):
+    parts = (".member-card-brand", ".member-card-name", ".member-card-details", ".member-card-service")
+    for part in (*parts, ".member-card-band >> nth=-1"):
         assert inside(page.locator(part).bounding_box(), card), f"{part} leaves the printed card ({language})"
 
 
