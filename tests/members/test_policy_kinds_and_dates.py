@@ -128,3 +128,18 @@ def test_every_pdf_row_stays_above_the_customer_service_band(enrolled, language)
     service = [y for y, text in rows if "+34 900 000 001" in text]
     assert service and all(y < band_top for y in service)
     assert all(y > band_top + 3 for y, text in rows if "+34" not in text), rows
+
+
+@pytest.mark.req("UI-1")
+@pytest.mark.parametrize(
+    ("language", "instant", "day"),
+    [("es", "02/03/2026 10:30", "02/03/2026"), ("en", "2 March 2026, 10:30", "2 March 2026")],
+    ids=["es", "en"],
+)
+def test_pages_show_instants_in_the_insurers_time_zone_in_the_languages_format(language, instant, day):
+    from django.template import engines
+
+    moment = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # 10:30 in Madrid (CET)
+    with translation.override(language):
+        rendered = engines["django"].from_string("{{ moment }}|{{ moment|date }}").render({"moment": moment})
+    assert rendered == f"{instant}|{day}"
