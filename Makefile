@@ -17,6 +17,9 @@ TYPED := src/memberarea/core src/memberarea/identity/services.py src/memberarea/
 	src/memberarea/members/selectors.py src/memberarea/members/card.py src/memberarea/members/jobs.py \
 	src/memberarea/backoffice/services.py src/memberarea/backoffice/selectors.py
 PORT ?= 8000
+# Links in the demo's emails and SMS follow the address served (PUBLIC_BASE_URL, when set, wins);
+# on a wildcard HOST each request's own origin is used instead (core/links.py).
+DEMO_BASE_URL := $(if $(filter 0.0.0.0 ::,$(HOST)),,http://$(HOST):$(PORT))
 
 .PHONY: run test test-sqlite test-postgres test-resilience lint format messages keys lock bench clean
 
@@ -40,7 +43,7 @@ messages: $(VENV)/.base-installed
 run: $(VENV)/.base-installed messages widgets
 	@mkdir -p var
 	@$(BIN)/python manage.py migrate -v 0
-	@$(BIN)/python manage.py demo_load
+	@PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-$(DEMO_BASE_URL)}" $(BIN)/python manage.py demo_load
 	@echo ""
 	@echo "  memberarea is starting (demo mode, SQLite in var/)"
 	@echo "  Portal:        http://$(HOST):$(PORT)/"
@@ -50,7 +53,8 @@ run: $(VENV)/.base-installed messages widgets
 	@echo "  Health:        http://$(HOST):$(PORT)/health  ·  http://$(HOST):$(PORT)/ready"
 	@echo "  Stop with Ctrl+C (stops the web server and the worker)."
 	@echo ""
-	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	@export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-$(DEMO_BASE_URL)}"; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py worker & WORKER=$$!; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 

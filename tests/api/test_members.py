@@ -84,3 +84,18 @@ def test_the_openapi_document_declares_the_pdf(enrolled):
     operation = schema["paths"]["/api/v1/members/{member_id}/card.pdf"]["get"]
     assert "application/pdf" in operation["responses"]["200"]["content"]
     assert {"401", "404"} <= set(operation["responses"])
+
+
+@pytest.mark.req("API-1")
+@pytest.mark.req("AREA-1")
+def test_a_family_policy_is_family_in_the_api(member_account):
+    from tests.enrollment.records import import_policies, policy_row
+
+    import_policies(policy_row(policy_type="family"))
+    tokens = app_sign_in(member_account)
+    body = get(f"/api/v1/members/{membership(1).pk}", tokens).json()
+    assert body["policy"]["type"] == "family" and set(body["policy"]) == {
+        "number", "type", "status", "start_date", "end_date", "holder_name"
+    }  # fmt: skip
+    schema = get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "family" in str(schema)

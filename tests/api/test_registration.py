@@ -245,3 +245,15 @@ def test_every_registration_code_is_in_the_openapi_document(api):
     for path in ("", "/{flow_id}/details", "/{flow_id}/verify", "/{flow_id}/resend", "/{flow_id}/password"):
         operation = paths[f"/api/v1/registration{path}"]["post"]
         assert {"400", "410"} <= set(operation["responses"]) or path == ""
+
+
+@pytest.mark.req("REG-3")
+@pytest.mark.parametrize("field", ["email", "phone"])
+def test_a_contact_field_sent_empty_is_a_field_error_not_a_keep(api, enrolled, field):
+    flow_id = started(api)
+    body = error(
+        post(api, f"/{flow_id}/details", {"document_type": "nif", "document_number": HOLDER_NIF, field: ""}),
+        400,
+        "invalid",
+    )
+    assert list(body["fields"]) == [field]

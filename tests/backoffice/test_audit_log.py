@@ -13,8 +13,8 @@ from django.utils import translation
 
 import memberarea
 from memberarea.backoffice.labels import EVENT_LABELS, MESSAGE_LABELS
-from memberarea.backoffice.templatetags.backoffice import local_time
 from memberarea.core.audit import audit_record
+from memberarea.core.dates import datetime_with_offset
 from memberarea.identity.models import Role
 from tests.backoffice.conftest import REASON, client_for, member_one, open_record
 
@@ -158,9 +158,14 @@ def test_invalid_filters_are_refused_with_translated_messages(staff, filters, fi
 
 @pytest.mark.req("BO-5")
 def test_times_are_the_insurers_with_their_offset():
-    assert local_time(dt.datetime(2026, 12, 4, 16, 5, tzinfo=dt.UTC)) == "04/12/2026 17:05 (UTC+01:00)"
-    assert local_time(dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC)) == "02/07/2026 00:30 (UTC+02:00)"
-    assert local_time(None) == ""
+    with translation.override("es"):
+        assert datetime_with_offset(dt.datetime(2026, 12, 4, 16, 5, tzinfo=dt.UTC)) == "04/12/2026 17:05 (UTC+01:00)"
+        assert datetime_with_offset(dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC)) == "02/07/2026 00:30 (UTC+02:00)"
+    with translation.override("en"):
+        assert (
+            datetime_with_offset(dt.datetime(2026, 12, 4, 16, 5, tzinfo=dt.UTC)) == "4 December 2026, 17:05 (UTC+01:00)"
+        )
+    assert datetime_with_offset(None) == ""
 
 
 @pytest.mark.req("BO-5")

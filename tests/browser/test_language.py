@@ -6,7 +6,7 @@ from playwright.sync_api import Page
 pytestmark = [pytest.mark.browser, pytest.mark.req("UI-1")]
 
 HOME = {
-    "es": {"h1": "Su área privada de Ejemplia Salud", "title": "Bienvenida · Ejemplia Salud", "help": "Ayuda"},
+    "es": {"h1": "Su área de clientes de Ejemplia Salud", "title": "Bienvenida · Ejemplia Salud", "help": "Ayuda"},
     "en": {"h1": "Your Ejemplia Salud member area", "title": "Welcome · Ejemplia Salud", "help": "Help"},
 }
 

@@ -79,3 +79,12 @@ def test_after_the_demo_load_the_database_holds_no_document_contact_or_birth_dat
         forms.append(record["address_line1"])
     assert "MA200101" in dump
     assert sorted({form for form in forms if form in dump}) == []
+
+
+@pytest.mark.req("ENR-1")
+@pytest.mark.req("AREA-1")
+def test_the_demo_policies_have_their_kinds():
+    _load()
+    kinds = dict(Policy.objects.values_list("number", "type"))
+    assert kinds["POLF2001"] == "family" and kinds["POLC3001"] == "corporate"
+    assert kinds["POLX4001"] == "international" and kinds["POLE5001"] == "individual"

@@ -72,3 +72,13 @@ def test_integration_clients_are_created_with_a_token_shown_once_and_revoked():
     assert integration_client_authenticate(token) == client
     call_command("integration_client_revoke", "core-system", stdout=io.StringIO())
     assert integration_client_authenticate(token) is None
+
+
+@pytest.mark.req("ENR-2")
+def test_the_documented_sample_files_import_cleanly_with_their_policy_kinds(repo_root):
+    samples = repo_root / "docs" / "samples"
+    _run(samples / "enrollment-policies.csv", samples / "enrollment-members.csv", "--no-welcome")
+    kinds = dict(Policy.objects.values_list("number", "type"))
+    assert kinds == {"POLS0001": "family", "POLS0002": "corporate", "POLS0003": "international"}
+    members = (samples / "enrollment-members.csv").read_text().strip().splitlines()[1:]
+    assert Membership.objects.count() == len(members)

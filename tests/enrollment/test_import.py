@@ -223,3 +223,17 @@ def _table_contents() -> dict[str, list]:
             cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
             contents[table] = cursor.fetchall()
     return contents
+
+
+@pytest.mark.req("ENR-1")
+@pytest.mark.req("ENR-2")
+def test_each_policy_kind_is_imported_and_an_unknown_one_is_refused():
+    kinds = ["individual", "family", "corporate", "international"]
+    batch = import_policies(
+        *[policy_row(policy_number=f"POL-K{n}", policy_type=kind) for n, kind in enumerate(kinds)],
+        policy_row(policy_number="POL-K9", policy_type="household"),
+    )
+    assert batch.rejected == 1 and {(field, code) for _, field, code in errors_of(batch)} == {
+        ("policy_type", "invalid_choice")
+    }
+    assert [Policy.objects.get(number=f"POLK{n}").type for n in range(4)] == kinds

@@ -56,6 +56,7 @@ def test_production_sends_hsts_and_secure_host_prefixed_cookies(tmp_path):
         "EMAIL_URL": "smtp://127.0.0.1:2525",
         "SMS_URL": "https://sms.example.invalid/send",
         "SMS_TOKEN": "gateway-token",
+        "PUBLIC_BASE_URL": "https://portal.example.invalid",
         "MEMBERAREA_VAR_DIR": str(tmp_path),
     }
     probe = (

@@ -32,6 +32,7 @@ def _environment(tmp_path, **changes: str | None) -> dict[str, str]:
         "EMAIL_URL": "smtp://mail.example.invalid:587?tls=1",
         "SMS_URL": "https://sms.example.invalid/send",
         "SMS_TOKEN": "gateway-token",
+        "PUBLIC_BASE_URL": "https://members.example.invalid",
     }
     for name, value in changes.items():
         if value is None:
@@ -76,6 +77,8 @@ REFUSALS = {
     "SMS_URL is the outbox": ({"SMS_URL": "outbox:"}, ["SMS_URL"]),
     "EMAIL_URL of an unknown kind": ({"EMAIL_URL": "mailto:x@example.invalid"}, ["EMAIL_URL"]),
     "HTTP SMS gateway without token": ({"SMS_TOKEN": None}, ["SMS_TOKEN"]),
+    "no PUBLIC_BASE_URL": ({"PUBLIC_BASE_URL": None}, ["PUBLIC_BASE_URL"]),
+    "PUBLIC_BASE_URL over plain HTTP": ({"PUBLIC_BASE_URL": "http://members.example.invalid"}, ["PUBLIC_BASE_URL"]),
 }
 
 

@@ -64,9 +64,9 @@ def test_the_help_index_links_every_topic_in_the_visitors_language(client, langu
 @pytest.mark.parametrize(
     ("accept_language", "expected_lang", "expected_h1"),
     [
-        ("es-ES,es;q=0.9", "es", f"Su área privada de {BRAND}"),
+        ("es-ES,es;q=0.9", "es", f"Su área de clientes de {BRAND}"),
         ("en-GB,en;q=0.8", "en", f"Your {BRAND} member area"),
-        ("de-DE,fr;q=0.5", "es", f"Su área privada de {BRAND}"),  # neither offered: Spanish, the default
+        ("de-DE,fr;q=0.5", "es", f"Su área de clientes de {BRAND}"),  # neither offered: Spanish, the default
     ],
 )
 def test_the_home_page_follows_the_browsers_language(client, accept_language, expected_lang, expected_h1):

@@ -35,7 +35,7 @@ def test_registering_without_javascript(browser, enrolled):
     assert response["Location"] == "/register/password/"
     response = browser.post("/register/password/", {"password": PASSWORD})
     assert response["Location"] == "/register/done/"
-    assert "Ya está registrado" in browser.get("/register/done/").content.decode()
+    assert "Registro completado" in browser.get("/register/done/").content.decode()
     assert browser.session["_auth_user_id"] == str(Account.objects.get().pk)
     assert all(str(flow.pk) not in response["Location"] for flow in RegistrationFlow.objects.all())
 
@@ -53,7 +53,7 @@ def test_an_unchecked_change_box_keeps_the_contact_on_record(browser, enrolled):
 @pytest.mark.req("UI-1")
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("es", "No encontramos ninguna afiliación"), ("en", "We could not find a membership")],
+    [("es", "No encontramos ningún seguro"), ("en", "We could not find a membership")],
 )
 def test_a_mismatch_is_shown_on_the_page_in_the_visitors_language(enrolled, language, text):
     response = Client(HTTP_ACCEPT_LANGUAGE=language).post("/register/", identify(date_of_birth="01/01/1990"))
@@ -135,3 +135,87 @@ def test_the_new_member_is_signed_in_in_the_registry_and_can_sign_out(browser, e
     record.refresh_from_db()
     assert record.ended_at is not None and record.end_reason == "signed_out"
     assert "_auth_user_id" not in browser.session
+
+
+@pytest.mark.req("REG-3")
+@pytest.mark.req("UI-2")
+@pytest.mark.parametrize(
+    ("box", "field", "language", "text"),
+    [
+        ("change_email", "email", "en", "Enter the new email address, or keep the one on record."),
+        ("change_phone", "phone", "es", "Escriba el nuevo móvil o mantenga el que tenemos."),
+    ],
+)
+def test_a_ticked_change_box_with_an_empty_field_is_refused_on_the_page(enrolled, box, field, language, text):
+    browser = Client(HTTP_ACCEPT_LANGUAGE=language)
+    _identified(browser)
+    response = browser.post(
+        "/register/details/", {"document_type": "nif", "document_number": HOLDER_NIF, box: "1", field: ""}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and text in page
+    assert f'href="#id_{field}"' in page and 'aria-invalid="true"' in page
+    assert f'name="{box}" value="1" checked' in page  # the box stays ticked, the field shown
+
+
+SUPPORT = ('href="tel:+34900000000"', 'href="mailto:atencion@example.invalid"')
+INTERNATIONAL = ('href="tel:+34900000001"', 'href="mailto:international@example.invalid"')
+ACCOUNT_WAYS = ('href="/sign-in/"', 'href="/password-reset/"', 'href="/forgotten-username/"')
+
+
+@pytest.mark.req("REG-2")
+@pytest.mark.req("UI-3")
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize(
+    ("facts", "code", "links"),
+    [
+        ({"number": 4, "policy_number": "POL-INT"}, "international_plan", INTERNATIONAL),
+        ({"number": 5, "policy_number": "POL-END"}, "policy_inactive", SUPPORT),
+        ({"number": 3, "date_of_birth": "01062015"}, "minor", SUPPORT),
+    ],
+    ids=["international", "inactive", "minor"],
+)
+def test_a_refusal_at_step_one_carries_the_contact_it_talks_about(enrolled, language, facts, code, links):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).post("/register/", identify(**facts))
+    page = response.content.decode()
+    assert f'data-error-code="{code}"' in page and f'data-next-steps="{code}"' in page
+    assert all(link in page.split('data-next-steps="', 1)[1].split("</div>", 1)[0] for link in links)
+
+
+@pytest.mark.req("REG-2")
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_already_registered_links_to_sign_in_and_to_recovery(member_account, language):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).post("/register/", identify())
+    page = response.content.decode()
+    assert 'data-error-code="already_registered"' in page
+    steps = page.split('data-next-steps="already_registered"', 1)[1].split("</div>", 1)[0]
+    assert all(link in steps for link in ACCOUNT_WAYS)
+
+
+@pytest.mark.req("REC-4")
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_recovery_page_without_email_access_gives_the_phone_and_email_as_links(language):
+    page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/password-reset/").content.decode()
+    section = page.split("<h2>", 1)[1]
+    assert all(link in section for link in SUPPORT)
+
+
+@pytest.mark.req("UI-3")
+@pytest.mark.parametrize(
+    ("code", "links"),
+    [
+        ("account_frozen", ('href="/password-reset/"', *SUPPORT)),
+        ("no_channel", SUPPORT),
+        ("document_taken", (*ACCOUNT_WAYS, *SUPPORT)),
+        ("invalid", ()),
+    ],
+)
+def test_the_next_steps_of_each_dead_end_code(rf, code, links):
+    """The include any form page puts under its error summary (sign-in pages too)."""
+    from django.template.loader import render_to_string
+
+    from memberarea.core.brand import brand
+
+    html = render_to_string("web/_next_steps.html", {"error": {"code": code}, "brand": brand()}, request=rf.get("/"))
+    assert all(link in html for link in links)
+    assert ("data-next-steps" in html) == bool(links)

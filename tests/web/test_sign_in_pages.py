@@ -147,3 +147,13 @@ def test_after_sign_in_the_member_returns_where_they_were_going(member_account):
     browser.post("/sign-in/code/", {"channel": "sms"})
     assert browser.post("/sign-in/code/", {"code": code_for("+34600000001")})["Location"] == "/members/"
     assert Account.objects.get(pk=member_account.pk).last_login is not None
+
+
+@pytest.mark.req("UI-3")
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_frozen_account_is_shown_the_way_out_on_the_sign_in_page(member_account, language):
+    Account.objects.filter(pk=member_account.pk).update(frozen_at=member_account.created_at)
+    response = password_step(Client(HTTP_ACCEPT_LANGUAGE=language))
+    page = response.content.decode()
+    assert response.status_code == 403 and 'data-next-steps="account_frozen"' in page
+    assert 'href="/password-reset/"' in page and 'href="tel:' in page and 'href="mailto:' in page

@@ -33,7 +33,7 @@ class MemberOut(Schema):
 
 class PolicyOut(Schema):
     number: str
-    type: Literal["individual", "corporate", "international"]
+    type: Literal["individual", "family", "corporate", "international"]
     status: Literal["active", "suspended", "ended"]
     start_date: dt.date
     end_date: dt.date | None

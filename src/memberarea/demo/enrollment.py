@@ -49,7 +49,7 @@ class DemoMember:
 def _policies(today: dt.date) -> list[dict]:
     ended = today - dt.timedelta(days=180)
     return [
-        {"policy_number": "POL-F-2001", "policy_type": "individual", "status": "active",
+        {"policy_number": "POL-F-2001", "policy_type": "family", "status": "active",
          "start_date": "2019-01-01", "holder_name": "Lucía Ferrer Navas"},
         {"policy_number": "POL-C-3001", "policy_type": "corporate", "status": "active",
          "start_date": "2020-06-01", "holder_name": "Logística Ejemplar S.L. (ficticia)"},

@@ -33,7 +33,7 @@ Text = str | None
 class PolicyRecordIn(Schema):
     record: Literal["policy"]
     policy_number: Text = None
-    policy_type: Text = Field(None, description="individual | corporate | international")
+    policy_type: Text = Field(None, description="individual | family | corporate | international")
     status: Text = Field(None, description="active | suspended | ended")
     start_date: Text = Field(None, description="YYYY-MM-DD")
     end_date: Text = Field(None, description="YYYY-MM-DD; empty while the policy runs")

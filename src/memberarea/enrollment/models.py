@@ -43,7 +43,10 @@ class DocumentType(models.TextChoices):
 
 
 class PolicyType(models.TextChoices):
+    """The policy's kind, from the enrollment data; members and staff read its translated label."""
+
     INDIVIDUAL = "individual", _("Individual")
+    FAMILY = "family", _("Family")
     CORPORATE = "corporate", _("Corporate")
     INTERNATIONAL = "international", _("International / expatriate")
 

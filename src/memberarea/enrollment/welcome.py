@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from memberarea.core import clock
+from memberarea.core.links import register_url, sign_in_url
 
 from .identifiers import is_minor
 from .models import Guardianship, Membership, PolicyStatus, WelcomeState
@@ -123,8 +124,8 @@ def welcome_context(membership: Membership, recipient: Recipient) -> dict:
         "for_minor": recipient.is_guardian,
         "member_number": membership.member_number,
         "policy_number": membership.policy.number,
-        "register_url": settings.ENROLLMENT_REGISTER_URL,
-        "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL,
+        "register_url": register_url(),
+        "sign_in_url": sign_in_url(),
     }
 
 

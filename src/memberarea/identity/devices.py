@@ -17,12 +17,12 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import translation
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.crypto import blind_index
+from memberarea.core.links import public_url_of
 from memberarea.enrollment.models import Membership
 from memberarea.notifications.services import message_enqueue
 
@@ -188,7 +188,7 @@ def _new_device_notify(*, request, account: Account, app: bool, now: dt.datetime
             "network": network_of(request),
             "signed_in_at": now,
             "time_zone": settings.INSURER_TIME_ZONE,
-            "sessions_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("account-sessions"),
+            "sessions_url": public_url_of("account-sessions"),
             "not_me_url": not_me_url(account),
         },
         subject_id=str(account.pk),

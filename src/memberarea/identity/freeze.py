@@ -9,10 +9,10 @@ every contact on record.
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
+from memberarea.core.links import public_url_of
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import account_verified_contacts
@@ -24,7 +24,7 @@ _SALT = "memberarea.identity.not-me"
 
 def not_me_url(account: Account) -> str:
     token = signing.dumps(str(account.pk), salt=_SALT, compress=True)
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("not-me-link", args=[token])
+    return public_url_of("not-me-link", token)
 
 
 def not_me_account(token: str) -> Account | None:

@@ -19,7 +19,7 @@ from memberarea.core.brand import brand
 from memberarea.enrollment.models import Membership, PolicyType
 from memberarea.identity.models import Account
 
-from .selectors import member_area_access
+from .selectors import member_area_access, policy_type_label
 
 CARD_SIZE_MM = (85.6, 53.98)  # ISO/IEC 7810 ID-1, the size of a bank card
 MARGIN_MM = 4.0
@@ -35,6 +35,8 @@ def card_data(membership: Membership) -> dict[str, Any]:
         "name": f"{membership.first_name} {membership.last_name}",
         "member_number": membership.member_number,
         "policy_number": membership.policy.number,
+        "policy_type": membership.policy.type,
+        "policy_type_label": policy_type_label(membership.policy.type),
         "valid_from": membership.start_date,
         "valid_until": min(ends) if ends else None,
         "support_phone": info["international_phone" if international else "support_phone"],
@@ -66,8 +68,9 @@ def card_pdf(membership: Membership, language: str) -> bytes:
         rows = [
             (_("Member number"), data["member_number"]),
             (_("Policy number"), data["policy_number"]),
+            (_("Policy type"), policy_type_label(data["policy_type"])),
             (_("Valid from"), _date(data["valid_from"])),
-            (_("Valid until"), _date(data["valid_until"]) if data["valid_until"] else _("until further notice")),
+            (_("Valid until"), _date(data["valid_until"]) if data["valid_until"] else _("No end date")),
         ]
         service = f"{_('Customer service')}: {data['support_phone']} ({data['support_hours']})"
         title = _("Member card")
@@ -115,7 +118,7 @@ def card_pdf_response(content: bytes, member_number: str) -> HttpResponse:
 
 
 def _date(day) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
+    return formats.date_format(day)  # the language's one date format (memberarea/formats)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

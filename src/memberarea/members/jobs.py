@@ -12,12 +12,12 @@ worker that was down for a few days still sends within CATCH_UP_DAYS.
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
 from memberarea.core.audit import audit_record
 from memberarea.core.jobs import periodic
+from memberarea.core.links import register_url, sign_in_url
 from memberarea.core.models import AuditEntry
 from memberarea.enrollment.identifiers import adulthood_date
 from memberarea.enrollment.models import Membership
@@ -84,7 +84,7 @@ def _guardians_tell(minor: Membership, coming_of_age: dt.date) -> int:
                     "first_name": guardian.first_name,
                     "minor_first_name": minor.first_name,
                     "coming_of_age": coming_of_age,
-                    "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL,
+                    "sign_in_url": sign_in_url(),
                 },
             )
             audit_record(
@@ -109,7 +109,7 @@ def _new_adult_invite(member: Membership) -> int:
                 "first_name": member.first_name,
                 "member_number": member.member_number,
                 "policy_number": member.policy.number,
-                "register_url": settings.ENROLLMENT_REGISTER_URL,
+                "register_url": register_url(),
             },
         )
         audit_record(event=INVITATION_SENT, actor_id="system", subject_id=str(member.pk), data={"recipient": "member"})

@@ -15,13 +15,18 @@ from django.utils.translation import gettext as _
 
 from memberarea.core import clock
 from memberarea.enrollment.identifiers import adulthood_date
-from memberarea.enrollment.models import Membership
+from memberarea.enrollment.models import Membership, PolicyType
 from memberarea.identity.models import Account
 
 from .access import Access, Purpose, access_member, members_for, today
 
 # A guardian is told on the dashboard, and by email (jobs.py), this many days before a minor comes of age.
 COMING_OF_AGE_NOTICE_DAYS = 31
+
+
+def policy_type_label(value: str) -> str:
+    """The kind's translated label: the enrollment data's value is never shown as such."""
+    return str(PolicyType(value).label)
 
 
 def member_name(membership: Membership) -> str:
@@ -71,6 +76,7 @@ def member_dashboard(*, actor: Account, member_id) -> dict[str, Any]:
         "policy": {
             "number": policy.number,
             "type": policy.type,
+            "type_label": policy_type_label(policy.type),
             "status": policy.status,
             "start_date": policy.start_date,
             "end_date": policy.end_date,

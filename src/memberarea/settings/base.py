@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "memberarea.core.middleware.RequestIdMiddleware",
+    "memberarea.core.links.PublicOriginMiddleware",  # demo mode: links follow the origin served
     "memberarea.core.middleware.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -195,8 +196,11 @@ LANGUAGES = [("es", "Español"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "memberarea" / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "UTC"
+# Stored in UTC; shown (pages, emails, PDFs) in the insurer's time zone.
 INSURER_TIME_ZONE = env_str("INSURER_TIME_ZONE", "Europe/Madrid")
+TIME_ZONE = INSURER_TIME_ZONE
+# One date format per language (decision 0017): Spanish 12/03/1984, English 12 March 1984.
+FORMAT_MODULE_PATH = ["memberarea.formats"]
 
 # --- Static and stored files ------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -282,10 +286,13 @@ ENROLLMENT_API_MAX_RECORDS = 10_000  # per POST /api/v1/enrollment/batches (ENR-
 ENROLLMENT_API_MAX_BODY_BYTES = env_int("ENROLLMENT_API_MAX_BODY_BYTES", 32 * 1024 * 1024)
 # Welcome emails falling due per minute of one import; later ones are spread over later minutes.
 ENROLLMENT_WELCOME_PER_MINUTE = env_int("ENROLLMENT_WELCOME_PER_MINUTE", 300)
-# Where members reach the portal: links in emails are built on it.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-ENROLLMENT_REGISTER_URL = env_str("ENROLLMENT_REGISTER_URL", "http://127.0.0.1:8000/register/")
-ENROLLMENT_SIGN_IN_URL = env_str("ENROLLMENT_SIGN_IN_URL", "http://127.0.0.1:8000/sign-in/")
+# Where members reach the portal (https://members.example.com): every link in an email or SMS is
+# built on it by core/links.py. Required in production; in demo mode, when unset, links follow the
+# host and port actually served (make run passes its HOST and PORT).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL")
+# The welcome emails' links; empty means the portal's own /register/ and /sign-in/ pages.
+ENROLLMENT_REGISTER_URL = env_str("ENROLLMENT_REGISTER_URL")
+ENROLLMENT_SIGN_IN_URL = env_str("ENROLLMENT_SIGN_IN_URL")
 
 # --- Logging: JSON lines, request ids, personal data and secrets redacted ----------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

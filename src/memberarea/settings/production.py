@@ -19,6 +19,7 @@ _missing = [
         "ALLOWED_HOSTS": env_str("ALLOWED_HOSTS"),
         "EMAIL_URL": env_str("EMAIL_URL"),
         "SMS_URL": env_str("SMS_URL"),
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
     }.items()
     if not value
 ]
@@ -46,6 +47,8 @@ _outbox = [
 ]
 if _outbox:
     raise ImproperlyConfigured("The development outbox cannot be a channel in production: " + ", ".join(_outbox))
+if not PUBLIC_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("PUBLIC_BASE_URL must be the portal's https:// address")
 if SMS_CHANNEL["channel"] == "http" and not SMS_CHANNEL["token"]:
     raise ImproperlyConfigured("SMS_TOKEN is required with an HTTP SMS gateway")
 

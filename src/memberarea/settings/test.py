@@ -9,6 +9,8 @@ os.environ.setdefault("SECRET_KEY", "test-" + "k" * 60 + "-not-secret")
 for _name in ("FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY"):
     os.environ.setdefault(_name, new_key())
 os.environ.setdefault("DEMO_MODE", "1")
+# Fixed, so tests can read links; tests of the demo's served-origin links override it with "".
+os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 from .base import *  # noqa: E402,F403
 

@@ -4,13 +4,14 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.utils import translation
 
 from memberarea.enrollment.models import Membership, Person
 from memberarea.identity.flows import registration as flow
 from memberarea.identity.flows.codes import code_use
 from memberarea.identity.models import Account, PasswordHistory, RegistrationFlow, RegistrationState
 from memberarea.notifications.models import Message
-from tests.enrollment.records import nif
+from tests.enrollment.records import import_members, member_row, nif
 from tests.identity.registering import HOLDER_NIF, PASSWORD, error_code, last_code, start, submit_details
 
 pytestmark = pytest.mark.django_db
@@ -524,3 +525,33 @@ def test_a_rejoiner_may_correct_the_document_and_register_instead(rejoiner):
     assert submit_details(current, document_number=nif("40000004"), email="m6@example.org") == ["email"]
     _prove(current, "email", "m6@example.org")
     assert complete(flow.registration_get(flow_id=current.pk, kind="api")).username == nif("40000004")
+
+
+@pytest.mark.req("REG-3")
+@pytest.mark.parametrize(
+    ("given", "field", "message"),
+    [
+        ({"email": ""}, "email", "Enter the new email address, or keep the one on record."),
+        ({"email": "   "}, "email", "Enter the new email address, or keep the one on record."),
+        ({"phone": ""}, "phone", "Enter the new mobile number, or keep the one on record."),
+    ],
+    ids=["empty email", "blank email", "empty mobile"],
+)
+def test_a_new_contact_asked_for_and_left_empty_is_refused_not_ignored(enrolled, given, field, message):
+    current = start()
+    with pytest.raises(flow.MemberAreaError) as raised:
+        submit_details(current, **given)
+    assert raised.value.code == "invalid" and list(raised.value.fields) == [field]
+    with translation.override("en"):
+        assert [str(text) for text in raised.value.fields[field]] == [message]
+    assert not Message.objects.filter(template="registration_code").exists()
+
+
+@pytest.mark.req("REG-3")
+def test_an_empty_email_for_a_member_with_none_on_record_asks_for_one(enrolled):
+    import_members([member_row(6, document_type="", document_number="", email="", mobile="")])
+    with pytest.raises(flow.MemberAreaError) as raised:
+        submit_details(start(6), document_number=nif("30000006"), email="", phone="")
+    assert set(raised.value.fields) == {"email", "phone"}
+    with translation.override("en"):
+        assert str(raised.value.fields["email"][0]) == "We need an email address to send you codes."

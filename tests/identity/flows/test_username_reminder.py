@@ -128,3 +128,15 @@ def test_requests_are_limited_per_member_number_and_per_address(member_account, 
 )
 def test_the_mask_shows_the_start_and_the_letter_only(document, masked):
     assert document_mask(document) == masked
+
+
+@pytest.mark.req("REG-1")
+@pytest.mark.parametrize("birth", ["12031985", "1985-03-12", "12-3-1985"])
+def test_the_birth_date_is_read_by_the_registration_parser_digits_only_included(member_account, remind, birth):
+    remind(date_of_birth=birth)
+    assert run_queued_jobs() == 1
+    assert len(reminders()) == 1
+
+
+def test_an_impossible_birth_date_is_a_field_error(member_account, remind):
+    assert error_code(remind, date_of_birth="31021985") == "invalid"

@@ -21,7 +21,6 @@ from typing import NoReturn
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
@@ -29,6 +28,7 @@ from memberarea.core.audit import audit_record
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.crypto import blind_index
 from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.links import public_url_of
 from memberarea.core.masking import mask_email, mask_phone
 from memberarea.core.ratelimit import (
     Limit,
@@ -155,7 +155,7 @@ def _notify_locked(account: Account) -> None:
             context={
                 "first_name": contacts.first_name,
                 "minutes": settings.LOGIN_LOCK_SECONDS // 60,
-                "reset_url": settings.PUBLIC_BASE_URL.rstrip("/") + "/password-reset/",
+                "reset_url": public_url_of("password-reset"),
             },
             subject_id=str(account.pk),
             account=account,
@@ -252,7 +252,7 @@ def login_send(*, flow_id, kind: str, channel: str, purpose: str = LoginPurpose.
 
 
 def _link_url(token: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("sign-in-link", args=[token])
+    return public_url_of("sign-in-link", token)
 
 
 def login_verify(*, flow_id, kind: str, code: str, purpose: str = LoginPurpose.SIGN_IN) -> LoginFlow:

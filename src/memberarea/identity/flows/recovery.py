@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 from django_tasks.base import Task
@@ -29,6 +28,7 @@ from memberarea.core.audit import audit_record
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.crypto import blind_index
 from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.links import public_url_of
 from memberarea.core.ratelimit import Limit, attempt_reserve
 from memberarea.enrollment.identifiers import email_index
 from memberarea.enrollment.models import Person
@@ -112,7 +112,7 @@ def account_message_language(account: Account, requested: str) -> str:
 
 
 def recovery_url(token: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("password-reset-link", args=[token])
+    return public_url_of("password-reset-link", token)
 
 
 def _live(links: QuerySet[RecoveryToken], now: dt.datetime) -> QuerySet[RecoveryToken]:

@@ -24,6 +24,7 @@ from memberarea.core.audit import audit_record
 from memberarea.core.brand import brand
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.links import sign_in_url
 from memberarea.core.masking import mask_email, mask_phone, mask_street
 from memberarea.core.ratelimit import Limit, attempt_count, attempt_release, attempt_reserve
 from memberarea.enrollment.identifiers import (
@@ -110,12 +111,15 @@ def _failure_limits() -> tuple[Limit, Limit]:
 _DATE_FORMATS = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
     re.compile(r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})"),
+    # Digits only, as a numeric keypad without "/" or "-" types them: always day, month, year.
+    re.compile(r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})"),
 )
 
 
 def birth_date_parse(text: str) -> dt.date:
-    """ISO (2000-03-12) or the day-first form people write in Spain (12/03/2000, 12-3-2000, 12.03.2000)."""
-    text = (text or "").strip()
+    """The one parser of a typed date of birth: ISO (2000-03-12), the day-first form people write in
+    Spain (12/03/2000, 12-3-2000, 12.03.2000) or its digits alone (12032000). Spaces are ignored."""
+    text = "".join((text or "").split())
     for pattern in _DATE_FORMATS:
         match = pattern.fullmatch(text)
         if match:
@@ -126,7 +130,9 @@ def birth_date_parse(text: str) -> dt.date:
             if value > clock.today_in(settings.INSURER_TIME_ZONE) or value.year < 1900:
                 break
             return value
-    raise MemberAreaError(INVALID, fields={"date_of_birth": [_("Enter a real date of birth, such as 31/12/1980.")]})
+    raise MemberAreaError(
+        INVALID, fields={"date_of_birth": [_("Enter a real date of birth, such as 31/12/1980 or 31121980.")]}
+    )
 
 
 def _number(name: str, value: str) -> str:
@@ -291,22 +297,37 @@ def _clean_address(address: AddressInput) -> dict:
     return {**cleaned, "country": country}
 
 
-def _clean_contacts(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
+def _clean_contacts(email: str | None, phone: str | None, on_record: Membership) -> tuple[str | None, str | None]:
+    """None keeps what is on record; a value asked for (the box ticked, the API field sent) must be there."""
     errors: dict = {}
-    clean_email = clean_phone = None
-    if email is not None and email.strip():
-        try:
-            clean_email = email_normalise(_text("email", email))
-        except (InvalidContact, MemberAreaError):
-            errors["email"] = [_("Enter an email address such as name@example.com.")]
-    if phone is not None and phone.strip():
-        try:
-            clean_phone = mobile_normalise(_text("phone", phone))
-        except (InvalidContact, MemberAreaError):
-            errors["phone"] = [_("Enter a mobile number that can receive text messages, such as 612 345 678.")]
+    bad_email = _("Enter an email address such as name@example.com.")
+    bad_mobile = _("Enter a mobile number that can receive text messages, such as 612 345 678.")
+    no_email = _("Enter the new email address, or keep the one on record.") if on_record.email else None
+    no_mobile = _("Enter the new mobile number, or keep the one on record.") if on_record.mobile else None
+    clean_email = _clean_contact(
+        "email", email, email_normalise, errors,
+        invalid=bad_email, empty=no_email or _("We need an email address to send you codes."),
+    )  # fmt: skip
+    clean_phone = _clean_contact(
+        "phone", phone, mobile_normalise, errors, invalid=bad_mobile, empty=no_mobile or bad_mobile
+    )
     if errors:
         raise MemberAreaError(INVALID, fields=errors)
     return clean_email, clean_phone
+
+
+def _clean_contact(name: str, value: str | None, normalise, errors: dict, *, invalid, empty) -> str | None:
+    """One new contact: None (not asked for), its normalised form, or a field message in `errors`."""
+    if value is None:
+        return None
+    if not value.strip():
+        errors[name] = [empty]
+        return None
+    try:
+        return normalise(_text(name, value))
+    except (InvalidContact, MemberAreaError):
+        errors[name] = [invalid]
+        return None
 
 
 def _clean_document(document_type: str, number: str, country: str) -> tuple[str, str, str]:
@@ -320,7 +341,7 @@ def _clean_document(document_type: str, number: str, country: str) -> tuple[str,
         return document_normalise(document_type, number, country)
     except InvalidDocument:
         messages = {
-            DocumentType.NIF: _("Enter your DNI number with its letter, such as 12345678Z. Check the letter."),
+            DocumentType.NIF: _("Enter your DNI number with its letter, such as 23456789D. Check the letter."),
             DocumentType.NIE: _("Enter your NIE with its first letter (X, Y or Z) and its last letter."),
             DocumentType.PASSPORT: _("Enter the passport number: 5 to 20 letters and digits."),
         }
@@ -398,7 +419,7 @@ def registration_details_submit(
         states=(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING, RegistrationState.LINKING),
     )
     _check_document_tries(flow)
-    clean_email, clean_phone = _clean_contacts(email, phone)
+    clean_email, clean_phone = _clean_contacts(email, phone, flow.membership)
     clean_address = _clean_address(address) if address is not None else None
     try:
         document = _clean_document(document_type, document_number, document_country)
@@ -629,7 +650,7 @@ def registration_link_complete(*, flow_id, kind: str, code: str) -> Account:
                 "first_name": membership.first_name,
                 "member_number": membership.member_number,
                 "policy_number": membership.policy.number,
-                "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL,
+                "sign_in_url": sign_in_url(),
             },
             subject_id=str(account.pk),
             account=account,
@@ -699,7 +720,7 @@ def _send_confirmation(account: Account, membership: Membership, details: dict, 
         to=details.get("email") or membership.email,
         template="registration_complete",
         language=language,
-        context={"first_name": membership.first_name, "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL},
+        context={"first_name": membership.first_name, "sign_in_url": sign_in_url()},
         subject_id=str(account.pk),
         account=account,
     )

@@ -23,6 +23,7 @@ from django_tasks import task
 from memberarea.core.audit import audit_record
 from memberarea.core.crypto import blind_index
 from memberarea.core.errors import INVALID, MemberAreaError
+from memberarea.core.links import sign_in_url
 from memberarea.core.ratelimit import Limit
 from memberarea.enrollment.models import DocumentType, Membership
 from memberarea.notifications.rendering import message_language
@@ -48,7 +49,7 @@ def _birth_hash(date_of_birth: dt.date) -> str:
 
 
 def document_mask(number: str) -> str:
-    """`12345678Z` → `1234••••Z`: the member recognises their document; a reader of the email cannot use it."""
+    """`23456789D` → `2345••••D`: the member recognises their document; a reader of the email cannot use it."""
     start = min(SHOWN_START, max(1, len(number) - 5))
     return f"{number[:start]}{MASK}{number[-1:]}"
 
@@ -114,7 +115,7 @@ def username_reminder_send(member_number: str, policy_number: str, birth_hash: s
     context = {
         "document_name": DOCUMENT_NAMES.get(membership.person.document_type, _("identity document")),
         "document": document_mask(account.username),
-        "sign_in_url": settings.ENROLLMENT_SIGN_IN_URL,
+        "sign_in_url": sign_in_url(),
     }
     language = account_message_language(account, language)
     with transaction.atomic():
