@@ -14,6 +14,7 @@ Text is what a person meets: element text outside <script>/<style>, plus alt, ti
 aria-label; parts marked with another language (the language buttons, lang="en") are skipped.
 """
 
+import dataclasses
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,6 +33,8 @@ from memberarea.identity.models import Role
 from memberarea.notifications.models import Message
 from memberarea.web.views.pages import HELP_TOPICS
 from tests.backoffice.conftest import REASON, make_staff
+from tests.enrollment.records import nif
+from tests.identity.registering import HOLDER_NIF, PASSWORD, last_code
 from tests.identity.signing_in import session_sign_in, signed_in_client
 from tests.security.test_authorization_matrix import MEMBER_SCOPED, every_route
 from tests.web.test_translations import CATALOGUES
@@ -62,6 +65,7 @@ class Visit:
     other_session_id: str  # another session of the same account (a random id for anonymous)
     message_id: str
     staff: bool = False
+    account: object = None
 
 
 def visit_prepare(visitor: str, language: str, member_account) -> Visit:
@@ -92,12 +96,83 @@ def visit_prepare(visitor: str, language: str, member_account) -> Visit:
         other_session_id=other_session,
         message_id=str(Message.objects.order_by("created_at").values_list("pk", flat=True)[0]),
         staff=visitor in STAFF_VISITORS,
+        account=account,
     )
 
 
 def staff_record_open(visit: Visit) -> None:
     """Give the reason and ticket for the member's record (BO-4), as an agent does before reading it."""
     visit.client.post(f"/staff/members/{visit.holder_id}/", REASON)
+
+
+# --- states a plain GET does not reach: flows half-way, for a new anonymous browser ------------------
+def _sign_in_password(client: Client) -> bool:
+    return client.post("/sign-in/", {"username": HOLDER_NIF, "password": PASSWORD}).get("Location") == "/sign-in/code/"
+
+
+def _sign_in_code_sent(client: Client) -> bool:
+    return _sign_in_password(client) and client.post("/sign-in/code/", {"channel": "email"}).status_code == 302
+
+
+def _registration_identified(client: Client) -> bool:
+    """Member 2 (the holder's spouse: no account, no document on record yet) at step 2."""
+    facts = {"member_number": "M-000002", "date_of_birth": "1985-03-12", "policy_number": "POL-100"}
+    return client.post("/register/", facts).get("Location") == "/register/details/"
+
+
+def _registration_verifying(client: Client) -> bool:
+    """Step 2 done with a new email, so a code waits to be typed."""
+    details = {"document_type": "nif", "document_number": nif("20000002"), "change_email": "on",
+               "email": "nuevo2@example.invalid"}  # fmt: skip
+    return _registration_identified(client) and client.post("/register/details/", details).get("Location") == (
+        "/register/verify/"
+    )
+
+
+def _registration_ready(client: Client) -> bool:
+    if not _registration_verifying(client):
+        return False
+    code = last_code("nuevo2@example.invalid")
+    return client.post("/register/verify/", {"channel": "email", "code": code}).get("Location") == "/register/password/"
+
+
+def _contact_code_sent(client: Client) -> bool:
+    return client.post("/account/contact/", {"channel": "sms", "value": "699 111 222"}).get("Location") == (
+        "/account/contact/"
+    )
+
+
+def _recovery_link_opened(client: Client) -> bool:
+    from tests.identity.flows.test_recovery import link_sent
+
+    return client.get(f"/password-reset/{link_sent()}/").get("Location") == "/password-reset/new/"
+
+
+# Each state: which visitor, how a new browser (signed in for a member) reaches it, the routes crawled there.
+JOURNEYS: dict[str, tuple[str, Callable[[Client], bool], tuple[str, ...]]] = {
+    "sign-in, password given": ("anonymous", _sign_in_password, ("sign-in/code/",)),
+    "sign-in, code sent": ("anonymous", _sign_in_code_sent, ("sign-in/code/", "sign-in/link/")),
+    "registration, step 2": ("anonymous", _registration_identified, ("register/details/",)),
+    "registration, code to type": ("anonymous", _registration_verifying, ("register/verify/",)),
+    "registration, password to choose": ("anonymous", _registration_ready, ("register/password/",)),
+    "recovery, link opened": ("anonymous", _recovery_link_opened, ("password-reset/new/",)),
+    "contact change, code to type": ("member", _contact_code_sent, ("account/contact/",)),
+}
+
+
+def journeys_of(visitor: str) -> list[str]:
+    return [state for state, (who, _, _) in JOURNEYS.items() if who == visitor]
+
+
+def journey_visit(visit: Visit, state: str) -> Visit | None:
+    """The visit with a new browser brought to `state`, or None when the flow did not get there."""
+    _, reach, _ = JOURNEYS[state]
+    if visit.account is None:
+        client = Client(HTTP_ACCEPT_LANGUAGE=visit.language)
+    else:
+        client, _ = signed_in_client(visit.account, language=visit.language)
+    fresh = dataclasses.replace(visit, client=client)
+    return fresh if reach(fresh.client) else None
 
 
 # --- the paths of each route ---------------------------------------------------------------------------

@@ -4,7 +4,9 @@ Spanish page shows English from the catalogue, and no page shows a raw enum valu
 tests/web/crawling.py). A route that is neither crawled nor exempt with a reason fails the first test.
 
 The back office's record is crawled twice for staff: at the reason gate, then opened with a reason
-(BO-4), so the record and its assisted actions are read too."""
+(BO-4), so the record and its assisted actions are read too. The flows' pages are crawled again
+half-way through each flow (JOURNEYS: sign-in, registration, recovery, a contact change), where they
+show the forms a plain GET does not reach."""
 
 import pytest
 from django.urls import resolve
@@ -12,10 +14,13 @@ from django.urls import resolve
 from tests.web.crawling import (
     BUILDERS,
     EXEMPT,
+    JOURNEYS,
     LANGUAGES,
     VISITORS,
     Visit,
     invalid_data,
+    journey_visit,
+    journeys_of,
     own_forms,
     page_findings,
     page_read,
@@ -96,6 +101,14 @@ def test_every_page_answers_each_visitor_translated_and_without_raw_values(membe
             if route == RECORD and visit.staff:
                 staff_record_open(visit)
                 problems += _crawl_path(visit, path)
+    for state in journeys_of(visitor):
+        midway = journey_visit(visit, state)
+        if midway is None:
+            problems.append(f"{visitor} {language}: the crawler could not reach {state!r} (update JOURNEYS)")
+            continue
+        for route in JOURNEYS[state][2]:
+            problems += [f"{problem} ({state})" for path in paths_of(route, midway) for problem in
+                         _crawl_path(midway, path)]  # fmt: skip
     assert problems == [], "\n".join(problems)
 
 
