@@ -85,3 +85,54 @@ def test_every_page_of_every_visitor_has_no_serious_axe_finding(open_page, signe
                 checked.add(key)
                 problems += [f"{where}: {finding}" for finding in serious_findings(page)]
     assert problems == [], "\n".join(problems)
+
+
+# --- the pages this issue fixed, at both widths ---------------------------------------------------------
+SIZES = [("es", 375), ("en", 375), ("es", 1280), ("en", 1280)]
+
+
+def _translated(language: str, text: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+@pytest.mark.req("BO-1")
+@pytest.mark.req("UI-1")
+@pytest.mark.parametrize(("language", "width"), SIZES)
+def test_a_refused_staff_page_is_the_sites_page_with_the_way_back(signed_in_page, language, width):
+    from memberarea.identity.models import Role
+    from tests.backoffice.conftest import make_staff
+
+    officer = make_staff(Role.PRIVACY_OFFICER)
+    officer.language = language
+    officer.save(update_fields=["language"])
+    page, _ = signed_in_page(officer, language=language, width=width)
+    response = page.goto("/staff/deliveries/")
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == _translated(language, "You cannot open this page")
+    assert page.locator("footer.site-footer").is_visible()
+    assert serious_findings(page) == []
+    with page.expect_navigation():
+        page.get_by_role("link", name=_translated(language, "Back to the back office")).click()
+    assert urlsplit(page.url).path == "/staff/"
+
+
+@pytest.mark.req("LOGIN-9")
+@pytest.mark.req("UI-2")
+@pytest.mark.parametrize(("language", "width"), SIZES)
+def test_the_contact_page_opens_and_an_empty_form_names_its_one_input(signed_in_page, member_account, language, width):
+    member_account.language = language
+    member_account.save(update_fields=["language"])
+    page, _ = signed_in_page(member_account, language=language, width=width)
+    assert page.goto("/account/contact/").status == 200
+    assert page.locator("h1").inner_text() == _translated(language, "Change your email or mobile")
+    assert serious_findings(page) == []
+    with page.expect_navigation():
+        page.get_by_role("button", name=_translated(language, "Send a code")).click()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert summary.get_by_role("link").first.get_attribute("href") == "#id_value"
+    assert page.locator("#id_value").get_attribute("aria-invalid") == "true"
+    assert serious_findings(page) == []
