@@ -29,7 +29,7 @@ from django.utils import translation
 
 from memberarea.backoffice.views import ACTIONS
 from memberarea.enrollment.models import Membership
-from memberarea.identity.models import Role
+from memberarea.identity.models import Account, Role
 from memberarea.notifications.models import Message
 from memberarea.web.views.pages import HELP_TOPICS
 from tests.backoffice.conftest import REASON, make_staff
@@ -101,9 +101,7 @@ def visit_prepare(visitor: str, language: str, member_account) -> Visit:
     )
 
 
-def _spare_staff():
-    from memberarea.identity.models import Account
-
+def _spare_staff() -> Account:
     try:
         return Account.objects.get_by_natural_key(SPARE_STAFF)
     except Account.DoesNotExist:
