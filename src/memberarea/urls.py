@@ -39,5 +39,6 @@ urlpatterns = [
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]
 
+handler403 = "memberarea.web.views.errors.forbidden"
 handler404 = "memberarea.web.views.errors.not_found"
 handler500 = "memberarea.core.views.server_error"

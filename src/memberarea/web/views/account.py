@@ -4,6 +4,8 @@ Sensitive pages first check that this browser session proved the second step rec
 send the member to /account/confirm/ and come back afterwards.
 """
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -132,6 +134,8 @@ def contact(request):
             kind=BROWSER,
         )
     except MemberAreaError as error:
-        return _page(request, "contact.html", context, error)
+        # One input takes either contact, so the service's "email" or "phone" errors are its own.
+        fields = {"value" if name in ("email", "phone") else name: texts for name, texts in error.fields.items()}
+        return _page(request, "contact.html", context, dataclasses.replace(error, fields=fields))
     request.session[CONTACT_KEY] = str(flow.pk)
     return redirect("account-contact")
