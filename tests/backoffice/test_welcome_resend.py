@@ -29,12 +29,16 @@ def test_a_plain_member_gets_the_welcome_not_the_re_joiner_text(enrolled, staff)
     [message] = outbox()
     assert (message.to, message.template) == ("persona1@example.invalid", "welcome")
     assert "linked to your account" not in message.text
+    assert "/register/" in message.text and "/sign-in/" not in message.text
 
 
 @pytest.mark.req("BO-3")
 def test_a_member_who_registered_after_the_import_is_not_a_re_joiner(member_account, staff):
+    """…and is told to sign in, not to register a second time."""
     assert resend(staff[Role.AGENT], membership("M000001")).status_code == 302
-    assert [m.template for m in outbox()] == ["welcome"]
+    [message] = outbox()
+    assert message.template == "welcome"
+    assert "/sign-in/" in message.text and "/register/" not in message.text
 
 
 @pytest.mark.req("BO-3")

@@ -77,6 +77,27 @@ def test_the_printed_card_keeps_the_bank_card_size_with_everything_inside(signed
         assert inside(page.locator(part).bounding_box(), card), f"{part} leaves the printed card ({language})"
 
 
+@pytest.mark.req("AREA-1")
+@pytest.mark.req("UI-2")
+@pytest.mark.parametrize(("language", "width"), EVERY_VIEW, ids=VIEW_IDS)
+def test_the_dashboards_values_are_never_broken_inside_a_word(signed_in_page, demo, language, width):
+    """On a phone the labels stand above their values; a label column once squeezed "POLF2001" into two lines."""
+    page = member_signed_in(signed_in_page, "MA-2001-01", "51234567", language=language, width=width)
+    page.goto(f"/members/{demo_member('MA-2001-01').pk}/")
+    values = page.locator(".summary-list dd")
+    assert values.count() >= 4
+    short = 0
+    for index in range(values.count()):
+        value = values.nth(index)
+        words = value.inner_text().split()
+        assert value.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), f"{words} overflows at {width} px"
+        if 0 < len(words) <= 2 and max(len(word) for word in words) <= 20:  # numbers, dates, kinds: one line
+            short += 1
+            line = value.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+            assert value.bounding_box()["height"] < 1.5 * line, f"{words} is broken at {width} px ({language})"
+    assert short >= 4
+
+
 # --- the policy's kind, "no end date" and one date format (issue 10: confusing; AREA-1, AREA-2, UI-1) ------
 SHOWN = {
     "es": {"kind": "Familiar", "no_end": "Sin fecha de fin", "start": "01/01/2019"},

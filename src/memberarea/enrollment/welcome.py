@@ -122,6 +122,8 @@ def welcome_context(membership: Membership, recipient: Recipient) -> dict:
         "first_name": recipient.first_name,
         "member_first_name": membership.first_name,
         "for_minor": recipient.is_guardian,
+        # Only the back office's resend reaches a member who has registered since: sign in, not register.
+        "registered": not recipient.is_guardian and membership.person.account_id is not None,
         "member_number": membership.member_number,
         "policy_number": membership.policy.number,
         "register_url": register_url(),
