@@ -27,7 +27,7 @@ TEXTS = {
         "signed_out": "Ha cerrado la sesión.", "wrong": "El documento o la contraseña no son correctos.",
         "current_wrong": "La contraseña actual no es correcta.", "change": "Cambiar la contraseña",
         "changed": "Sigue con la sesión iniciada en este navegador.", "this_device": "este dispositivo",
-        "area": "Ir al área privada",
+        "area": "Ir al área de clientes",
     },
     "en": {
         "continue": "Continue", "sign_in": "Sign in", "sms": "By SMS", "sign_out": "Sign out",
