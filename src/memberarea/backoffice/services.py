@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from memberarea.backoffice.errors import NO_ACCOUNT, NOT_RETRYABLE, STAFF_USERNAME_TAKEN
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.core.errors import INVALID, NOT_FOUND, ErrorCode, MemberAreaError
+from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError
 from memberarea.enrollment.identifiers import (
     InvalidContact,
     InvalidDocument,
@@ -31,8 +32,8 @@ from memberarea.enrollment.identifiers import (
 from memberarea.enrollment.models import DocumentType, Membership, Person
 from memberarea.enrollment.services import welcome_resend
 from memberarea.identity.contacts import account_verified_contacts
+from memberarea.identity.errors import DOCUMENT_TAKEN
 from memberarea.identity.flows.login import login_failures_clear
-from memberarea.identity.flows.registration import DOCUMENT_TAKEN
 from memberarea.identity.freeze import account_freeze, not_me_url
 from memberarea.identity.models import Account, CodeChannel, Role, SecurityCase, StaffRole
 from memberarea.identity.services import account_create, account_find
@@ -44,11 +45,6 @@ from memberarea.notifications.services import message_dispatch, message_enqueue
 
 from .models import StaffProfile
 
-NO_ACCOUNT = ErrorCode("member_has_no_account", _("This member has not registered, so there is no account."), 409)
-NOT_RETRYABLE = ErrorCode(
-    "message_not_retryable", _("This message cannot be sent again: it is not failed, or its content is gone."), 409
-)
-STAFF_USERNAME_TAKEN = ErrorCode("staff_username_taken", _("An account with that username exists."), 409)
 TEMPORARY_PASSWORD_BYTES = 12
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.core.errors import INVALID, ErrorCode, MemberAreaError
+from memberarea.core.errors import INVALID, MemberAreaError
 from memberarea.enrollment.identifiers import (
     InvalidContact,
     email_index,
@@ -25,6 +25,7 @@ from memberarea.enrollment.identifiers import (
     mobile_normalise,
 )
 from memberarea.enrollment.models import Membership
+from memberarea.identity.errors import CONTACT_ON_HOLD, CURRENT_PASSWORD_INCORRECT, FLOW_EXPIRED
 from memberarea.members.access import members_for
 from memberarea.notifications.services import message_enqueue
 
@@ -32,18 +33,10 @@ from .contacts import account_contacts, account_password_context
 from .flows import codes
 from .flows.login import step_up_require
 from .flows.recovery import recovery_tokens_supersede
-from .flows.registration import FLOW_EXPIRED
 from .freeze import account_notify, not_me_url
 from .models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
 from .passwords import password_history_add, password_validate
 from .sessions import account_sessions_end
-
-CONTACT_ON_HOLD = ErrorCode(
-    "contact_change_on_hold",
-    _("Your contact details were changed when you registered, so for your safety they cannot change again yet."),
-    403,
-)
-CURRENT_PASSWORD_INCORRECT = ErrorCode("current_password_incorrect", _("The current password is not correct."), 400)
 
 
 def account_profile(account: Account) -> dict:

@@ -23,13 +23,13 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.brand import brand
-from memberarea.core.errors import NOT_FOUND, UNAUTHENTICATED, ErrorCode, MemberAreaError
+from memberarea.core.errors import NOT_FOUND, UNAUTHENTICATED, MemberAreaError
 from memberarea.core.network import address_network, client_address
+from memberarea.identity.errors import TOKEN_REUSED
 
 from .models import Account, RetiredRefreshToken, SessionKind, SessionRecord, TrustedDevice
 
@@ -37,10 +37,6 @@ BROWSER_SESSION_KEY = "_memberarea_session_record"
 TRUSTED_DEVICE: Final = "trusted_device"  # the registry's third kind of entry, beside SessionKind's two
 # last_seen_at is written at most this often: a page load or API call must not write every time.
 LAST_SEEN_EVERY = dt.timedelta(minutes=1)
-
-TOKEN_REUSED = ErrorCode(
-    "token_reused", _("This sign-in was used from elsewhere and has been ended. Please sign in again."), 401
-)
 
 
 def token_digest(token: str) -> str:
