@@ -122,6 +122,19 @@ def test_a_minor_is_told_their_guardian_manages_them(enrolled):
 
 
 @pytest.mark.req("REG-2")
+@pytest.mark.req("GUARD-2")
+def test_the_age_of_majority_is_a_setting(enrolled, settings, frozen_clock):
+    """Member 3 is ten on the frozen day (born 1 June 2015): a minor at 11, an adult who registers at 10."""
+    settings.ADULT_AGE = 11
+    with pytest.raises(MemberAreaError) as raised:
+        start(3, date_of_birth="2015-06-01")
+    assert raised.value.code == "minor"
+    assert "11" in raised.value.message
+    settings.ADULT_AGE = 10
+    assert start(3, date_of_birth="2015-06-01").state == RegistrationState.IDENTIFIED
+
+
+@pytest.mark.req("REG-2")
 def test_international_plans_get_the_international_contact(enrolled, settings):
     with pytest.raises(MemberAreaError) as raised:
         start(4, policy_number="POL-INT")

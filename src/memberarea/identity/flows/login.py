@@ -66,7 +66,7 @@ def _limits() -> dict[str, Limit]:
     return {
         "user": Limit("login-user", settings.LOGIN_FAILURES_BEFORE_LOCK, window),
         "address": Limit("login-address", settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK, window),
-        "codes": Limit("login-codes", settings.LOGIN_CODES_PER_ACCOUNT_PER_DAY, 24 * 3600),
+        "codes": Limit("login-codes", settings.LOGIN_CODES_PER_ACCOUNT_PER_DAY, settings.LOGIN_CODES_WINDOW_SECONDS),
     }
 
 

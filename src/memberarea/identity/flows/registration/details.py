@@ -143,7 +143,11 @@ def _count_document_failure(flow: RegistrationFlow, error: MemberAreaError) -> M
 
 
 def _document_limit() -> Limit:
-    return Limit("registration-document", settings.REGISTRATION_DOCUMENT_FAILURES_PER_DAY, 24 * 3600)
+    return Limit(
+        "registration-document",
+        settings.REGISTRATION_DOCUMENT_FAILURES_PER_DAY,
+        settings.REGISTRATION_DOCUMENT_FAILURE_WINDOW_SECONDS,
+    )
 
 
 def _check_document_tries(flow: RegistrationFlow) -> None:

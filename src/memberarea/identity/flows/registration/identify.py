@@ -79,7 +79,11 @@ def registration_start(
 def _check_eligible(membership: Membership) -> None:
     today = clock.today_in(settings.INSURER_TIME_ZONE)
     if is_minor(membership.person.date_of_birth, today):
-        raise MemberAreaError(MINOR)
+        raise MemberAreaError(
+            MINOR,
+            detail=_("Members under %(age)s do not register themselves: their guardian manages their membership.")
+            % {"age": settings.ADULT_AGE},
+        )
     if membership.policy.type == PolicyType.INTERNATIONAL:
         contact = brand()
         raise MemberAreaError(

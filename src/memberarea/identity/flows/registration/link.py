@@ -48,7 +48,11 @@ def link_offer(flow: RegistrationFlow, candidate: Account, document: tuple[str, 
 
 
 def _link_limit() -> Limit:
-    return Limit("registration-link", settings.REGISTRATION_LINK_PASSWORD_FAILURES, 15 * 60)
+    return Limit(
+        "registration-link",
+        settings.REGISTRATION_LINK_PASSWORD_FAILURES,
+        settings.REGISTRATION_LINK_PASSWORD_WINDOW_SECONDS,
+    )
 
 
 def registration_link_password(*, flow_id, kind: str, password: str) -> list[str]:
