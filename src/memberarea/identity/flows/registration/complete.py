@@ -13,10 +13,9 @@ from memberarea.core.errors import MemberAreaError
 from memberarea.core.links import sign_in_url
 from memberarea.enrollment.identifiers import (
     document_index,
-    email_index,
-    mobile_index,
 )
 from memberarea.enrollment.models import Membership, Person
+from memberarea.identity.contacts import contact_write
 from memberarea.identity.errors import (
     ALREADY_REGISTERED,
     DOCUMENT_TAKEN,
@@ -108,15 +107,11 @@ def _membership_contacts_apply(membership: Membership, details: dict, now: dt.da
     if details.get("email"):
         if membership.email:
             replaced["email"] = membership.email
-        membership.email = details["email"]
-        membership.email_index = email_index(details["email"])
-        membership.email_verified, membership.email_from_insurer = True, False
+        contact_write(membership, "email", details["email"])
     if details.get("phone"):
         if membership.mobile:
             replaced["sms"] = membership.mobile
-        membership.mobile = details["phone"]
-        membership.mobile_index = mobile_index(details["phone"])
-        membership.mobile_verified, membership.mobile_from_insurer = True, False
+        contact_write(membership, "mobile", details["phone"])
     address = details.get("address")
     if address:
         membership.street = "\n".join(line for line in (address["line1"], address["line2"]) if line)
