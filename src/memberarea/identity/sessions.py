@@ -9,6 +9,9 @@ whatever the session store. `last_seen_at` is written at most once a minute.
 
 The registry lists trusted devices (LOGIN-6) too, so the member can forget them where they end
 sessions. docs/decisions/0014-sessions-and-devices.md explains the choices.
+
+Longer than 400 lines on purpose: browser sessions, app tokens and the member's list of them share
+one liveness rule (`_live`, `_end_reason`, `_session_close`); split apart, those rules would drift.
 """
 
 import datetime as dt
