@@ -65,6 +65,17 @@ def test_the_grant_lasts_15_minutes_for_that_session_only(member_account, staff,
 
 
 @pytest.mark.req("BO-4")
+def test_the_grant_follows_its_setting(member_account, staff, frozen_clock, settings):
+    settings.BACKOFFICE_REASON_GRANT_SECONDS = 60
+    client = client_for(staff[Role.AGENT])
+    open_record(client, member_one())
+    frozen_clock.advance(seconds=59)
+    assert "Apellido 1" in client.get(record_url()).content.decode()
+    frozen_clock.advance(seconds=2)
+    assert 'name="reason"' in client.get(record_url()).content.decode()
+
+
+@pytest.mark.req("BO-4")
 def test_an_unknown_member_is_not_found(member_account, staff):
     client = client_for(staff[Role.AGENT])
     assert client.get("/staff/members/00000000-0000-0000-0000-000000000000/").status_code == 404

@@ -26,10 +26,10 @@ SRC = Path(memberarea.__file__).parent
 
 def registration_code_sent(number: int = 2) -> None:
     """A registration that confirms a contact the member typed: a code for the flow, not the account."""
-    from memberarea.identity.flows import registration
+    from memberarea.identity.flows.registration import details
 
     flow = start(number)
-    registration._send_code(flow, "email", f"nueva{number}@example.invalid")
+    details._send_code(flow, "email", f"nueva{number}@example.invalid")
 
 
 def sign_in_code_sent(channel: str = "email") -> None:

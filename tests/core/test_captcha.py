@@ -18,13 +18,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from memberarea.core.captcha import (
-    CAPTCHA_INVALID,
-    CAPTCHA_REQUIRED,
     captcha_challenge,
     captcha_verify,
     used_captchas_prune,
 )
-from memberarea.core.errors import MemberAreaError
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError
 from memberarea.core.jobs import JOBS
 from memberarea.core.models import UsedCaptcha
 from memberarea.core.redis_connection import redis_client

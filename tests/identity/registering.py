@@ -52,13 +52,13 @@ PASSWORD = "Lindero7Azul"
 
 
 def start(number: int = 1, kind: str = "api", address: str = "192.0.2.10", **overrides):
-    from memberarea.identity.flows.registration import registration_start
+    from memberarea.identity.flows.registration.identify import registration_start
 
     return registration_start(**identify(number, **overrides), captcha=None, address=address, kind=kind, language="es")
 
 
 def submit_details(flow, **overrides) -> list[str]:
-    from memberarea.identity.flows.registration import registration_details_submit
+    from memberarea.identity.flows.registration.details import registration_details_submit
 
     values = {"document_type": "nif", "document_number": HOLDER_NIF, **overrides}
     return registration_details_submit(flow_id=flow.pk, kind=flow.kind, **values)
@@ -77,7 +77,8 @@ def error_code(call, *args, **kwargs) -> str:
 def member_account(enrolled):
     """Member 1, registered through the real flow: username HOLDER_NIF, password PASSWORD, email
     persona1@example.invalid and mobile +34600000001 (both from the insurer, so verified)."""
-    from memberarea.identity.flows.registration import registration_complete, registration_get
+    from memberarea.identity.flows.registration.complete import registration_complete
+    from memberarea.identity.flows.registration.state import registration_get
 
     flow = start()
     submit_details(flow)

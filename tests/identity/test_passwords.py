@@ -17,9 +17,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from memberarea.core.errors import MemberAreaError
+from memberarea.identity.errors import PASSWORD_POLICY
 from memberarea.identity.models import Account, PasswordHistory
 from memberarea.identity.passwords import (
-    PASSWORD_POLICY,
     PROFILES,
     SPANISH_LIST,
     common_passwords,

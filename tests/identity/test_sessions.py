@@ -16,6 +16,7 @@ from django.utils import translation
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.models import AuditEntry
 from memberarea.identity import sessions
+from memberarea.identity.errors import TOKEN_REUSED
 from memberarea.identity.jobs import prune_sessions
 from memberarea.identity.models import RetiredRefreshToken, SessionRecord, TrustedDevice
 from tests.core.conftest import run_together
@@ -175,7 +176,7 @@ def test_presenting_a_retired_refresh_token_ends_the_session(member_account):
     assert error_code(sessions.app_session_refresh, refresh_token=second.refresh_token) == "unauthenticated"
     entry = AuditEntry.objects.filter(event="session.ended").get()
     assert entry.subject_id == str(first.session.pk) and entry.data == {"reason": "token_reused"}
-    assert sessions.TOKEN_REUSED.status == 401
+    assert TOKEN_REUSED.status == 401
 
 
 @pytest.mark.req("LOGIN-5")

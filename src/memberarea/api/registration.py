@@ -11,7 +11,16 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from memberarea.core.network import client_address
-from memberarea.identity.flows import registration as flow
+from memberarea.identity.flows.registration.complete import registration_complete
+from memberarea.identity.flows.registration.details import (
+    AddressInput,
+    registration_code_resend,
+    registration_code_verify,
+    registration_details_submit,
+)
+from memberarea.identity.flows.registration.identify import registration_start
+from memberarea.identity.flows.registration.link import registration_link_complete, registration_link_password
+from memberarea.identity.flows.registration.state import registration_summary
 from memberarea.identity.models import FlowKind
 from memberarea.identity.sign_in import sign_in_finish
 
@@ -109,7 +118,7 @@ class SessionOut(Schema):
     "international_plan, policy_inactive, already_registered.",
 )
 def start(request, payload: StartIn):
-    started = flow.registration_start(
+    started = registration_start(
         member_number=payload.member_number,
         date_of_birth=payload.date_of_birth,
         policy_number=payload.policy_number,
@@ -118,7 +127,7 @@ def start(request, payload: StartIn):
         kind=API,
         language=request.LANGUAGE_CODE,
     )
-    summary = flow.registration_summary(started)
+    summary = registration_summary(started)
     return Status(201, {"flow_id": str(started.pk), "expires_at": started.expires_at, "details": summary})
 
 
@@ -130,8 +139,8 @@ def start(request, payload: StartIn):
     "POST …/link with its password), too_many_attempts, rate_limited, flow_expired.",
 )
 def details(request, flow_id: str, payload: DetailsIn):
-    address = flow.AddressInput(**payload.address.dict()) if payload.address else None
-    verify = flow.registration_details_submit(
+    address = AddressInput(**payload.address.dict()) if payload.address else None
+    verify = registration_details_submit(
         flow_id=flow_id,
         kind=API,
         document_type=payload.document_type,
@@ -151,9 +160,7 @@ def details(request, flow_id: str, payload: DetailsIn):
     description="Errors: invalid, invalid_code, code_expired, too_many_attempts, flow_expired.",
 )
 def verify(request, flow_id: str, payload: CodeIn):
-    return {
-        "verify": flow.registration_code_verify(flow_id=flow_id, kind=API, channel=payload.channel, code=payload.code)
-    }
+    return {"verify": registration_code_verify(flow_id=flow_id, kind=API, channel=payload.channel, code=payload.code)}
 
 
 @router.post(
@@ -163,7 +170,7 @@ def verify(request, flow_id: str, payload: CodeIn):
     description="Errors: invalid, rate_limited (cooldown), too_many_attempts (send limit), flow_expired.",
 )
 def resend(request, flow_id: str, payload: ChannelIn):
-    return {"resend_after": flow.registration_code_resend(flow_id=flow_id, kind=API, channel=payload.channel)}
+    return {"resend_after": registration_code_resend(flow_id=flow_id, kind=API, channel=payload.channel)}
 
 
 @router.post(
@@ -174,7 +181,7 @@ def resend(request, flow_id: str, payload: ChannelIn):
     "document_taken, flow_expired.",
 )
 def password(request, flow_id: str, payload: PasswordIn):
-    account = flow.registration_complete(flow_id=flow_id, kind=API, password=payload.password)
+    account = registration_complete(flow_id=flow_id, kind=API, password=payload.password)
     return _signed_in(request, account)
 
 
@@ -199,7 +206,7 @@ def _signed_in(request, account) -> Status:
     "mobile). Errors: invalid_credentials, rate_limited, flow_expired.",
 )
 def link(request, flow_id: str, payload: PasswordIn):
-    return {"verify": flow.registration_link_password(flow_id=flow_id, kind=API, password=payload.password)}
+    return {"verify": registration_link_password(flow_id=flow_id, kind=API, password=payload.password)}
 
 
 class LinkCodeIn(Schema):
@@ -213,5 +220,5 @@ class LinkCodeIn(Schema):
     description="Errors: invalid_code, code_expired, too_many_attempts, flow_expired.",
 )
 def link_verify(request, flow_id: str, payload: LinkCodeIn):
-    account = flow.registration_link_complete(flow_id=flow_id, kind=API, code=payload.code)
+    account = registration_link_complete(flow_id=flow_id, kind=API, code=payload.code)
     return _signed_in(request, account)

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from memberarea.backoffice.errors import NO_ACCOUNT, NOT_RETRYABLE, STAFF_USERNAME_TAKEN
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.core.errors import INVALID, NOT_FOUND, ErrorCode, MemberAreaError
+from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError
 from memberarea.enrollment.identifiers import (
     InvalidContact,
     InvalidDocument,
@@ -25,14 +26,13 @@ from memberarea.enrollment.identifiers import (
     document_normalise,
     email_index,
     email_normalise,
-    mobile_index,
     mobile_normalise,
 )
 from memberarea.enrollment.models import DocumentType, Membership, Person
 from memberarea.enrollment.services import welcome_resend
-from memberarea.identity.contacts import account_verified_contacts
+from memberarea.identity.contacts import CONTACT_FIELDS, account_verified_contacts, contact_usable, contact_write
+from memberarea.identity.errors import DOCUMENT_TAKEN
 from memberarea.identity.flows.login import login_failures_clear
-from memberarea.identity.flows.registration import DOCUMENT_TAKEN
 from memberarea.identity.freeze import account_freeze, not_me_url
 from memberarea.identity.models import Account, CodeChannel, Role, SecurityCase, StaffRole
 from memberarea.identity.services import account_create, account_find
@@ -44,11 +44,6 @@ from memberarea.notifications.services import message_dispatch, message_enqueue
 
 from .models import StaffProfile
 
-NO_ACCOUNT = ErrorCode("member_has_no_account", _("This member has not registered, so there is no account."), 409)
-NOT_RETRYABLE = ErrorCode(
-    "message_not_retryable", _("This message cannot be sent again: it is not failed, or its content is gone."), 409
-)
-STAFF_USERNAME_TAKEN = ErrorCode("staff_username_taken", _("An account with that username exists."), 409)
 TEMPORARY_PASSWORD_BYTES = 12
 
 
@@ -68,12 +63,11 @@ def _member_contacts(membership: Membership) -> list[tuple[str, str, str]]:
     account = membership.person.account
     if account is not None:
         return account_verified_contacts(account)
-    contacts = []
-    if membership.email and (membership.email_verified or membership.email_from_insurer):
-        contacts.append((CodeChannel.EMAIL.value, membership.email, membership.first_name))
-    if membership.mobile and (membership.mobile_verified or membership.mobile_from_insurer):
-        contacts.append((CodeChannel.SMS.value, membership.mobile, membership.first_name))
-    return contacts
+    return [
+        (str(channel), value, membership.first_name)
+        for channel, field in CONTACT_FIELDS.items()
+        if (value := contact_usable(membership, field))
+    ]
 
 
 def _tell(contacts: list[tuple[str, str, str]], *, membership: Membership, template: str, **context) -> None:
@@ -175,8 +169,7 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
         destination = normalisers[CodeChannel(channel)]((value or "")[:254])
     except InvalidContact:
         raise _invalid("value", _("Enter a valid email address or mobile number.")) from None
-    field = "email" if channel == CodeChannel.EMAIL else "mobile"
-    index = (email_index if field == "email" else mobile_index)(destination)
+    field = CONTACT_FIELDS[channel]
     with transaction.atomic():
         access = access_member(actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket)
         membership = access.membership
@@ -184,10 +177,7 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
         previous = sorted({getattr(row, field) for row in rows} - {None, "", destination})
         now = clock.now()
         for row in rows:  # one save per row: each ciphertext is bound to its row
-            setattr(row, field, destination)
-            setattr(row, f"{field}_index", index)
-            setattr(row, f"{field}_verified", True)
-            setattr(row, f"{field}_from_insurer", False)
+            contact_write(row, field, destination)
             row.updated_at = now
             row.save()
         told = [(channel, old, membership.first_name) for old in previous]
@@ -195,7 +185,7 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
         if field == "email":  # recovery does not use the new email for a while (BO-3)
             Account.objects.filter(person__pk=membership.person_id).update(
                 recovery_hold_until=now + dt.timedelta(days=settings.RECOVERY_NEW_CONTACT_HOLD_DAYS),
-                recovery_hold_index=index,
+                recovery_hold_index=email_index(destination),
             )
         _staff_audit("staff.contact_updated", actor=actor, access=access, reason=reason, channel=channel)
     return channel

@@ -2,11 +2,13 @@
 
 Every page needs a signed-in staff account (a member gets 404, as if the pages did not exist) and
 one of the roles the BO-1 table gives its action. Opening a record asks for a reason and a ticket
-reference; the grant lasts `GRANT_SECONDS` for this session and this member, then it asks again.
+reference; the grant lasts `BACKOFFICE_REASON_GRANT_SECONDS` (15 minutes by default) for this session and this
+member, then it asks again.
 """
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -29,7 +31,6 @@ from . import selectors, services
 from .forms import AuditFilterForm
 
 GRANTS_KEY = "backoffice_record_grants"
-GRANT_SECONDS = 15 * 60
 
 
 def roles_for(purpose: str) -> tuple[str, ...]:
@@ -91,7 +92,8 @@ def _grant(request, membership_id: str) -> dict | None:
 def _grant_store(request, membership_id: str, reason: str, ticket: str) -> None:
     now = clock.now().timestamp()
     grants = {key: value for key, value in request.session.get(GRANTS_KEY, {}).items() if value["until"] > now}
-    grants[membership_id] = {"until": now + GRANT_SECONDS, "reason": reason, "ticket": ticket}
+    until = now + settings.BACKOFFICE_REASON_GRANT_SECONDS
+    grants[membership_id] = {"until": until, "reason": reason, "ticket": ticket}
     request.session[GRANTS_KEY] = grants
 
 

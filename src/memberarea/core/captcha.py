@@ -24,15 +24,13 @@ from urllib.parse import parse_qs
 from altcha import ChallengeOptionsV1, create_challenge_v1, hash_hex, hmac_hex
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
+
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED
 
 from . import clock
-from .errors import ErrorCode, MemberAreaError
+from .errors import MemberAreaError
 from .models import UsedCaptcha
 from .redis_connection import redis_client
-
-CAPTCHA_REQUIRED = ErrorCode("captcha_required", _("Please complete the check that shows you are a person."), 400)
-CAPTCHA_INVALID = ErrorCode("captcha_invalid", _("The check did not pass or has expired. Please try it again."), 400)
 
 ALGORITHM: Final = "SHA-256"
 # A real answer is about 350 characters; refusing far longer ones early bounds the decoding work.

@@ -1,7 +1,8 @@
 """Errors with stable codes. A code never changes meaning; its message is translated at render time.
 
 Views render a MemberAreaError as a form error, the API as {"error": {"code", "message", "fields"}}.
-Each domain adds its codes with `ErrorCode(...)` next to the code that raises them.
+Each app defines its codes with `ErrorCode(...)` in its own `errors.py` (the kernel's are here), imported by
+its AppConfig.ready(); tests/core/test_error_modules.py fails on a code defined anywhere else.
 """
 
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ SERVICE_UNAVAILABLE = ErrorCode(
     "service_unavailable", _("The service is briefly unavailable. Please try again in a few minutes."), 503
 )
 SERVER_ERROR = ErrorCode("server_error", _("Something went wrong on our side. Please try again later."), 500)
+
+# The captcha's codes (core/captcha.py raises them).
+CAPTCHA_REQUIRED = ErrorCode("captcha_required", _("Please complete the check that shows you are a person."), 400)
+CAPTCHA_INVALID = ErrorCode("captcha_invalid", _("The check did not pass or has expired. Please try it again."), 400)
 
 
 @dataclass

@@ -5,3 +5,6 @@ class EnrollmentConfig(AppConfig):
     name = "memberarea.enrollment"
     label = "enrollment"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import errors  # noqa: F401  (the app's error codes register on import)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from stdnum.es import dni, nie
@@ -22,7 +23,6 @@ _NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−]+")  # whitespace and 
 _DOCUMENT_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−./]+")
 _PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
-ADULT_AGE = 18
 _NAME_WORD = re.compile(r"[^\W_]+")
 
 
@@ -97,11 +97,13 @@ def suppression_key(document_type: str, number: str, country: str, date_of_birth
 
 
 def adulthood_date(date_of_birth: dt.date) -> dt.date:
-    """The 18th birthday; someone born on 29 February comes of age on 1 March (GUARD-2)."""
+    """The birthday that makes an adult (settings.ADULT_AGE, 18 by default); someone born on 29 February
+    comes of age on 1 March (GUARD-2)."""
+    year = date_of_birth.year + settings.ADULT_AGE
     try:
-        return date_of_birth.replace(year=date_of_birth.year + ADULT_AGE)
+        return date_of_birth.replace(year=year)
     except ValueError:
-        return dt.date(date_of_birth.year + ADULT_AGE, 3, 1)
+        return dt.date(year, 3, 1)
 
 
 def is_minor(date_of_birth: dt.date, today: dt.date) -> bool:

@@ -10,6 +10,9 @@ forward to a later chunk.
 Idempotence: every membership and policy keeps a keyed hash of the last record applied to it; a
 record whose hash is unchanged is skipped without writing or decrypting anything, so re-running a
 file changes nothing and queues nothing.
+
+Longer than 400 lines on purpose: it is one streaming algorithm (the chunk loop, the policy and
+membership appliers that share its base class, the forward guardian links), best read in one place.
 """
 
 import hashlib

@@ -10,23 +10,18 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.errors import INVALID as INVALID_ERROR
-from memberarea.core.errors import NOT_FOUND, ErrorCode, MemberAreaError
+from memberarea.core.errors import NOT_FOUND, MemberAreaError
+from memberarea.enrollment.errors import WELCOME_NO_RECIPIENT
 
 from .identifiers import suppression_key
 from .importing import MembershipImport, PolicyImport, ProgressCallback, Row
 from .models import ImportBatch, IntegrationClient, Membership, Person, SuppressedPerson
 from .welcome import WelcomeSender, welcome_recipients
 
-WELCOME_NO_RECIPIENT = ErrorCode(
-    "welcome_no_recipient",
-    _("This membership has no email to send the welcome to (nor, for a minor, a guardian's)."),
-    409,
-)
 TOKEN_PREFIX = "ma_"  # noqa: S105 - a token format tag, not a secret  # nosec B105
 
 

@@ -16,34 +16,25 @@ from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.core.errors import INVALID, ErrorCode, MemberAreaError
+from memberarea.core.errors import INVALID, MemberAreaError
 from memberarea.enrollment.identifiers import (
     InvalidContact,
-    email_index,
     email_normalise,
-    mobile_index,
     mobile_normalise,
 )
 from memberarea.enrollment.models import Membership
+from memberarea.identity.errors import CONTACT_ON_HOLD, CURRENT_PASSWORD_INCORRECT, FLOW_EXPIRED
 from memberarea.members.access import members_for
 from memberarea.notifications.services import message_enqueue
 
-from .contacts import account_contacts, account_password_context
+from .contacts import CONTACT_FIELDS, account_contacts, account_password_context, contact_write
 from .flows import codes
 from .flows.login import step_up_require
 from .flows.recovery import recovery_tokens_supersede
-from .flows.registration import FLOW_EXPIRED
 from .freeze import account_notify, not_me_url
 from .models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
 from .passwords import password_history_add, password_validate
 from .sessions import account_sessions_end
-
-CONTACT_ON_HOLD = ErrorCode(
-    "contact_change_on_hold",
-    _("Your contact details were changed when you registered, so for your safety they cannot change again yet."),
-    403,
-)
-CURRENT_PASSWORD_INCORRECT = ErrorCode("current_password_incorrect", _("The current password is not correct."), 400)
 
 
 def account_profile(account: Account) -> dict:
@@ -158,12 +149,7 @@ def account_contact_change_confirm(
         if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT).update(state=LoginState.COMPLETED):
             raise MemberAreaError(FLOW_EXPIRED)
         for membership in Membership.objects.filter(person__account=account):
-            if flow.channel == CodeChannel.EMAIL:
-                membership.email, membership.email_index = row.destination, email_index(row.destination)
-                membership.email_verified, membership.email_from_insurer = True, False
-            else:
-                membership.mobile, membership.mobile_index = row.destination, mobile_index(row.destination)
-                membership.mobile_verified, membership.mobile_from_insurer = True, False
+            contact_write(membership, CONTACT_FIELDS[flow.channel], row.destination)
             membership.updated_at = now
             membership.save()
         previous = old.destination(flow.channel)

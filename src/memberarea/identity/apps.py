@@ -7,4 +7,4 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (periodic jobs register on import)
+        from . import errors, jobs  # noqa: F401  (error codes and periodic jobs register on import)

@@ -1,15 +1,38 @@
-"""Where an account's codes and notices go: the verified contacts on its person's memberships.
+"""The contact rules, in one place: which email or mobile may be used, and how a proven one is written.
 
-A contact from the insurer counts as verified until the member replaces it (ENR-1); a member may
-have several memberships (a re-joiner), so the newest one's contact wins.
+Where an account's codes and notices go: the verified contacts on its person's memberships. A
+contact from the insurer counts as verified until the member replaces it (ENR-1); a member may have
+several memberships (a re-joiner), so the newest one's contact wins. Registration, account settings
+and the back office write a new contact with `contact_write`, nothing else.
 """
 
 from dataclasses import dataclass
 
+from memberarea.enrollment.identifiers import email_index, mobile_index
 from memberarea.enrollment.models import Membership, Person
 
 from .models import Account, CodeChannel
 from .passwords import context_words_for
+
+CONTACT_FIELDS: dict[str, str] = {CodeChannel.EMAIL: "email", CodeChannel.SMS: "mobile"}  # channel → field
+_INDEXES = {"email": email_index, "mobile": mobile_index}
+
+
+def contact_usable(membership: Membership, field: str) -> str:
+    """The membership's `field` ("email" or "mobile") when codes and notices may go there: proven by the
+    member or given by the insurer (ENR-1); "" otherwise."""
+    value = getattr(membership, field)
+    usable = getattr(membership, f"{field}_verified") or getattr(membership, f"{field}_from_insurer")
+    return value if value and usable else ""
+
+
+def contact_write(membership: Membership, field: str, destination: str) -> None:
+    """Put a proven email or mobile (normalised) on the membership, unsaved: the value, its blind index,
+    verified, and no longer the insurer's (a later import does not overwrite it)."""
+    setattr(membership, field, destination)
+    setattr(membership, f"{field}_index", _INDEXES[field](destination))
+    setattr(membership, f"{field}_verified", True)
+    setattr(membership, f"{field}_from_insurer", False)
 
 
 @dataclass(frozen=True)
@@ -32,10 +55,8 @@ def account_contacts(account: Account) -> AccountContacts:
     email = mobile = first_name = ""
     for membership in Membership.objects.filter(person__account=account).order_by("-start_date", "-created_at"):
         first_name = first_name or membership.first_name
-        if not email and membership.email and (membership.email_verified or membership.email_from_insurer):
-            email = membership.email
-        if not mobile and membership.mobile and (membership.mobile_verified or membership.mobile_from_insurer):
-            mobile = membership.mobile
+        email = email or contact_usable(membership, "email")
+        mobile = mobile or contact_usable(membership, "mobile")
     if not first_name and (staff := _staff_contact(account)) is not None:
         email, first_name = staff  # staff have no membership (BO-1)
     return AccountContacts(email=email, mobile=mobile, first_name=first_name)
@@ -47,11 +68,9 @@ def account_verified_contacts(account: Account) -> list[tuple[str, str, str]]:
     found: dict[tuple[str, str], str] = {}
     memberships = Membership.objects.filter(person__account=account).order_by("-start_date", "-created_at")
     for membership in memberships:
-        for channel, field in ((CodeChannel.EMAIL, "email"), (CodeChannel.SMS, "mobile")):
-            value = getattr(membership, field)
-            verified = getattr(membership, f"{field}_verified") or getattr(membership, f"{field}_from_insurer")
-            if value and verified:
-                found.setdefault((channel.value, value), membership.first_name)
+        for channel, field in CONTACT_FIELDS.items():
+            if value := contact_usable(membership, field):
+                found.setdefault((str(channel), value), membership.first_name)
     if not memberships and (staff := _staff_contact(account)) is not None:
         found[(CodeChannel.EMAIL.value, staff[0])] = staff[1]  # staff have no membership (BO-1)
     return [(channel, destination, first_name) for (channel, destination), first_name in found.items()]

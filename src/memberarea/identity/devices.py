@@ -26,6 +26,7 @@ from memberarea.core.links import public_url_of
 from memberarea.enrollment.models import Membership
 from memberarea.notifications.services import message_enqueue
 
+from .contacts import contact_usable
 from .freeze import not_me_url
 from .models import Account, KnownDevice, SessionKind, SessionRecord, TrustedDevice
 from .sessions import (
@@ -159,8 +160,8 @@ def _known_device_add(account: Account, device_hash: str, now: dt.datetime) -> b
 def _account_email(account: Account) -> tuple[str, str] | None:
     """The account's newest verified email (proven by the member or given by the insurer) and the name to greet."""
     for membership in Membership.objects.filter(person__account=account).order_by("-start_date"):
-        if membership.email and (membership.email_verified or membership.email_from_insurer):
-            return membership.email, membership.first_name
+        if email := contact_usable(membership, "email"):
+            return email, membership.first_name
     return None
 
 

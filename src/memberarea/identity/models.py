@@ -1,4 +1,8 @@
-"""One account model for members and staff (decided in architecture.md)."""
+"""One account model for members and staff (decided in architecture.md), and the identity app's other tables.
+
+Longer than 400 lines on purpose: Django expects an app's models in one module, and these are
+declarations only (fields, their data-map entries, constraints), with no logic to split.
+"""
 
 import uuid
 from typing import Any

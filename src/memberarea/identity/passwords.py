@@ -24,14 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from memberarea.core import clock
-from memberarea.core.errors import ErrorCode, MemberAreaError
+from memberarea.core.errors import MemberAreaError
+from memberarea.identity.errors import PASSWORD_POLICY
 
 from .hashers import normalise_password
 from .models import Account, PasswordHistory
-
-PASSWORD_POLICY = ErrorCode(
-    "password_policy", _("The password does not follow the rules. Check each message below."), 400
-)
 
 ASCII_DIGITS = frozenset(string.digits)
 # Control characters, lone surrogates, unassigned code points and line breaks cannot be typed or

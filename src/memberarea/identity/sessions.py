@@ -9,6 +9,9 @@ whatever the session store. `last_seen_at` is written at most once a minute.
 
 The registry lists trusted devices (LOGIN-6) too, so the member can forget them where they end
 sessions. docs/decisions/0014-sessions-and-devices.md explains the choices.
+
+Longer than 400 lines on purpose: browser sessions, app tokens and the member's list of them share
+one liveness rule (`_live`, `_end_reason`, `_session_close`); split apart, those rules would drift.
 """
 
 import datetime as dt
@@ -23,13 +26,13 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.brand import brand
-from memberarea.core.errors import NOT_FOUND, UNAUTHENTICATED, ErrorCode, MemberAreaError
+from memberarea.core.errors import NOT_FOUND, UNAUTHENTICATED, MemberAreaError
 from memberarea.core.network import address_network, client_address
+from memberarea.identity.errors import TOKEN_REUSED
 
 from .models import Account, RetiredRefreshToken, SessionKind, SessionRecord, TrustedDevice
 
@@ -37,10 +40,6 @@ BROWSER_SESSION_KEY = "_memberarea_session_record"
 TRUSTED_DEVICE: Final = "trusted_device"  # the registry's third kind of entry, beside SessionKind's two
 # last_seen_at is written at most this often: a page load or API call must not write every time.
 LAST_SEEN_EVERY = dt.timedelta(minutes=1)
-
-TOKEN_REUSED = ErrorCode(
-    "token_reused", _("This sign-in was used from elsewhere and has been ended. Please sign in again."), 401
-)
 
 
 def token_digest(token: str) -> str:

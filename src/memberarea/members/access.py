@@ -48,13 +48,17 @@ STAFF_PURPOSES: dict[str, set[str]] = {
     Role.SECURITY_OFFICER: {Purpose.RECORD, Purpose.UNLOCK, Purpose.FREEZE, Purpose.DELIVERIES},
     Role.ADMINISTRATOR: set(),
 }
-REASON_REQUIRED = MemberAreaError(
-    INVALID,
-    fields={
-        "reason": [_("Choose why you are opening this record.")],
-        "ticket": [_("Give the ticket reference of the member's request.")],
-    },
-)
+
+
+def _reason_required() -> MemberAreaError:
+    """A fresh error per refusal: a shared instance would carry one request's traceback into the next."""
+    return MemberAreaError(
+        INVALID,
+        fields={
+            "reason": [_("Choose why you are opening this record.")],
+            "ticket": [_("Give the ticket reference of the member's request.")],
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def _staff_access(actor: Account, membership: Membership, purpose: str, reason: 
         raise MemberAreaError(FORBIDDEN)
     ticket = (ticket or "").strip()
     if reason not in AccessReason.values or not ticket or len(ticket) > 64:
-        raise REASON_REQUIRED
+        raise _reason_required()
     with transaction.atomic():
         record = StaffAccess.objects.create(
             staff=actor, membership=membership, purpose=purpose, reason=reason, ticket=ticket, at=clock.now()

@@ -7,11 +7,13 @@ each request; these only tell people.
   the insurer has one, unless they already have an account.
 
 Each message goes once: it is sent together with an audit entry, and the entry is checked first. A
-worker that was down for a few days still sends within CATCH_UP_DAYS.
+worker that was down for a few days still sends within COMING_OF_AGE_CATCH_UP_DAYS. That window, the notice's
+COMING_OF_AGE_NOTICE_DAYS and the age itself (ADULT_AGE) are settings.
 """
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -26,9 +28,7 @@ from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 from .access import today
-from .selectors import COMING_OF_AGE_NOTICE_DAYS
 
-CATCH_UP_DAYS = 7
 GUARDIAN_SENT = "member.guardian_ending_sent"
 INVITATION_SENT = "member.coming_of_age_sent"
 
@@ -37,18 +37,19 @@ INVITATION_SENT = "member.coming_of_age_sent"
 def age_notices_send() -> str:
     """Send the due guardian notices and coming-of-age invitations; returns counts, never names."""
     day = today()
+    catch_up = dt.timedelta(days=settings.COMING_OF_AGE_CATCH_UP_DAYS)
     minors = (
         Membership.objects.select_related("person", "policy")
         .filter(guardianships__isnull=False)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day - dt.timedelta(days=CATCH_UP_DAYS)))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day - catch_up))
         .distinct()
     )
     guardians_told = invitations = 0
     for minor in minors:
         coming_of_age = adulthood_date(minor.person.date_of_birth)
-        if day < coming_of_age <= day + dt.timedelta(days=COMING_OF_AGE_NOTICE_DAYS):
+        if day < coming_of_age <= day + dt.timedelta(days=settings.COMING_OF_AGE_NOTICE_DAYS):
             guardians_told += _guardians_tell(minor, coming_of_age)
-        elif coming_of_age <= day < coming_of_age + dt.timedelta(days=CATCH_UP_DAYS):
+        elif coming_of_age <= day < coming_of_age + catch_up:
             invitations += _new_adult_invite(minor)
     return f"{guardians_told} guardian notices, {invitations} invitations to register"
 

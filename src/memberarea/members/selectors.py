@@ -20,9 +20,6 @@ from memberarea.identity.models import Account
 
 from .access import Access, Purpose, access_member, members_for, today
 
-# A guardian is told on the dashboard, and by email (jobs.py), this many days before a minor comes of age.
-COMING_OF_AGE_NOTICE_DAYS = 31
-
 
 def policy_type_label(value: str) -> str:
     """The kind's translated label: the enrollment data's value is never shown as such."""
@@ -99,7 +96,7 @@ def member_dashboard(*, actor: Account, member_id) -> dict[str, Any]:
 def member_notices(*, actor: Account, reachable: list[Access]) -> list[dict[str, Any]]:
     """Notices for the signed-in account: minors about to come of age, and the registration contact hold."""
     notices = []
-    horizon = today() + dt.timedelta(days=COMING_OF_AGE_NOTICE_DAYS)
+    horizon = today() + dt.timedelta(days=settings.COMING_OF_AGE_NOTICE_DAYS)
     for access in reachable:
         if access.relation != "guardian":
             continue

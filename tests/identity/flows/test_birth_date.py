@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from memberarea.core import clock
 from memberarea.core.errors import MemberAreaError
-from memberarea.identity.flows.registration import birth_date_parse
+from memberarea.identity.flows.facts import birth_date_parse
 
 TODAY = dt.date(2026, 3, 2)  # the frozen clock's day in Madrid
 PAST = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)

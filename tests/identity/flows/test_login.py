@@ -5,8 +5,8 @@ import re
 import pytest
 
 from memberarea.core.errors import MemberAreaError
+from memberarea.identity.errors import INVALID_CREDENTIALS
 from memberarea.identity.flows import login
-from memberarea.identity.flows.registration import INVALID_CREDENTIALS
 from memberarea.identity.models import Account, LoginFlow, LoginState, SessionRecord
 from memberarea.notifications.models import Message
 from tests.identity.registering import HOLDER_NIF, PASSWORD, error_code

@@ -6,9 +6,17 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.utils import translation
 
+from memberarea.core.errors import MemberAreaError
 from memberarea.enrollment.models import Membership, Person
-from memberarea.identity.flows import registration as flow
 from memberarea.identity.flows.codes import code_use
+from memberarea.identity.flows.registration.complete import registration_complete
+from memberarea.identity.flows.registration.details import (
+    AddressInput,
+    registration_code_resend,
+    registration_code_verify,
+)
+from memberarea.identity.flows.registration.link import registration_link_complete, registration_link_password
+from memberarea.identity.flows.registration.state import registration_get, registration_summary
 from memberarea.identity.models import Account, PasswordHistory, RegistrationFlow, RegistrationState
 from memberarea.notifications.models import Message
 from tests.enrollment.records import import_members, member_row, nif
@@ -22,7 +30,7 @@ def messages(template: str) -> list[Message]:
 
 
 def complete(current, password: str = PASSWORD) -> Account:
-    return flow.registration_complete(flow_id=current.pk, kind=current.kind, password=password)
+    return registration_complete(flow_id=current.pk, kind=current.kind, password=password)
 
 
 # --- step 1 --------------------------------------------------------------------------------------
@@ -45,7 +53,7 @@ def test_birth_date_accepts_day_first_and_iso(enrolled, birth):
     "birth", ["1985-02-30", "31/02/1985", "2999-01-01", "03/12/85", "12/03/1885", "", "x" * 10_000]
 )
 def test_impossible_or_future_dates_are_refused_with_a_field_message(enrolled, frozen_clock, birth):
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         start(date_of_birth=birth)
     assert raised.value.code == "invalid"
     assert list(raised.value.fields) == ["date_of_birth"]
@@ -54,7 +62,7 @@ def test_impossible_or_future_dates_are_refused_with_a_field_message(enrolled, f
 
 @pytest.mark.req("REG-1")
 def test_ten_thousand_character_numbers_are_refused(enrolled):
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         start(member_number="9" * 10_000, policy_number="P" * 10_000)
     assert raised.value.code == "invalid"
     assert set(raised.value.fields) == {"member_number", "policy_number"}
@@ -114,8 +122,21 @@ def test_a_minor_is_told_their_guardian_manages_them(enrolled):
 
 
 @pytest.mark.req("REG-2")
+@pytest.mark.req("GUARD-2")
+def test_the_age_of_majority_is_a_setting(enrolled, settings, frozen_clock):
+    """Member 3 is ten on the frozen day (born 1 June 2015): a minor at 11, an adult who registers at 10."""
+    settings.ADULT_AGE = 11
+    with pytest.raises(MemberAreaError) as raised:
+        start(3, date_of_birth="2015-06-01")
+    assert raised.value.code == "minor"
+    assert "11" in raised.value.message
+    settings.ADULT_AGE = 10
+    assert start(3, date_of_birth="2015-06-01").state == RegistrationState.IDENTIFIED
+
+
+@pytest.mark.req("REG-2")
 def test_international_plans_get_the_international_contact(enrolled, settings):
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         start(4, policy_number="POL-INT")
     assert raised.value.code == "international_plan"
     assert settings.BRAND["international_phone"] in raised.value.message
@@ -142,7 +163,7 @@ def test_an_ended_membership_is_inactive_even_on_an_active_policy(enrolled, froz
 # --- step 2 --------------------------------------------------------------------------------------
 @pytest.mark.req("REG-3")
 def test_contacts_and_street_are_masked_postal_code_and_city_shown(enrolled):
-    summary = flow.registration_summary(start())
+    summary = registration_summary(start())
     assert summary["email"] == "p•••@e•••.invalid"
     assert summary["phone"] == "••• ••• •01"
     assert summary["address"]["line1"] == "C••• F••• 1•••"
@@ -166,7 +187,7 @@ def test_contacts_and_street_are_masked_postal_code_and_city_shown(enrolled):
 )
 def test_malformed_documents_are_refused_and_counted(enrolled, document_type, number, country):
     current = start()
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         submit_details(current, document_type=document_type, document_number=number, document_country=country)
     assert raised.value.code == "invalid"
     assert set(raised.value.fields) <= {"document_type", "document_number", "document_country"}
@@ -214,13 +235,13 @@ def test_a_document_used_as_a_username_is_taken(enrolled):
 def test_dni_typed_any_way_is_one_username(enrolled):
     current = start()
     submit_details(current, document_number=f" {HOLDER_NIF[:4]}-{HOLDER_NIF[4:8]} {HOLDER_NIF[8].lower()}")
-    assert complete(flow.registration_get(flow_id=current.pk, kind="api")).username == HOLDER_NIF
+    assert complete(registration_get(flow_id=current.pk, kind="api")).username == HOLDER_NIF
 
 
 @pytest.mark.req("REG-3")
 @pytest.mark.parametrize("phone", ["+34 912 345 678", "91 234 56 78", "12", "+34 6" + "1" * 40])
 def test_landlines_and_junk_cannot_receive_codes(enrolled, phone):
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         submit_details(start(), phone=phone)
     assert raised.value.code == "invalid" and list(raised.value.fields) == ["phone"]
 
@@ -229,7 +250,7 @@ def test_landlines_and_junk_cannot_receive_codes(enrolled, phone):
 def test_a_passport_is_unique_with_its_country(enrolled):
     spouse = start(2)
     assert submit_details(spouse, document_type="passport", document_number="x123-4567", document_country="fr") == []
-    account = complete(flow.registration_get(flow_id=spouse.pk, kind="api"))
+    account = complete(registration_get(flow_id=spouse.pk, kind="api"))
     person = Person.objects.get(account=account)
     assert (person.document_type, person.document_number, person.document_country) == ("passport", "X1234567", "FR")
 
@@ -240,15 +261,13 @@ def test_the_same_email_may_serve_several_family_accounts(enrolled):
     spouse = start(2)
     submit_details(spouse, document_number=nif("30000003"), email="familia@example.org")
     _prove(spouse, "email", "familia@example.org")
-    complete(flow.registration_get(flow_id=spouse.pk, kind="api"))
+    complete(registration_get(flow_id=spouse.pk, kind="api"))
     assert Account.objects.count() == 2
 
 
 # --- proving new contacts -------------------------------------------------------------------------
 def _prove(current, channel: str, destination: str) -> list[str]:
-    return flow.registration_code_verify(
-        flow_id=current.pk, kind=current.kind, channel=channel, code=last_code(destination)
-    )
+    return registration_code_verify(flow_id=current.pk, kind=current.kind, channel=channel, code=last_code(destination))
 
 
 def _ready(current, **details):
@@ -256,14 +275,14 @@ def _ready(current, **details):
     destinations = {"email": details.get("email"), "sms": details.get("phone")}
     for channel in pending:
         _prove(current, channel, destinations[channel].replace(" ", ""))
-    return flow.registration_get(flow_id=current.pk, kind=current.kind)
+    return registration_get(flow_id=current.pk, kind=current.kind)
 
 
 @pytest.mark.req("REG-4")
 def test_kept_contacts_need_no_code(enrolled):
     current = start()
     assert submit_details(current) == []
-    assert flow.registration_get(flow_id=current.pk, kind="api").state == RegistrationState.READY
+    assert registration_get(flow_id=current.pk, kind="api").state == RegistrationState.READY
     assert not messages("registration_code")
 
 
@@ -290,7 +309,7 @@ def test_wrong_codes_are_counted_then_the_code_is_spent(enrolled, settings):
     submit_details(current, email="nueva@example.org")
     right = last_code("nueva@example.org")
     wrong = "000000" if right != "000000" else "111111"
-    verify = flow.registration_code_verify
+    verify = registration_code_verify
     codes = [error_code(verify, flow_id=current.pk, kind="api", channel="email", code=wrong) for _ in range(5)]
     assert codes == ["invalid_code"] * 5
     assert error_code(verify, flow_id=current.pk, kind="api", channel="email", code=right) == "too_many_attempts"
@@ -310,7 +329,7 @@ def test_a_code_expires_after_ten_minutes(enrolled, frozen_clock, settings):
     submit_details(current, email="nueva@example.org")
     frozen_clock.advance(seconds=settings.CODE_LIFETIME_SECONDS)
     code = last_code("nueva@example.org")
-    assert error_code(flow.registration_code_verify, flow_id=current.pk, kind="api", channel="email", code=code) == (
+    assert error_code(registration_code_verify, flow_id=current.pk, kind="api", channel="email", code=code) == (
         "code_expired"
     )
 
@@ -320,7 +339,7 @@ def test_a_used_code_cannot_be_used_again(enrolled):
     current = start()
     submit_details(current, email="nueva@example.org", phone="+34699000111")
     code = last_code("nueva@example.org")
-    flow.registration_code_verify(flow_id=current.pk, kind="api", channel="email", code=code)
+    registration_code_verify(flow_id=current.pk, kind="api", channel="email", code=code)
     assert error_code(code_use, flow_id=current.pk, channel="email", code=code) == "invalid_code"
 
 
@@ -329,7 +348,7 @@ def test_resend_waits_for_the_cooldown_and_replaces_the_code(enrolled, frozen_cl
     current = start()
     submit_details(current, email="nueva@example.org")
     first = last_code("nueva@example.org")
-    resend = flow.registration_code_resend
+    resend = registration_code_resend
     assert error_code(resend, flow_id=current.pk, kind="api", channel="email") == "rate_limited"
     frozen_clock.advance(seconds=settings.CODE_RESEND_COOLDOWN_SECONDS)
     after = resend(flow_id=current.pk, kind="api", channel="email")
@@ -346,9 +365,9 @@ def test_resends_are_limited(enrolled, frozen_clock, settings):
     current = start()
     submit_details(current, email="nueva@example.org")
     frozen_clock.advance(seconds=settings.CODE_RESEND_COOLDOWN_SECONDS)
-    flow.registration_code_resend(flow_id=current.pk, kind="api", channel="email")
+    registration_code_resend(flow_id=current.pk, kind="api", channel="email")
     frozen_clock.advance(seconds=settings.CODE_RESEND_COOLDOWN_SECONDS)
-    assert error_code(flow.registration_code_resend, flow_id=current.pk, kind="api", channel="email") == (
+    assert error_code(registration_code_resend, flow_id=current.pk, kind="api", channel="email") == (
         "too_many_attempts"
     )
 
@@ -395,7 +414,7 @@ def test_completion_creates_the_account_and_everything_it_proved(enrolled):
 
 @pytest.mark.req("REG-5")
 def test_a_new_address_replaces_the_enrolled_one(enrolled):
-    address = flow.AddressInput("Avenida Nueva 5", "2º B", "46001", "Valencia", "Valencia", "es")
+    address = AddressInput("Avenida Nueva 5", "2º B", "46001", "Valencia", "Valencia", "es")
     complete(_ready(start(), address=address))
     membership = Membership.objects.get(member_number="M000001")
     assert (membership.street, membership.postal_code, membership.city, membership.country) == (
@@ -408,19 +427,19 @@ def test_a_new_address_replaces_the_enrolled_one(enrolled):
 @pytest.mark.req("PWD-2")
 def test_a_password_breaking_rules_changes_nothing(enrolled):
     current = _ready(start())
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         complete(current, password="nombre")
     assert raised.value.code == "password_policy" and len(raised.value.fields["password"]) >= 2
     assert error_code(complete, current, password="Apellido1Nombre") == "password_policy"  # context words
     assert not Account.objects.exists()
-    assert flow.registration_get(flow_id=current.pk, kind="api").state == RegistrationState.READY
+    assert registration_get(flow_id=current.pk, kind="api").state == RegistrationState.READY
 
 
 @pytest.mark.req("REG-2")
 def test_the_spouse_without_a_document_on_record_gets_one(enrolled):
     spouse = start(2)
     submit_details(spouse, document_type="nie", document_number="x-2345678-t")
-    account = complete(flow.registration_get(flow_id=spouse.pk, kind="api"))
+    account = complete(registration_get(flow_id=spouse.pk, kind="api"))
     person = Person.objects.get(account=account)
     assert (person.document_type, person.document_number, account.username) == ("nie", "X2345678T", "X2345678T")
 
@@ -438,7 +457,7 @@ def test_every_step_refuses_an_expired_flow(enrolled, frozen_clock, settings, st
     calls = {
         "details": lambda: submit_details(current),
         "verify": lambda: _prove(current, "email", "nueva@example.org"),
-        "resend": lambda: flow.registration_code_resend(flow_id=current.pk, kind="api", channel="email"),
+        "resend": lambda: registration_code_resend(flow_id=current.pk, kind="api", channel="email"),
         "password": lambda: complete(current),
     }
     assert error_code(calls[step]) == "flow_expired"
@@ -448,11 +467,11 @@ def test_every_step_refuses_an_expired_flow(enrolled, frozen_clock, settings, st
 @pytest.mark.req("REG-6")
 def test_a_flow_is_not_used_after_completion_nor_by_the_other_kind_of_client(enrolled):
     current = _ready(start())
-    assert error_code(flow.registration_get, flow_id=current.pk, kind="browser") == "flow_expired"
+    assert error_code(registration_get, flow_id=current.pk, kind="browser") == "flow_expired"
     complete(current)
     assert error_code(complete, current) == "flow_expired"
     assert error_code(submit_details, current) == "flow_expired"
-    assert error_code(flow.registration_get, flow_id="not-a-uuid", kind="api") == "flow_expired"
+    assert error_code(registration_get, flow_id="not-a-uuid", kind="api") == "flow_expired"
 
 
 @pytest.mark.req("REG-6")
@@ -477,23 +496,23 @@ def rejoiner(enrolled):
 def _offered(number: int = 6):
     current = start(number)
     assert error_code(submit_details, current) == "link_offered"
-    return flow.registration_get(flow_id=current.pk, kind="api")
+    return registration_get(flow_id=current.pk, kind="api")
 
 
 @pytest.mark.req("REG-2")
 def test_a_rejoiner_links_the_new_membership_after_password_and_code(rejoiner):
     current = _offered()
     assert current.state == RegistrationState.LINKING
-    assert error_code(flow.registration_link_password, flow_id=current.pk, kind="api", password="Wrong1Pass") == (
+    assert error_code(registration_link_password, flow_id=current.pk, kind="api", password="Wrong1Pass") == (
         "invalid_credentials"
     )
-    assert flow.registration_link_password(flow_id=current.pk, kind="api", password=PASSWORD) == ["email"]
+    assert registration_link_password(flow_id=current.pk, kind="api", password=PASSWORD) == ["email"]
     code = next(
         m for m in Message.objects.filter(template="registration_link_code") if m.to == "persona1@example.invalid"
     ).body_text
     code = next(word for word in code.split() if word.isdigit() and len(word) == 6)
     orphan = Membership.objects.get(member_number="M000006").person_id
-    account = flow.registration_link_complete(flow_id=current.pk, kind="api", code=code)
+    account = registration_link_complete(flow_id=current.pk, kind="api", code=code)
     assert account == rejoiner and Account.objects.count() == 1
     assert Membership.objects.get(member_number="M000006").person.account == rejoiner
     assert not Person.objects.filter(pk=orphan).exists()
@@ -504,7 +523,7 @@ def test_a_rejoiner_links_the_new_membership_after_password_and_code(rejoiner):
 def test_link_passwords_are_limited_per_account(rejoiner, settings):
     settings.REGISTRATION_LINK_PASSWORD_FAILURES = 2
     current = _offered()
-    link = flow.registration_link_password
+    link = registration_link_password
     assert [error_code(link, flow_id=current.pk, kind="api", password="Wrong1Pass") for _ in range(2)] == [
         "invalid_credentials"
     ] * 2
@@ -524,7 +543,7 @@ def test_a_rejoiner_may_correct_the_document_and_register_instead(rejoiner):
     assert error_code(submit_details, current, document_number=nif("40000004")) == "invalid"  # no email on record
     assert submit_details(current, document_number=nif("40000004"), email="m6@example.org") == ["email"]
     _prove(current, "email", "m6@example.org")
-    assert complete(flow.registration_get(flow_id=current.pk, kind="api")).username == nif("40000004")
+    assert complete(registration_get(flow_id=current.pk, kind="api")).username == nif("40000004")
 
 
 @pytest.mark.req("REG-3")
@@ -539,7 +558,7 @@ def test_a_rejoiner_may_correct_the_document_and_register_instead(rejoiner):
 )
 def test_a_new_contact_asked_for_and_left_empty_is_refused_not_ignored(enrolled, given, field, message):
     current = start()
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         submit_details(current, **given)
     assert raised.value.code == "invalid" and list(raised.value.fields) == [field]
     with translation.override("en"):
@@ -550,7 +569,7 @@ def test_a_new_contact_asked_for_and_left_empty_is_refused_not_ignored(enrolled,
 @pytest.mark.req("REG-3")
 def test_an_empty_email_for_a_member_with_none_on_record_asks_for_one(enrolled):
     import_members([member_row(6, document_type="", document_number="", email="", mobile="")])
-    with pytest.raises(flow.MemberAreaError) as raised:
+    with pytest.raises(MemberAreaError) as raised:
         submit_details(start(6), document_number=nif("30000006"), email="", phone="")
     assert set(raised.value.fields) == {"email", "phone"}
     with translation.override("en"):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from memberarea.identity.flows import registration as flow
+from memberarea.identity.flows.registration.complete import registration_complete
 from memberarea.identity.models import Account
 from tests.core.conftest import outcome_of, run_together
 from tests.identity.registering import PASSWORD, start, submit_details
@@ -15,7 +15,7 @@ def test_twenty_concurrent_completions_of_one_flow_make_one_account(enrolled):
     current = start()
     submit_details(current)
     results = run_together(
-        20, lambda _: outcome_of(lambda: flow.registration_complete(flow_id=current.pk, kind="api", password=PASSWORD))
+        20, lambda _: outcome_of(lambda: registration_complete(flow_id=current.pk, kind="api", password=PASSWORD))
     )
     assert results.count("ok") == 1
     assert set(results) - {"ok"} == {"flow_expired"}
@@ -29,9 +29,7 @@ def test_concurrent_flows_of_one_person_make_one_account(enrolled):
         submit_details(current)
     results = run_together(
         6,
-        lambda index: outcome_of(
-            lambda: flow.registration_complete(flow_id=flows[index].pk, kind="api", password=PASSWORD)
-        ),
+        lambda index: outcome_of(lambda: registration_complete(flow_id=flows[index].pk, kind="api", password=PASSWORD)),
     )
     assert results.count("ok") == 1
     assert set(results) - {"ok"} <= {"already_registered", "document_taken"}

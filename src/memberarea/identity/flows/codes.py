@@ -18,16 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.crypto import blind_index
-from memberarea.core.errors import RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.errors import RATE_LIMITED, MemberAreaError
+from memberarea.identity.errors import CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS
 from memberarea.notifications.services import message_enqueue
 
 from ..models import CodeChannel, VerificationCode
 
-INVALID_CODE = ErrorCode("invalid_code", _("That code is not right. Check it and try again."), 400)
-CODE_EXPIRED = ErrorCode("code_expired", _("That code has expired. Ask for a new one."), 400)
-TOO_MANY_ATTEMPTS = ErrorCode(
-    "too_many_attempts", _("Too many tries. Ask for a new code, or start again if that does not help."), 400
-)
 CODE_LENGTH = 6
 
 

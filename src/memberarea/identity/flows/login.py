@@ -27,7 +27,7 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.crypto import blind_index
-from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.errors import INVALID, RATE_LIMITED, MemberAreaError
 from memberarea.core.links import public_url_of
 from memberarea.core.masking import mask_email, mask_phone
 from memberarea.core.ratelimit import (
@@ -40,6 +40,14 @@ from memberarea.core.ratelimit import (
     lock_clear,
     lock_set,
 )
+from memberarea.identity.errors import (
+    ACCOUNT_FROZEN,
+    FLOW_EXPIRED,
+    INVALID_CREDENTIALS,
+    LINK_OTHER_BROWSER,
+    NO_CHANNEL,
+    REAUTHENTICATION_REQUIRED,
+)
 from memberarea.notifications.services import message_enqueue
 
 from ..backends import equalising_hash
@@ -48,24 +56,7 @@ from ..freeze import not_me_url
 from ..models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
 from ..usernames import normalise_username, username_index
 from . import codes
-from .registration import FLOW_EXPIRED, INVALID_CREDENTIALS
 
-ACCOUNT_FROZEN = ErrorCode(
-    "account_frozen",
-    _("This account is locked for your safety. Recover your password to unlock it, or call us."),
-    403,
-)
-NO_CHANNEL = ErrorCode(
-    "no_channel", _("We have no verified email or mobile to send you a code. Please call us to add one."), 403
-)
-LINK_OTHER_BROWSER = ErrorCode(
-    "link_other_browser",
-    _("Open this link in the browser where you started signing in, or type the code from the email there."),
-    409,
-)
-REAUTHENTICATION_REQUIRED = ErrorCode(
-    "reauthentication_required", _("For your safety, confirm it is you with a code before doing this."), 403
-)
 MAX_USERNAME = 40
 MAX_PASSWORD = 1024
 
@@ -75,7 +66,7 @@ def _limits() -> dict[str, Limit]:
     return {
         "user": Limit("login-user", settings.LOGIN_FAILURES_BEFORE_LOCK, window),
         "address": Limit("login-address", settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK, window),
-        "codes": Limit("login-codes", settings.LOGIN_CODES_PER_ACCOUNT_PER_DAY, 24 * 3600),
+        "codes": Limit("login-codes", settings.LOGIN_CODES_PER_ACCOUNT_PER_DAY, settings.LOGIN_CODES_WINDOW_SECONDS),
     }
 
 

@@ -27,11 +27,12 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.crypto import blind_index
-from memberarea.core.errors import INVALID, RATE_LIMITED, ErrorCode, MemberAreaError
+from memberarea.core.errors import INVALID, RATE_LIMITED, MemberAreaError
 from memberarea.core.links import public_url_of
 from memberarea.core.ratelimit import Limit, attempt_reserve
 from memberarea.enrollment.identifiers import email_index
 from memberarea.enrollment.models import Person
+from memberarea.identity.errors import LINK_INVALID
 from memberarea.notifications.rendering import message_language
 from memberarea.notifications.services import message_enqueue
 
@@ -42,15 +43,6 @@ from ..passwords import password_history_add, password_validate
 from ..sessions import account_sessions_end
 from ..usernames import normalise_username, username_index
 from .login import login_failures_clear
-
-LINK_INVALID = ErrorCode(
-    "link_invalid",
-    _(
-        "This link is not valid any more: it was used, replaced by a newer one or is older than 24 hours. "
-        "Ask for a new one."
-    ),
-    410,
-)
 
 LINK_HASH_PURPOSE = "recovery-token"
 TOKEN_BYTES = 32

@@ -3,7 +3,7 @@
 Like the recovery request, the request only validates, checks the captcha, counts and queues one
 task, so the answer and its work are the same whether or not the facts match (REL-5). The task
 carries the normalised numbers (printed on the member's card, not secret) and a keyed hash of the
-birth date, never the date itself. The worker finds the membership as registration's step 1 does;
+birth date, never the date itself. The worker finds the membership as registration's step 1 does (facts.py);
 the answer is emailed, never shown: "your username is your NIF (DNI): 1234••••Z".
 
 When the facts match a person with no account yet, nothing is sent: whether that person could
@@ -22,17 +22,16 @@ from django_tasks import task
 
 from memberarea.core.audit import audit_record
 from memberarea.core.crypto import blind_index
-from memberarea.core.errors import INVALID, MemberAreaError
 from memberarea.core.links import sign_in_url
 from memberarea.core.ratelimit import Limit
-from memberarea.enrollment.models import DocumentType, Membership
+from memberarea.enrollment.models import DocumentType
 from memberarea.notifications.rendering import message_language
 from memberarea.notifications.services import message_enqueue
 
 from ..contacts import account_verified_contacts
 from ..models import CodeChannel
+from .facts import facts_parse, membership_by_numbers
 from .recovery import HOUR, MAX_TYPED, account_message_language, uniform_request_accept
-from .registration import _number, birth_date_parse
 
 BIRTH_PURPOSE = "username-reminder-birth-date"
 DOCUMENT_NAMES: dict[str, Promise] = {
@@ -54,26 +53,6 @@ def document_mask(number: str) -> str:
     return f"{number[:start]}{MASK}{number[-1:]}"
 
 
-def _facts(member_number: str, policy_number: str, date_of_birth: str) -> tuple[str, str, dt.date]:
-    """The three facts parsed as registration parses them; every field's problem reported at once."""
-    errors: dict = {}
-    parsed: dict = {}
-    for name, value, parse in (
-        ("member_number", member_number, lambda v: _number("member_number", v)),
-        ("policy_number", policy_number, lambda v: _number("policy_number", v)),
-        ("date_of_birth", date_of_birth, birth_date_parse),
-    ):
-        try:
-            if len(value) > MAX_TYPED:  # refused before any normalising work
-                raise MemberAreaError(INVALID, fields={name: [_("This is too long.")]})
-            parsed[name] = parse(value)
-        except MemberAreaError as error:
-            errors.update(error.fields)
-    if errors:
-        raise MemberAreaError(INVALID, fields=errors)
-    return parsed["member_number"], parsed["policy_number"], parsed["date_of_birth"]
-
-
 def username_reminder_request(
     *, member_number: str, policy_number: str, date_of_birth: str, captcha: str | None, address: str, language: str
 ) -> None:
@@ -82,7 +61,10 @@ def username_reminder_request(
     Raises INVALID (a malformed fact), CAPTCHA_REQUIRED / CAPTCHA_INVALID, or RATE_LIMITED
     (RECOVERY_REQUESTS_PER_HOUR per address and per member number).
     """
-    member, policy, birth = _facts(member_number, policy_number, date_of_birth)
+    facts = facts_parse(
+        member_number=member_number, policy_number=policy_number, date_of_birth=date_of_birth, max_typed=MAX_TYPED
+    )
+    member, policy, birth = facts.member_number, facts.policy_number, facts.date_of_birth
     per_hour = settings.RECOVERY_REQUESTS_PER_HOUR
     uniform_request_accept(
         captcha=captcha,
@@ -99,11 +81,7 @@ def username_reminder_request(
 def username_reminder_send(member_number: str, policy_number: str, birth_hash: str, language: str) -> None:
     """The worker's half (LOGIN-8): when the facts match a member with an account, the masked document
     and its type to the account's verified emails, in the account's language; otherwise nothing."""
-    membership = (
-        Membership.objects.select_related("person__account")
-        .filter(member_number=member_number, policy__number=policy_number)
-        .first()
-    )
+    membership = membership_by_numbers(member_number=member_number, policy_number=policy_number)
     if membership is None or not hmac.compare_digest(_birth_hash(membership.person.date_of_birth), birth_hash):
         return
     account = membership.person.account

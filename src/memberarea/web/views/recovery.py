@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.network import client_address
+from memberarea.identity.errors import LINK_INVALID
 from memberarea.identity.flows import recovery
 from memberarea.identity.flows.username_reminder import username_reminder_request
 from memberarea.web.views.forms import form_page
@@ -60,7 +61,7 @@ def new_password(request):
             return _page(request, "new_password.html")
         recovery.recovery_complete(token=token, password=request.POST.get("password", ""))
     except MemberAreaError as error:
-        if error.error != recovery.LINK_INVALID:
+        if error.error != LINK_INVALID:
             return _page(request, "new_password.html", error=error)
         request.session.pop(LINK_KEY, None)
         return _page(request, "link_invalid.html", error=error)

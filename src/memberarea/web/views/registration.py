@@ -12,11 +12,28 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.captcha import CAPTCHA_INVALID, CAPTCHA_REQUIRED
-from memberarea.core.errors import MemberAreaError
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError
 from memberarea.core.network import client_address
 from memberarea.enrollment.models import DocumentType
-from memberarea.identity.flows import registration as flow
+from memberarea.identity.errors import LINK_OFFERED
+from memberarea.identity.flows.registration.complete import registration_complete
+from memberarea.identity.flows.registration.details import (
+    AddressInput,
+    registration_code_resend,
+    registration_code_verify,
+    registration_details_submit,
+)
+from memberarea.identity.flows.registration.identify import registration_start
+from memberarea.identity.flows.registration.link import (
+    registration_link_complete,
+    registration_link_password,
+    registration_pending_link,
+)
+from memberarea.identity.flows.registration.state import (
+    registration_get,
+    registration_pending_channels,
+    registration_summary,
+)
 from memberarea.identity.models import FlowKind, RegistrationState
 from memberarea.identity.sign_in import sign_in_finish
 from memberarea.web.views.forms import form_page
@@ -43,7 +60,7 @@ def with_flow(*states: str):
         @wraps(view)
         def wrapper(request):
             try:
-                current = flow.registration_get(flow_id=request.session.get(FLOW_KEY, ""), kind=BROWSER)
+                current = registration_get(flow_id=request.session.get(FLOW_KEY, ""), kind=BROWSER)
             except MemberAreaError:
                 if request.session.pop(FLOW_KEY, None):
                     messages.warning(request, _("Your registration expired after 30 minutes. Please start again."))
@@ -64,7 +81,7 @@ def identify(request):
     if request.method == "GET":
         return _page(request, "identify.html", {"values": values, "captcha": request.session.get(CAPTCHA_KEY)})
     try:
-        started = flow.registration_start(
+        started = registration_start(
             **values,
             captcha=request.POST.get("altcha"),
             address=client_address(request),
@@ -86,7 +103,7 @@ def identify(request):
 def details(request, current):
     """Step 2: the contacts on record, masked; changes; the identity document (REG-3)."""
     context = {
-        "summary": flow.registration_summary(current),
+        "summary": registration_summary(current),
         "document_types": DocumentType.choices,
         "values": request.POST,
         "flow": current,
@@ -96,12 +113,12 @@ def details(request, current):
     post = request.POST
     address = None
     if post.get("change_address"):
-        address = flow.AddressInput(
+        address = AddressInput(
             **{name: post.get(f"address_{name}", "") for name in ("line1", "line2", "postal_code", "city", "province")},
             country=post.get("address_country", "ES"),
         )
     try:
-        pending = flow.registration_details_submit(
+        pending = registration_details_submit(
             flow_id=current.pk,
             kind=BROWSER,
             document_type=post.get("document_type", ""),
@@ -112,7 +129,7 @@ def details(request, current):
             address=address,
         )
     except MemberAreaError as error:
-        if error.error == flow.LINK_OFFERED:
+        if error.error == LINK_OFFERED:
             return redirect("register-link")
         return _page(request, "details.html", context, error)
     return redirect("register-verify" if pending else "register-password")
@@ -122,16 +139,16 @@ def details(request, current):
 @with_flow(RegistrationState.VERIFYING)
 def verify(request, current):
     """The codes sent to the new contacts (REG-4); one form per channel, with "send a new code"."""
-    context = {"pending": flow.registration_pending_channels(current), "flow": current}
+    context = {"pending": registration_pending_channels(current), "flow": current}
     if request.method == "GET":
         return _page(request, "verify.html", context)
     channel = request.POST.get("channel", "")
     try:
         if "resend" in request.POST:
-            flow.registration_code_resend(flow_id=current.pk, kind=BROWSER, channel=channel)
+            registration_code_resend(flow_id=current.pk, kind=BROWSER, channel=channel)
             messages.success(request, _("We have sent you a new code."))
             return redirect("register-verify")
-        pending = flow.registration_code_verify(
+        pending = registration_code_verify(
             flow_id=current.pk, kind=BROWSER, channel=channel, code=request.POST.get("code", "")
         )
     except MemberAreaError as error:
@@ -146,9 +163,7 @@ def password(request, current):
     if request.method == "GET":
         return _page(request, "password.html", {"flow": current})
     try:
-        account = flow.registration_complete(
-            flow_id=current.pk, kind=BROWSER, password=request.POST.get("password", "")
-        )
+        account = registration_complete(flow_id=current.pk, kind=BROWSER, password=request.POST.get("password", ""))
     except MemberAreaError as error:
         return _page(request, "password.html", {"flow": current}, error)
     return _finish(request, account)
@@ -158,16 +173,14 @@ def password(request, current):
 @with_flow(RegistrationState.LINKING)
 def link(request, current):
     """A re-joiner's document already has an account (REG-2): its password, then a code, then the link."""
-    code_sent = bool(flow.registration_pending_link(current))
+    code_sent = bool(registration_pending_link(current))
     if request.method == "GET":
         return _page(request, "link.html", {"code_sent": code_sent})
     try:
         if "code" in request.POST:
-            account = flow.registration_link_complete(
-                flow_id=current.pk, kind=BROWSER, code=request.POST.get("code", "")
-            )
+            account = registration_link_complete(flow_id=current.pk, kind=BROWSER, code=request.POST.get("code", ""))
         else:
-            flow.registration_link_password(flow_id=current.pk, kind=BROWSER, password=request.POST.get("password", ""))
+            registration_link_password(flow_id=current.pk, kind=BROWSER, password=request.POST.get("password", ""))
             return redirect("register-link")
     except MemberAreaError as error:
         return _page(request, "link.html", {"code_sent": code_sent}, error)

@@ -13,8 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.captcha import CAPTCHA_INVALID, CAPTCHA_REQUIRED
-from memberarea.core.errors import MemberAreaError
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError
 from memberarea.core.network import client_address
 from memberarea.identity.devices import trusted_device_valid
 from memberarea.identity.flows import login
