@@ -8,10 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from memberarea.core import clock
-from memberarea.identity.account_settings import account_profile
 from memberarea.identity.models import Account
 from memberarea.members.access import members_for
-from memberarea.members.selectors import member_dashboard
+from memberarea.members.selectors import account_profile, member_dashboard
 from tests.identity.signing_in import signed_in_client
 from tests.members.family import account_for, child_add, family_add, membership
 

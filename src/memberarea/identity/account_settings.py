@@ -25,7 +25,6 @@ from memberarea.enrollment.identifiers import (
     mobile_normalise,
 )
 from memberarea.enrollment.models import Membership
-from memberarea.members.access import members_for
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import account_contacts, account_password_context
@@ -44,27 +43,6 @@ CONTACT_ON_HOLD = ErrorCode(
     403,
 )
 CURRENT_PASSWORD_INCORRECT = ErrorCode("current_password_incorrect", _("The current password is not correct."), 400)
-
-
-def account_profile(account: Account) -> dict:
-    """What the member sees of their account: username, language, contacts, and the members they act for."""
-    contacts = account_contacts(account)
-    members = [
-        {
-            "member_id": str(access.membership.pk),
-            "name": f"{access.membership.first_name} {access.membership.last_name}",
-            "relationship": access.membership.relationship,
-            "is_self": access.relation == "self",
-        }
-        for access in members_for(account)
-    ]
-    return {
-        "username": account.username,
-        "language": account.language,
-        "email": contacts.email,
-        "phone": contacts.mobile,
-        "members": members,
-    }
 
 
 def account_password_change(

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from memberarea.core.captcha import CAPTCHA_INVALID, CAPTCHA_REQUIRED
 from memberarea.core.errors import MemberAreaError
+from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.enrollment.models import DocumentType
 from memberarea.identity.flows import registration as flow
 from memberarea.identity.models import FlowKind, RegistrationState
 from memberarea.identity.sign_in import sign_in_finish
-from memberarea.web.views.forms import form_page
 
 FLOW_KEY = "registration_flow"
 CAPTCHA_KEY = "registration_captcha"
