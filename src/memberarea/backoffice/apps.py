@@ -7,8 +7,8 @@ class BackofficeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from memberarea.identity.contacts import STAFF_CONTACT
+        from memberarea.identity.contacts import STAFF_CONTACT  # noqa: PLC0415  (AppConfig.ready: the module needs the app registry)
 
-        from .selectors import staff_contact
+        from .selectors import staff_contact  # noqa: PLC0415  (AppConfig.ready: the module needs the app registry)
 
         STAFF_CONTACT.source = staff_contact

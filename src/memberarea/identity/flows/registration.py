@@ -43,6 +43,7 @@ from memberarea.enrollment.models import DocumentType, Membership, Person, Polic
 from memberarea.notifications.services import message_enqueue
 
 from ..contacts import account_contacts
+from ..freeze import not_me_url
 from ..models import Account, CodeChannel, FlowKind, RegistrationFlow, RegistrationState, VerificationCode
 from ..passwords import context_words_for, password_history_add, password_validate
 from ..usernames import username_index
@@ -695,8 +696,6 @@ def _membership_contacts_apply(membership: Membership, details: dict, now: dt.da
 
 def _notify_replaced_contacts(account: Account, membership: Membership, replaced: dict[str, str], language: str):
     """Tell the enrolled contacts at once, with a "this was not me" link (REG-4, PRIV-13)."""
-    from ..freeze import not_me_url
-
     context = {
         "first_name": membership.first_name,
         "not_me_url": not_me_url(account),
