@@ -13,6 +13,7 @@ from memberarea.backoffice.labels import MESSAGE_LABELS
 from memberarea.backoffice.selectors import troubleshooting
 from memberarea.enrollment.models import Membership
 from memberarea.identity.account_settings import account_contact_change_start
+from memberarea.identity.flows import registration
 from memberarea.identity.flows.login import login_send, login_start
 from memberarea.identity.models import Role
 from memberarea.notifications.models import Message
@@ -26,8 +27,6 @@ SRC = Path(memberarea.__file__).parent
 
 def registration_code_sent(number: int = 2) -> None:
     """A registration that confirms a contact the member typed: a code for the flow, not the account."""
-    from memberarea.identity.flows import registration
-
     flow = start(number)
     registration._send_code(flow, "email", f"nueva{number}@example.invalid")
 

@@ -10,6 +10,7 @@ from memberarea.enrollment.models import Membership, Person
 from memberarea.identity.flows import registration as flow
 from memberarea.identity.flows.codes import code_use
 from memberarea.identity.models import Account, PasswordHistory, RegistrationFlow, RegistrationState
+from memberarea.identity.services import account_create
 from memberarea.notifications.models import Message
 from tests.enrollment.records import import_members, member_row, nif
 from tests.identity.registering import HOLDER_NIF, PASSWORD, error_code, last_code, start, submit_details
@@ -204,8 +205,6 @@ def test_another_persons_document_is_taken(enrolled):
 
 @pytest.mark.req("REG-3")
 def test_a_document_used_as_a_username_is_taken(enrolled):
-    from memberarea.identity.services import account_create
-
     account_create(username=nif("30000003"), password=PASSWORD)  # e.g. an employee's account
     assert error_code(submit_details, start(2), document_number=nif("30000003")) == "document_taken"
 
@@ -467,8 +466,6 @@ def test_two_flows_for_one_person_make_one_account(enrolled):
 @pytest.fixture
 def rejoiner(enrolled):
     """Member 1 has an account; member 6 is the same human, imported again without a document."""
-    from tests.enrollment.records import import_members, member_row
-
     account = complete(_ready(start()))
     import_members([member_row(6, document_type="", document_number="", email="", mobile="")])
     return account
