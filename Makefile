@@ -105,6 +105,7 @@ node_modules/altcha: package-lock.json
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench manage.py
 	$(BIN)/ruff format --check src tests bench manage.py
+	PYTHONPATH=src $(BIN)/lint-imports
 	$(BIN)/mypy $(TYPED)
 	$(BIN)/bandit -q -r src -x '*/migrations/*'
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.low_level import Type
 
+from memberarea.settings.env import env_int
+
 from .common import ROOT, SCALE_FULL, manage, site_env, table
 
 CORES = os.cpu_count() or 2
@@ -30,9 +32,6 @@ USERNAME, PASSWORD = "60112233P", "Demo2026member"  # the demo's Carmen
 
 
 def _parameters() -> tuple[int, int, int]:
-    sys.path.insert(0, str(ROOT / "src"))
-    from memberarea.settings.env import env_int
-
     return (
         env_int("PASSWORD_ARGON2_TIME_COST", 2),
         env_int("PASSWORD_ARGON2_MEMORY_KIB", 19 * 1024),

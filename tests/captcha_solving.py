@@ -5,6 +5,8 @@ import json
 
 from altcha import solve_challenge_v1
 
+from memberarea.core.captcha import captcha_challenge
+
 
 def captcha_solve(challenge: dict) -> int:
     """Try numbers until SHA-256(salt + n) is the challenge."""
@@ -23,8 +25,6 @@ def captcha_answer(challenge: dict | None = None, /, **changes) -> str:
     """The payload the widget posts as `altcha` (the app as `captcha`) for `challenge` (a fresh one when
     omitted), with any field changed."""
     if challenge is None:
-        from memberarea.core.captcha import captcha_challenge
-
         challenge = captcha_challenge()
     fields = {key: challenge[key] for key in ("algorithm", "challenge", "salt", "signature")}
     return captcha_encode({**fields, "number": captcha_solve(challenge), **changes})

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import storages
 
 from memberarea.core import clock
+from memberarea.core.redis_connection import redis_client
 
 CHROMIUM = "/usr/bin/chromium"
 pytest_plugins = ["tests.identity.registering"]
@@ -22,7 +24,6 @@ def _private_files(tmp_path, settings):
         **settings.STORAGES,
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(location)}},
     }
-    from django.core.files.storage import storages
 
     storages._storages.pop("default", None)
     yield location
@@ -33,8 +34,6 @@ def _private_files(tmp_path, settings):
 def _fresh_rate_limits(settings):
     """Counters, locks and used captchas start empty in every test, on Redis as in the database."""
     if settings.RATE_LIMIT_BACKEND == "redis":
-        from memberarea.core.redis_connection import redis_client
-
         client = redis_client()
         keys = list(client.scan_iter(match=f"{settings.RATE_LIMIT_KEY_PREFIX}*", count=1000))
         if keys:

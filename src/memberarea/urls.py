@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.web.views import account, language, pages, recovery, registration, security, sessions, sign_in
+from memberarea.web.views import account, language, members, pages, recovery, registration, security, sessions, sign_in
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -34,7 +34,11 @@ urlpatterns = [
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
     path("staff/", include("memberarea.backoffice.urls")),
-    path("", include("memberarea.members.urls")),  # /members/…
+    # The member area: the member acted for is part of the path (GUARD-1), as an opaque UUID.
+    path("members/", members.members_home, name="members"),
+    path("members/<uuid:member_id>/", members.dashboard, name="member-dashboard"),
+    path("members/<uuid:member_id>/card/", members.card_page, name="member-card"),
+    path("members/<uuid:member_id>/card.pdf", members.card_pdf, name="member-card-pdf"),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

@@ -6,6 +6,7 @@ from django.test import Client
 from memberarea.core.models import AuditEntry
 from memberarea.identity.models import Role
 from memberarea.identity.services import account_create
+from tests.enrollment.records import import_policies, policy_row
 from tests.identity.signing_in import app_sign_in
 from tests.members.family import account_for, membership
 
@@ -89,8 +90,6 @@ def test_the_openapi_document_declares_the_pdf(enrolled):
 @pytest.mark.req("API-1")
 @pytest.mark.req("AREA-1")
 def test_a_family_policy_is_family_in_the_api(member_account):
-    from tests.enrollment.records import import_policies, policy_row
-
     import_policies(policy_row(policy_type="family"))
     tokens = app_sign_in(member_account)
     body = get(f"/api/v1/members/{membership(1).pk}", tokens).json()

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from memberarea.identity.models import Account, SessionKind
+from memberarea.identity.models import Account, RegistrationFlow, SessionKind
 from memberarea.identity.sessions import app_session_for_access_token
-from tests.enrollment.records import nif
+from memberarea.notifications.models import Message
+from tests.enrollment.records import import_members, member_row, nif
 from tests.identity.registering import HOLDER_NIF, PASSWORD, identify, last_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("API-1")]
@@ -150,8 +151,6 @@ def test_document_taken(api, enrolled):
 
 @pytest.mark.req("REG-2")
 def test_a_rejoiner_links_through_the_api(api, enrolled):
-    from tests.enrollment.records import import_members, member_row
-
     flow_id = started(api)
     post(api, f"/{flow_id}/details", {"document_type": "nif", "document_number": HOLDER_NIF})
     assert post(api, f"/{flow_id}/password", {"password": PASSWORD}).status_code == 201
@@ -162,7 +161,6 @@ def test_a_rejoiner_links_through_the_api(api, enrolled):
     )
     error(post(api, f"/{flow_id}/link", {"password": "Wrong1Pass"}), 400, "invalid_credentials")
     assert post(api, f"/{flow_id}/link", {"password": PASSWORD}).json() == {"verify": ["email"]}
-    from memberarea.notifications.models import Message
 
     body = next(m.body_text for m in Message.objects.filter(template="registration_link_code"))
     code = next(word for word in body.split() if word.isdigit() and len(word) == 6)
@@ -225,7 +223,6 @@ def test_flow_expired_after_thirty_minutes_and_after_completion(api, enrolled, f
 )
 def test_bad_bodies_are_invalid_and_write_nothing(api, enrolled, body):
     error(post(api, "", body), 400, "invalid")
-    from memberarea.identity.models import RegistrationFlow
 
     assert not RegistrationFlow.objects.exists()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from memberarea.backoffice.services import contact_update
+from memberarea.backoffice.services import contact_update, sign_in_unlock
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.models import AuditEntry
 from memberarea.core.ratelimit import lock_active, lock_set
@@ -119,8 +119,6 @@ def test_freeze_by_a_security_officer_only(member_account, staff):
 
 @pytest.mark.req("BO-3")
 def test_each_action_asks_its_own_reason_and_ticket(member_account, staff):
-    from memberarea.backoffice.services import sign_in_unlock
-
     with pytest.raises(MemberAreaError) as raised:
         sign_in_unlock(actor=staff[Role.AGENT], member_id=member_one().pk, reason="member_called", ticket="")
     assert raised.value.code == "invalid"

@@ -14,6 +14,7 @@ from memberarea.backoffice.selectors import troubleshooting
 from memberarea.enrollment.models import Membership
 from memberarea.identity.account_settings import account_contact_change_start
 from memberarea.identity.flows.login import login_send, login_start
+from memberarea.identity.flows.registration import details
 from memberarea.identity.models import Role
 from memberarea.notifications.models import Message
 from tests.backoffice.conftest import client_for, open_record
@@ -26,8 +27,6 @@ SRC = Path(memberarea.__file__).parent
 
 def registration_code_sent(number: int = 2) -> None:
     """A registration that confirms a contact the member typed: a code for the flow, not the account."""
-    from memberarea.identity.flows.registration import details
-
     flow = start(number)
     details._send_code(flow, "email", f"nueva{number}@example.invalid")
 

@@ -12,9 +12,16 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from memberarea.notifications.delivery import message_deliver
+from memberarea.notifications.models import Message, State
+from tests.identity.signing_in import FIREFOX_WINDOWS, session_sign_in
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -135,14 +142,9 @@ def demo(transactional_db):
 @pytest.fixture
 def delivering(demo):
     """A stand-in for the worker: delivers every pending message to the development outbox."""
-    from memberarea.notifications.delivery import message_deliver
-    from memberarea.notifications.models import Message, State
-
     stop = threading.Event()
 
     def run() -> None:
-        from django.db import connections
-
         while not stop.wait(0.1):
             for message_id in Message.objects.filter(state=State.PENDING).values_list("pk", flat=True):
                 message_deliver(message_id)
@@ -159,10 +161,6 @@ def delivering(demo):
 def signed_in_page(open_page, live_server):
     """`signed_in_page(account, language=…, width=…, user_agent=…)`: a page whose browser context holds a
     session signed in server-side, as sign-in would leave it; returns (page, registry record)."""
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from tests.identity.signing_in import FIREFOX_WINDOWS, session_sign_in
 
     def _open(account, *, language: str = "es", width: int = 1280, user_agent: str = FIREFOX_WINDOWS):
         session = SessionStore()

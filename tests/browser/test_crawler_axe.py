@@ -11,8 +11,11 @@ checked again for a signed-in reader (only the header differs)."""
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Page
 
+from memberarea.identity.models import Role
+from tests.backoffice.conftest import make_staff
 from tests.web.crawling import (
     LANGUAGES,
     STAFF_VISITORS,
@@ -92,8 +95,6 @@ SIZES = [("es", 375), ("en", 375), ("es", 1280), ("en", 1280)]
 
 
 def _translated(language: str, text: str) -> str:
-    from django.utils import translation
-
     with translation.override(language):
         return translation.gettext(text)
 
@@ -102,9 +103,6 @@ def _translated(language: str, text: str) -> str:
 @pytest.mark.req("UI-1")
 @pytest.mark.parametrize(("language", "width"), SIZES)
 def test_a_refused_staff_page_is_the_sites_page_with_the_way_back(signed_in_page, language, width):
-    from memberarea.identity.models import Role
-    from tests.backoffice.conftest import make_staff
-
     officer = make_staff(Role.PRIVACY_OFFICER)
     officer.language = language
     officer.save(update_fields=["language"])

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.db import connections
 from django.utils import translation
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
@@ -28,8 +29,6 @@ def working(demo, settings):
     stop = threading.Event()
 
     def run() -> None:
-        from django.db import connections
-
         while not stop.wait(0.1):
             Worker(
                 queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,

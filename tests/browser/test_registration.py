@@ -4,9 +4,11 @@ Spanish and English, codes read from the development outbox, axe-core on every p
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from memberarea.enrollment.identifiers import normalise_number
 from memberarea.enrollment.models import Membership
+from memberarea.identity.freeze import not_me_url
 from memberarea.identity.models import Account
 
 from .keyboard import outbox_code, press_button, serious_findings, tab_to, type_into
@@ -98,8 +100,6 @@ def test_a_wrong_fact_is_announced_and_the_form_keeps_the_typed_values(open_page
 @pytest.mark.req("REG-1")
 @pytest.mark.req("UI-2")
 def test_after_failures_the_page_asks_for_the_check_and_then_lets_the_member_through(open_page, demo, settings):
-    from playwright.sync_api import expect
-
     settings.REGISTRATION_FAILURES_BEFORE_CAPTCHA = 1
     page = open_page(language="es", width=375)
     page.goto("/register/")
@@ -148,8 +148,6 @@ def test_a_rejoiner_links_the_membership_to_the_account_with_the_keyboard(open_p
 @pytest.mark.req("REG-4")
 @pytest.mark.req("UI-2")
 def test_the_not_me_link_opens_a_page_and_only_its_button_locks_the_account(open_page, demo):
-    from memberarea.identity.freeze import not_me_url
-
     account = Account.objects.get(person__memberships__member_number="MA300109")
     page = open_page(language="es", width=375)
     page.goto(not_me_url(account).split("8000", 1)[1])

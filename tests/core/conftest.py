@@ -6,7 +6,9 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+
+from memberarea.core.errors import MemberAreaError
 
 
 def raw_column(model, column: str) -> dict[str, str | None]:
@@ -24,8 +26,6 @@ def run_together(count: int, work: Callable[[int], object], timeout: float = 60)
 
     Returns the results in thread order; re-raises the first exception a thread met.
     """
-    from django.db import connections
-
     barrier = threading.Barrier(count)
     results: list[object] = [None] * count
     failures: list[BaseException] = []
@@ -52,8 +52,6 @@ def run_together(count: int, work: Callable[[int], object], timeout: float = 60)
 
 def outcome_of(call: Callable[[], object]) -> str:
     """ "ok" when `call` succeeds, else the stable code of the MemberAreaError it raised (for races)."""
-    from memberarea.core.errors import MemberAreaError
-
     try:
         call()
     except MemberAreaError as error:

@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+from django.db import connection
 from stdnum.es import dni
 
 from memberarea.enrollment.services import enrollment_file_import
@@ -74,8 +75,6 @@ def write_csv(path: Path, records: list[dict], delimiter: str = ",") -> Path:
 
 def database_dump() -> str:
     """Every value of every table, as a dump would show it."""
-    from django.db import connection
-
     parts = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():

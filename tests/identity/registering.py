@@ -4,6 +4,11 @@ import re
 
 import pytest
 
+from memberarea.core.errors import MemberAreaError
+from memberarea.identity.flows.registration.complete import registration_complete
+from memberarea.identity.flows.registration.details import registration_details_submit
+from memberarea.identity.flows.registration.identify import registration_start
+from memberarea.identity.flows.registration.state import registration_get
 from memberarea.notifications.models import Message
 from tests.enrollment.records import import_members, import_policies, member_row, nif, policy_row
 
@@ -52,22 +57,16 @@ PASSWORD = "Lindero7Azul"
 
 
 def start(number: int = 1, kind: str = "api", address: str = "192.0.2.10", **overrides):
-    from memberarea.identity.flows.registration.identify import registration_start
-
     return registration_start(**identify(number, **overrides), captcha=None, address=address, kind=kind, language="es")
 
 
 def submit_details(flow, **overrides) -> list[str]:
-    from memberarea.identity.flows.registration.details import registration_details_submit
-
     values = {"document_type": "nif", "document_number": HOLDER_NIF, **overrides}
     return registration_details_submit(flow_id=flow.pk, kind=flow.kind, **values)
 
 
 def error_code(call, *args, **kwargs) -> str:
     """The stable code of the MemberAreaError `call` raises (fails the test if it raises none)."""
-    from memberarea.core.errors import MemberAreaError
-
     with pytest.raises(MemberAreaError) as raised:
         call(*args, **kwargs)
     return raised.value.code
@@ -77,9 +76,6 @@ def error_code(call, *args, **kwargs) -> str:
 def member_account(enrolled):
     """Member 1, registered through the real flow: username HOLDER_NIF, password PASSWORD, email
     persona1@example.invalid and mobile +34600000001 (both from the insurer, so verified)."""
-    from memberarea.identity.flows.registration.complete import registration_complete
-    from memberarea.identity.flows.registration.state import registration_get
-
     flow = start()
     submit_details(flow)
     return registration_complete(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpResponse
 
+from memberarea.enrollment.models import Membership
 from memberarea.identity import devices
 from memberarea.identity.models import Account, KnownDevice, SessionRecord, TrustedDevice
 from memberarea.identity.sessions import account_sessions_end, browser_session_start
@@ -187,8 +188,6 @@ def test_an_app_without_a_usable_device_id_counts_as_new_each_time(member_accoun
 
 @pytest.mark.req("LOGIN-6")
 def test_no_email_is_sent_when_the_account_has_no_verified_email(member_account):
-    from memberarea.enrollment.models import Membership
-
     Membership.objects.filter(person__account=member_account).update(email_verified=False, email_from_insurer=False)
     app_sign_in(member_account)
     assert browser_sign_in(member_account)[0]

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from memberarea.core.errors import MemberAreaError
+from memberarea.core.jobs import JOBS
 from memberarea.core.models import AuditEntry
 from memberarea.identity import sessions
 from memberarea.identity.errors import TOKEN_REUSED
@@ -405,6 +406,4 @@ def test_pruning_deletes_what_ended_or_expired_30_days_ago(member_account, froze
 
 @pytest.mark.req("LOGIN-5")
 def test_the_pruning_job_is_registered_hourly():
-    from memberarea.core.jobs import JOBS
-
     assert JOBS["prune_sessions"].every == dt.timedelta(hours=1)

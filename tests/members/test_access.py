@@ -5,6 +5,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from memberarea.core import clock
 from memberarea.core.models import AuditEntry
@@ -143,6 +144,4 @@ def test_staff_need_a_reason_and_a_ticket_and_each_access_is_recorded(enrolled):
 
 @pytest.mark.req("GUARD-3")
 def test_nobody_signed_in_gets_nothing(enrolled):
-    from django.contrib.auth.models import AnonymousUser
-
     assert error_code(access_member, actor=AnonymousUser(), member_id=membership(1).pk, purpose="view") == "not_found"

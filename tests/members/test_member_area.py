@@ -5,13 +5,14 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from memberarea.core import clock
-from memberarea.identity.account_settings import account_profile
 from memberarea.identity.models import Account
 from memberarea.members.access import members_for
-from memberarea.members.selectors import member_dashboard
+from memberarea.members.selectors import account_profile, member_dashboard
+from tests.enrollment.records import import_members, member_row
 from tests.identity.signing_in import signed_in_client
 from tests.members.family import account_for, child_add, family_add, membership
 
@@ -65,8 +66,6 @@ def test_another_adult_on_the_policy_and_other_policies_get_not_found(member_acc
 @pytest.mark.req("GUARD-3")
 def test_a_guardian_on_another_policy_gets_not_found(member_account):
     """A guardianship recorded across policies gives nothing: the minor must be on the guardian's policy."""
-    from tests.enrollment.records import import_members, member_row
-
     import_members([member_row(9, policy_number="POL-INT", relationship="holder")])
     outsider = account_for(9)
     client, _ = signed_in_client(outsider)
@@ -75,8 +74,6 @@ def test_a_guardian_on_another_policy_gets_not_found(member_account):
 
 @pytest.mark.req("GUARD-1")
 def test_signed_out_visitors_are_sent_to_sign_in(enrolled):
-    from django.test import Client
-
     for path in ("/members/", dashboard_of(3), f"{dashboard_of(3)}card/", f"{dashboard_of(3)}card.pdf"):
         response = Client().get(path)
         assert response.status_code == 302

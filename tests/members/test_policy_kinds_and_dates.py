@@ -7,14 +7,18 @@ import re
 import zlib
 
 import pytest
+from django.template import engines
 from django.utils import translation
 
+from memberarea.core import clock
 from memberarea.core.dates import datetime_with_offset
 from memberarea.enrollment.models import Policy
 from memberarea.members.card import card_pdf
+from memberarea.members.jobs import age_notices_send
+from memberarea.notifications.models import Message
 from tests.enrollment.records import import_policies, policy_row
 from tests.identity.signing_in import signed_in_client
-from tests.members.family import account_for, membership
+from tests.members.family import account_for, child_add, membership
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +106,6 @@ def test_staff_date_times_carry_the_insurers_offset(language, moment, shown):
 @pytest.mark.req("UI-1")
 @pytest.mark.req("GUARD-2")
 def test_emails_write_dates_in_the_recipients_language_format(member_account):
-    from memberarea.core import clock
-    from memberarea.members.jobs import age_notices_send
-    from memberarea.notifications.models import Message
-    from tests.members.family import child_add
-
     account_for(2, language="en")
     with clock.frozen(dt.datetime(2026, 1, 10, 7, tzinfo=dt.UTC)):
         child_add(6, "2008-04-15", guardians="M-000001;M-000002", email="")
@@ -137,8 +136,6 @@ def test_every_pdf_row_stays_above_the_customer_service_band(enrolled, language)
     ids=["es", "en"],
 )
 def test_pages_show_instants_in_the_insurers_time_zone_in_the_languages_format(language, instant, day):
-    from django.template import engines
-
     moment = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # 10:30 in Madrid (CET)
     with translation.override(language):
         rendered = engines["django"].from_string("{{ moment }}|{{ moment|date }}").render({"moment": moment})

@@ -6,13 +6,15 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection, transaction
+from django_tasks_db.models import DBTaskResult
 
 from memberarea.core import clock
+from memberarea.core.datamap import declaration_for, model_fields
 from memberarea.notifications.channels import _SmtpSession
 from memberarea.notifications.delivery import message_deliver, messages_sweep
-from memberarea.notifications.models import Message, State
+from memberarea.notifications.models import DevOutboxEntry, Message, State
 from memberarea.notifications.selectors import messages_failed, messages_for_subject
-from memberarea.notifications.services import message_enqueue
+from memberarea.notifications.services import message_dispatch, message_enqueue
 from memberarea.settings.env import parse_email_url
 
 from .conftest import SMS_TOKEN, free_port
@@ -169,7 +171,7 @@ def test_an_expired_code_is_never_sent(smtp_server, frozen_clock):
 
     frozen_clock.advance(minutes=11)
     smtp_server.start()
-    assert messages_sweep().startswith("0 dispatched, 1 expired")
+    assert messages_sweep(dispatch=message_dispatch).startswith("0 dispatched, 1 expired")
     assert message_deliver(message.pk) == "skipped"
 
     message.refresh_from_db()
@@ -184,7 +186,7 @@ def test_a_sent_message_is_never_sent_again(smtp_server, frozen_clock):
     message = _email()
     assert message_deliver(message.pk) == "sent"
     frozen_clock.advance(days=1)
-    messages_sweep()
+    messages_sweep(dispatch=message_dispatch)
     assert message_deliver(message.pk) == "skipped"
     assert len(smtp_server.handler.received) == 1
 
@@ -234,7 +236,7 @@ def test_backoff_grows_with_jitter_and_the_lease_lets_another_worker_take_over(s
     )
     assert message_deliver(message.pk) == "skipped"
     frozen_clock.advance(seconds=61)
-    assert messages_sweep().startswith("1 dispatched")
+    assert messages_sweep(dispatch=message_dispatch).startswith("1 dispatched")
     assert message_deliver(message.pk) == "sent"
     assert smtp_server.handler.references() == [message.reference]
 
@@ -253,7 +255,6 @@ def test_the_message_row_commits_or_rolls_back_with_the_action(django_capture_on
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         message = _email()
     assert len(callbacks) == 1
-    from django_tasks_db.models import DBTaskResult
 
     [queued] = DBTaskResult.objects.all()
     assert queued.args_kwargs == {"args": [str(message.pk)], "kwargs": {}}  # the id only, never content
@@ -271,9 +272,6 @@ def test_bad_addresses_and_templates_are_refused():
 
 @pytest.mark.req("PRIV-7")
 def test_every_notifications_field_is_in_the_data_map():
-    from memberarea.core.datamap import declaration_for, model_fields
-    from memberarea.notifications.models import DevOutboxEntry
-
     for model in (Message, DevOutboxEntry):
         missing = [name for name in model_fields(model) if declaration_for(model, name) is None]
         assert missing == [], f"{model._meta.label}: {missing}"

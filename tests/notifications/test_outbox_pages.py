@@ -1,7 +1,9 @@
 """The development outbox (NOTIF-1): readable in demo mode, newest first; 404 everywhere else."""
 
 import pytest
+from django.db import connection
 
+from memberarea.notifications.channels import email_send_outbox
 from memberarea.notifications.delivery import message_deliver
 from memberarea.notifications.models import DevOutboxEntry
 from memberarea.notifications.services import message_enqueue
@@ -63,8 +65,6 @@ def test_html_page_shows_the_messages_newest_first_in_the_visitors_language(clie
 
 
 def test_a_resend_with_the_same_reference_is_stored_once(outbox_channels, frozen_clock):
-    from memberarea.notifications.channels import email_send_outbox
-
     older, _ = _deliver_two(frozen_clock)
     older.refresh_from_db()
     email_send_outbox(older)  # as after a crash between the send and the "sent" mark
@@ -72,8 +72,6 @@ def test_a_resend_with_the_same_reference_is_stored_once(outbox_channels, frozen
 
 
 def test_stored_outbox_entries_are_encrypted(outbox_channels, frozen_clock):
-    from django.db import connection
-
     _deliver_two(frozen_clock)
     with connection.cursor() as cursor:
         cursor.execute('SELECT "to", body_text FROM notifications_devoutboxentry')

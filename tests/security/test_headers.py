@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from memberarea.settings.env import new_key
+
 PAGES = ["/", "/help/", "/help/contact/", "/api/v1/brand", "/no-such-page/"]
 
 
@@ -42,8 +44,6 @@ def test_cookies_are_httponly_and_samesite(client):
 @pytest.mark.req("OPS-2")
 def test_production_sends_hsts_and_secure_host_prefixed_cookies(tmp_path):
     """Loads the production settings in a clean interpreter and reads what Django will send."""
-    from memberarea.settings.env import new_key
-
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "memberarea.settings.production",

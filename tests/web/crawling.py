@@ -34,6 +34,7 @@ from memberarea.notifications.models import Message
 from memberarea.web.views.pages import HELP_TOPICS
 from tests.backoffice.conftest import REASON, make_staff
 from tests.enrollment.records import nif
+from tests.identity.flows.test_recovery import link_sent
 from tests.identity.registering import HOLDER_NIF, PASSWORD, last_code
 from tests.identity.signing_in import session_sign_in, signed_in_client
 from tests.security.test_authorization_matrix import MEMBER_SCOPED, every_route
@@ -151,8 +152,6 @@ def _contact_code_sent(client: Client) -> bool:
 
 
 def _recovery_link_opened(client: Client) -> bool:
-    from tests.identity.flows.test_recovery import link_sent
-
     return client.get(f"/password-reset/{link_sent()}/").get("Location") == "/password-reset/new/"
 
 

@@ -2,9 +2,11 @@
 errors on the page in the visitor's language, the flow id kept out of every URL."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
-from memberarea.identity.models import Account, RegistrationFlow
+from memberarea.core.brand import brand
+from memberarea.identity.models import Account, RegistrationFlow, SessionRecord
 from tests.identity.registering import HOLDER_NIF, PASSWORD, identify, last_code
 
 pytestmark = pytest.mark.django_db
@@ -122,8 +124,6 @@ def test_a_forged_not_me_link_changes_nothing(browser):
 @pytest.mark.req("REG-5")
 @pytest.mark.req("LOGIN-5")
 def test_the_new_member_is_signed_in_in_the_registry_and_can_sign_out(browser, enrolled):
-    from memberarea.identity.models import SessionRecord
-
     _identified(browser)
     browser.post("/register/details/", {"document_type": "nif", "document_number": HOLDER_NIF})
     browser.post("/register/password/", {"password": PASSWORD})
@@ -212,10 +212,6 @@ def test_the_recovery_page_without_email_access_gives_the_phone_and_email_as_lin
 )
 def test_the_next_steps_of_each_dead_end_code(rf, code, links):
     """The include any form page puts under its error summary (sign-in pages too)."""
-    from django.template.loader import render_to_string
-
-    from memberarea.core.brand import brand
-
     html = render_to_string("web/_next_steps.html", {"error": {"code": code}, "brand": brand()}, request=rf.get("/"))
     assert all(link in html for link in links)
     assert ("data-next-steps" in html) == bool(links)

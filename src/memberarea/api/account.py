@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from memberarea.identity import account_settings
 from memberarea.identity.models import FlowKind
 from memberarea.identity.services import account_language_set
+from memberarea.members.selectors import account_profile
 
 from .auth import app_token
 from .errors import ErrorResponse
@@ -60,7 +61,7 @@ class ContactConfirmIn(Schema):
 
 @router.get("/me", response={200: MeOut, 401: ErrorResponse}, summary="The signed-in member's account")
 def me(request):
-    return account_settings.account_profile(request.auth.account)
+    return account_profile(request.auth.account)
 
 
 @router.put(

@@ -4,11 +4,11 @@ from ninja import NinjaAPI, Schema
 
 from memberarea.core.brand import brand as brand_info
 from memberarea.core.errors import REGISTRY
-from memberarea.enrollment.api import router as enrollment_router
 
 from . import errors
 from .account import router as account_router
 from .captcha import router as captcha_router
+from .enrollment import router as enrollment_router
 from .login import router as login_router
 from .members import router as members_router
 from .recovery import router as recovery_router

@@ -7,4 +7,9 @@ class BackofficeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import errors  # noqa: F401  (the app's error codes register on import)
+        from memberarea.identity.contacts import STAFF_CONTACT  # noqa: PLC0415  (AppConfig.ready: the module needs the app registry)
+
+        from . import errors  # noqa: F401, PLC0415  (AppConfig.ready: the app's error codes register on import)
+        from .selectors import staff_contact  # noqa: PLC0415  (AppConfig.ready: the module needs the app registry)
+
+        STAFF_CONTACT.source = staff_contact

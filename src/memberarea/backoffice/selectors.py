@@ -36,6 +36,7 @@ from memberarea.notifications.models import Message
 from memberarea.notifications.selectors import STATUS_FIELDS, messages_failed
 
 from .labels import event_label
+from .models import StaffProfile
 
 SEARCH_LIMIT = 50
 QUERY_MAX = 100
@@ -318,3 +319,10 @@ def staff_accounts() -> QuerySet[Account]:
         .prefetch_related("staff_roles")
         .order_by("created_at")
     )
+
+
+def staff_contact(account: Account) -> tuple[str, str] | None:
+    """(work email, name) of a staff member, where their sign-in codes go (BO-1); None without one.
+    Identity asks through its STAFF_CONTACT hook, which BackofficeConfig.ready points here."""
+    profile = StaffProfile.objects.filter(account=account).only("email", "display_name").first()
+    return (profile.email, profile.display_name) if profile is not None and profile.email else None

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from memberarea.core import clock
 from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError
+from memberarea.core.form_pages import form_page
 from memberarea.enrollment.models import DocumentType, Membership
 from memberarea.identity.models import Account, Role
 from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
-from memberarea.web.views.forms import form_page
 
 from . import selectors, services
 from .forms import AuditFilterForm

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import datamap_framework, jobs  # noqa: F401  (declarations and periodic jobs register on import)
+        from . import datamap_framework, jobs  # noqa: F401, PLC0415  (AppConfig.ready: needs the app registry; declarations and periodic jobs register on import)

@@ -4,6 +4,7 @@ so expiry, deadlines and age rules can be tested at their edges."""
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -15,8 +16,6 @@ def now() -> dt.datetime:
 
 
 def today_in(zone_name: str) -> dt.date:
-    from zoneinfo import ZoneInfo
-
     return now().astimezone(ZoneInfo(zone_name)).date()
 
 

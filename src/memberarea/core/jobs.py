@@ -10,10 +10,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from . import clock
-from .models import PeriodicJobState
+from .captcha import used_captchas_prune
+from .models import AuditHead, PeriodicJobState
+from .ratelimit import counters_prune
+from .storage import stored_files_prune
 
 logger = logging.getLogger("memberarea.jobs")
 
@@ -65,23 +70,16 @@ def jobs_run_due() -> list[str]:
 
 @periodic("prune_stored_files", dt.timedelta(minutes=10))
 def _prune_stored_files() -> str:
-    from .storage import stored_files_prune
-
     return stored_files_prune()
 
 
 @periodic("prune_rate_counters", dt.timedelta(hours=1))
 def _prune_rate_counters() -> str:
-    from .ratelimit import counters_prune
-
     return counters_prune()
 
 
 @periodic("prune_task_results", dt.timedelta(hours=6))
 def _prune_task_results() -> str:
-    from django.conf import settings
-    from django_tasks_db.models import DBTaskResult
-
     cutoff = clock.now() - dt.timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return f"{deleted} finished task rows deleted"
@@ -90,8 +88,6 @@ def _prune_task_results() -> str:
 @periodic("audit_head_anchor", dt.timedelta(hours=1))
 def _audit_head_anchor() -> str:
     """Write the audit head to the logs: an outside copy that a database-level rollback cannot reach."""
-    from .models import AuditHead
-
     head = AuditHead.objects.filter(pk=1).first()
     if head is None:
         return "no audit entries yet"
@@ -101,6 +97,4 @@ def _audit_head_anchor() -> str:
 
 @periodic("prune_used_captchas", dt.timedelta(hours=1))
 def _prune_used_captchas() -> str:
-    from .captcha import used_captchas_prune
-
     return used_captchas_prune()

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 
 from .logging import bind_request_id, unbind_request_id
+from .views import health, ready
 
 _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
@@ -36,8 +37,6 @@ class ProbeMiddleware:
     """
 
     def __init__(self, get_response) -> None:
-        from .views import health, ready
-
         self.get_response = get_response
         self.probes = {"/health": health, "/ready": ready}
 

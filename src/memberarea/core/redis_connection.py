@@ -2,11 +2,11 @@
 
 import functools
 
+import redis
 from django.conf import settings
 
 
 @functools.cache
 def redis_client():
-    import redis
 
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)

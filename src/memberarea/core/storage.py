@@ -18,7 +18,7 @@ import struct
 import tempfile
 
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 
 from . import clock, crypto
@@ -119,8 +119,6 @@ class EncryptedFileStorage(FileSystemStorage):
 
 def stored_file_save(*, content: bytes | File, purpose: str, lifetime: dt.timedelta, suffix: str = "") -> StoredFile:
     """Write a file with an unguessable name and record when it expires."""
-    from django.core.files.storage import default_storage
-
     name = f"{purpose}/{secrets.token_urlsafe(24)}{suffix}"
     body = ContentFile(content) if isinstance(content, bytes) else content
     saved_name = default_storage.save(name, body)
@@ -131,8 +129,6 @@ def stored_file_save(*, content: bytes | File, purpose: str, lifetime: dt.timede
 
 def stored_files_prune() -> str:
     """Delete files whose expiry has passed (periodic job)."""
-    from django.core.files.storage import default_storage
-
     deleted = 0
     for stored in StoredFile.objects.filter(expires_at__lt=clock.now()).iterator():
         default_storage.delete(stored.name)

@@ -8,6 +8,7 @@ site recovers by itself once the service is back.
 
 import sys
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
@@ -22,7 +23,6 @@ RETRY_AFTER_SECONDS = 30
 
 
 def _outage_errors() -> tuple[type[BaseException], ...]:
-    import redis
 
     return (OperationalError, InterfaceError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 

@@ -7,4 +7,4 @@ class EnrollmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import errors  # noqa: F401  (the app's error codes register on import)
+        from . import errors  # noqa: F401, PLC0415  (AppConfig.ready: the app's error codes register on import)

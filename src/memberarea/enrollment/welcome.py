@@ -21,6 +21,7 @@ from django.conf import settings
 
 from memberarea.core import clock
 from memberarea.core.links import register_url, sign_in_url
+from memberarea.notifications.services import message_enqueue
 
 from .identifiers import is_minor
 from .models import Guardianship, Membership, PolicyStatus, WelcomeState
@@ -92,8 +93,6 @@ class WelcomeSender:
         return self.queued - queued_before
 
     def send(self, membership: Membership, recipient: Recipient) -> None:
-        from memberarea.notifications.services import message_enqueue
-
         slot = self.started_at + dt.timedelta(minutes=self.queued // self.per_minute)
         message = message_enqueue(
             channel="email",

@@ -24,7 +24,6 @@ from memberarea.enrollment.identifiers import (
 )
 from memberarea.enrollment.models import Membership
 from memberarea.identity.errors import CONTACT_ON_HOLD, CURRENT_PASSWORD_INCORRECT, FLOW_EXPIRED
-from memberarea.members.access import members_for
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import CONTACT_FIELDS, account_contacts, account_password_context, contact_write
@@ -35,27 +34,6 @@ from .freeze import account_notify, not_me_url
 from .models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
 from .passwords import password_history_add, password_validate
 from .sessions import account_sessions_end
-
-
-def account_profile(account: Account) -> dict:
-    """What the member sees of their account: username, language, contacts, and the members they act for."""
-    contacts = account_contacts(account)
-    members = [
-        {
-            "member_id": str(access.membership.pk),
-            "name": f"{access.membership.first_name} {access.membership.last_name}",
-            "relationship": access.membership.relationship,
-            "is_self": access.relation == "self",
-        }
-        for access in members_for(account)
-    ]
-    return {
-        "username": account.username,
-        "language": account.language,
-        "email": contacts.email,
-        "phone": contacts.mobile,
-        "members": members,
-    }
 
 
 def account_password_change(

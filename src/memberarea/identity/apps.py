@@ -7,4 +7,4 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import errors, jobs  # noqa: F401  (error codes and periodic jobs register on import)
+        from . import errors, jobs  # noqa: F401, PLC0415  (AppConfig.ready: needs the app registry; codes and jobs register on import)

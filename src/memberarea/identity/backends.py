@@ -6,6 +6,7 @@ verification against a dummy hash, so timing does not reveal who has an account 
 
 import functools
 
+from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.hashers import check_password, make_password
 
@@ -19,8 +20,6 @@ def _dummy_hash(parameters: tuple[int, int, int]) -> str:
 
 
 def equalising_hash() -> str:
-    from django.conf import settings
-
     return _dummy_hash(
         (settings.PASSWORD_ARGON2_TIME_COST, settings.PASSWORD_ARGON2_MEMORY_KIB, settings.PASSWORD_ARGON2_PARALLELISM)
     )

@@ -6,6 +6,7 @@ several memberships (a re-joiner), so the newest one's contact wins. Registratio
 and the back office write a new contact with `contact_write`, nothing else.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from memberarea.enrollment.identifiers import email_index, mobile_index
@@ -33,6 +34,17 @@ def contact_write(membership: Membership, field: str, destination: str) -> None:
     setattr(membership, f"{field}_index", _INDEXES[field](destination))
     setattr(membership, f"{field}_verified", True)
     setattr(membership, f"{field}_from_insurer", False)
+
+
+@dataclass
+class StaffContactSource:
+    """The hook through which the back office, which builds on identity, says where a staff member's
+    codes go: it sets `source` at app start (BackofficeConfig.ready); identity never imports it."""
+
+    source: Callable[[Account], tuple[str, str] | None] | None = None
+
+
+STAFF_CONTACT = StaffContactSource()
 
 
 @dataclass(frozen=True)
@@ -79,10 +91,7 @@ def account_verified_contacts(account: Account) -> list[tuple[str, str, str]]:
 def _staff_contact(account: Account) -> tuple[str, str] | None:
     """(email, name) of a staff member's profile: staff sign in with the same second step as members
     (BO-1), but their codes go to the work email the back office keeps, as they have no membership."""
-    from memberarea.backoffice.models import StaffProfile  # the back office builds on identity, not the reverse
-
-    profile = StaffProfile.objects.filter(account=account).only("email", "display_name").first()
-    return (profile.email, profile.display_name) if profile is not None and profile.email else None
+    return STAFF_CONTACT.source(account) if STAFF_CONTACT.source is not None else None
 
 
 def account_password_context(account: Account) -> list[str]:

@@ -31,7 +31,7 @@ from memberarea.core.datamap import (
 )  # fmt: skip
 from memberarea.core.fields import EncryptedTextField
 
-from .usernames import username_index
+from .usernames import normalise_username, username_index
 
 
 class Role(models.TextChoices):
@@ -79,8 +79,6 @@ class Account(AbstractBaseUser):
         return f"account {self.pk}"
 
     def set_username(self, value: str) -> None:
-        from .usernames import normalise_username
-
         self.username = normalise_username(value)
         self.username_index = username_index(value)
 

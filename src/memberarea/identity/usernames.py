@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from memberarea.core.crypto import blind_index
+
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—−./_]+")  # whitespace, dots, slashes and every dash people paste
 
 
@@ -12,6 +14,4 @@ def normalise_username(value: str) -> str:
 
 
 def username_index(value: str) -> str:
-    from memberarea.core.crypto import blind_index
-
     return blind_index("account-username", normalise_username(value))

@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (periodic jobs register on import)
+        from . import jobs  # noqa: F401, PLC0415  (AppConfig.ready: needs the app registry; periodic jobs register on import)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from memberarea.core import clock
 from memberarea.enrollment.identifiers import adulthood_date
 from memberarea.enrollment.models import Membership, PolicyType
+from memberarea.identity.contacts import account_contacts
 from memberarea.identity.models import Account
 
 from .access import Access, Purpose, access_member, members_for, today
@@ -24,6 +25,29 @@ from .access import Access, Purpose, access_member, members_for, today
 def policy_type_label(value: str) -> str:
     """The kind's translated label: the enrollment data's value is never shown as such."""
     return str(PolicyType(value).label)
+
+
+def account_profile(account: Account) -> dict:
+    """What the member sees of their account: username, language, contacts, and the members they act for.
+
+    It lives here, not in identity, because the members an account acts for are this app's rule."""
+    contacts = account_contacts(account)
+    members = [
+        {
+            "member_id": str(access.membership.pk),
+            "name": f"{access.membership.first_name} {access.membership.last_name}",
+            "relationship": access.membership.relationship,
+            "is_self": access.relation == "self",
+        }
+        for access in members_for(account)
+    ]
+    return {
+        "username": account.username,
+        "language": account.language,
+        "email": contacts.email,
+        "phone": contacts.mobile,
+        "members": members,
+    }
 
 
 def member_name(membership: Membership) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import F, Q
@@ -108,10 +109,11 @@ def _expire(messages, now: dt.datetime) -> int:
     return secret + plain
 
 
-def messages_sweep(*, limit: int = 1000) -> str:
-    """The periodic sweep: expire, give up on abandoned last attempts, re-dispatch, purge."""
-    from .services import message_dispatch
+def messages_sweep(*, dispatch: Callable[[uuid.UUID], None], limit: int = 1000) -> str:
+    """The periodic sweep: expire, give up on abandoned last attempts, re-dispatch, purge.
 
+    `dispatch` queues one delivery (services.message_dispatch): passed in, because the task it
+    queues runs this module's `message_deliver`."""
     now = clock.now()
     expired = _expire(Message.objects.all(), now)
     abandoned = Message.objects.filter(
@@ -128,7 +130,7 @@ def messages_sweep(*, limit: int = 1000) -> str:
     if due_ids:
         Message.objects.filter(pk__in=due_ids).update(dispatched_at=now)
         for message_id in due_ids:
-            message_dispatch(message_id)
+            dispatch(message_id)
     purged = messages_purge(now)
     return f"{len(due_ids)} dispatched, {expired} expired, {gave_up} abandoned, {purged} purged"
 

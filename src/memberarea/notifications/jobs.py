@@ -7,8 +7,9 @@ from django.conf import settings
 from memberarea.core.jobs import periodic
 
 from .delivery import messages_sweep
+from .services import message_dispatch
 
 
 @periodic("notifications_sweep", dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_SECONDS))
 def notifications_sweep() -> str:
-    return messages_sweep()
+    return messages_sweep(dispatch=message_dispatch)

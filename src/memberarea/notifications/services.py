@@ -17,6 +17,7 @@ from memberarea.core import clock
 
 from .models import Channel, Kind, Message, State
 from .rendering import message_language, message_render
+from .tasks import message_deliver_task
 
 logger = logging.getLogger("memberarea.notifications")
 
@@ -93,8 +94,6 @@ def message_enqueue(
 
 def message_dispatch(message_id: uuid.UUID) -> None:
     """Queue one delivery task. Tasks carry the id only, never content or address."""
-    from .tasks import message_deliver_task
-
     message_deliver_task.enqueue(str(message_id))
 
 

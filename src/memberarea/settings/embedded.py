@@ -5,6 +5,7 @@ runs with no set-up; production.py never does this.
 """
 
 import os
+from pathlib import Path
 
 from .env import new_key
 
@@ -12,8 +13,6 @@ LOCAL_KEYS_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "A
 
 
 def _load_local_keys() -> None:
-    from pathlib import Path
-
     var_dir = Path(os.environ.get("MEMBERAREA_VAR_DIR", Path(__file__).resolve().parents[3] / "var"))
     path = var_dir / "local-keys.env"
     if not path.exists():

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from memberarea.core.errors import MemberAreaError
+from memberarea.identity import hashers
 from memberarea.identity.errors import INVALID_CREDENTIALS
 from memberarea.identity.flows import login
 from memberarea.identity.models import Account, LoginFlow, LoginState, SessionRecord
@@ -30,8 +31,6 @@ def code_in(message: Message) -> str:
 @pytest.fixture
 def counting_hashes(monkeypatch):
     """Counts argon2 verifications (the work an attacker buys with each guess)."""
-    from memberarea.identity import hashers
-
     calls = []
     original = hashers.MemberAreaArgon2Hasher.verify
 

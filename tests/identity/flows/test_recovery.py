@@ -21,6 +21,7 @@ from memberarea.identity.models import (
     Account,
     PasswordHistory,
     RecoveryToken,
+    Role,
     SecurityCase,
     SessionKind,
     SessionRecord,
@@ -144,8 +145,6 @@ def test_the_worker_emails_a_link_to_every_verified_email_in_the_accounts_langua
 
 @pytest.mark.req("REC-1")
 def test_unknown_staff_only_and_email_less_accounts_get_nothing(member_account, ask):
-    from memberarea.identity.models import Role
-
     account_create(username="DEMO-STAFF", password=NEW_PASSWORD, roles=(Role.AGENT,))
     ask(nif("99999999"))
     ask("DEMO-STAFF", address="192.0.2.2")

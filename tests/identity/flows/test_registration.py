@@ -18,6 +18,7 @@ from memberarea.identity.flows.registration.details import (
 from memberarea.identity.flows.registration.link import registration_link_complete, registration_link_password
 from memberarea.identity.flows.registration.state import registration_get, registration_summary
 from memberarea.identity.models import Account, PasswordHistory, RegistrationFlow, RegistrationState
+from memberarea.identity.services import account_create
 from memberarea.notifications.models import Message
 from tests.enrollment.records import import_members, member_row, nif
 from tests.identity.registering import HOLDER_NIF, PASSWORD, error_code, last_code, start, submit_details
@@ -225,8 +226,6 @@ def test_another_persons_document_is_taken(enrolled):
 
 @pytest.mark.req("REG-3")
 def test_a_document_used_as_a_username_is_taken(enrolled):
-    from memberarea.identity.services import account_create
-
     account_create(username=nif("30000003"), password=PASSWORD)  # e.g. an employee's account
     assert error_code(submit_details, start(2), document_number=nif("30000003")) == "document_taken"
 
@@ -486,8 +485,6 @@ def test_two_flows_for_one_person_make_one_account(enrolled):
 @pytest.fixture
 def rejoiner(enrolled):
     """Member 1 has an account; member 6 is the same human, imported again without a document."""
-    from tests.enrollment.records import import_members, member_row
-
     account = complete(_ready(start()))
     import_members([member_row(6, document_type="", document_number="", email="", mobile="")])
     return account

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from memberarea.core.errors import MemberAreaError
+from memberarea.core.form_pages import form_page
 from memberarea.identity import account_settings
 from memberarea.identity.flows import login
 from memberarea.identity.models import FlowKind, LoginState, SessionRecord
 from memberarea.identity.sessions import browser_session_renew
-from memberarea.web.views.forms import form_page
+from memberarea.members.selectors import account_profile
 
 BROWSER = FlowKind.BROWSER
 STEP_UP_KEY = "step_up_flow"
@@ -44,7 +45,7 @@ def _needs_step_up(request):
 
 @login_required
 def index(request):
-    return _page(request, "index.html", {"profile": account_settings.account_profile(request.user)})
+    return _page(request, "index.html", {"profile": account_profile(request.user)})
 
 
 @login_required

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from memberarea.core.errors import MemberAreaError
+from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.identity.errors import LINK_INVALID
 from memberarea.identity.flows import recovery
 from memberarea.identity.flows.username_reminder import username_reminder_request
-from memberarea.web.views.forms import form_page
 
 LINK_KEY = "password_reset_link"  # the session key holding the link's token until the password is set
 REMINDER_FIELDS = ("member_number", "policy_number", "date_of_birth")

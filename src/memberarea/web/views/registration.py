@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError
+from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.enrollment.models import DocumentType
 from memberarea.identity.errors import LINK_OFFERED
@@ -36,7 +37,6 @@ from memberarea.identity.flows.registration.state import (
 )
 from memberarea.identity.models import FlowKind, RegistrationState
 from memberarea.identity.sign_in import sign_in_finish
-from memberarea.web.views.forms import form_page
 
 FLOW_KEY = "registration_flow"
 CAPTCHA_KEY = "registration_captcha"

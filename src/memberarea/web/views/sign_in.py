@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError
+from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.identity.devices import trusted_device_valid
 from memberarea.identity.flows import login
 from memberarea.identity.models import FlowKind, LoginState
 from memberarea.identity.sign_in import sign_in_finish
-from memberarea.web.views.forms import form_page
 
 FLOW_KEY = "login_flow"
 BINDING_KEY = "login_binding"

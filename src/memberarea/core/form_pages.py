@@ -1,4 +1,6 @@
-"""Rendering a form page with a MemberAreaError: the summary, the per-field messages and its status."""
+"""Rendering a form page with a MemberAreaError: the summary, the per-field messages and its status.
+
+Shared by the member pages (web) and the back office, so it sits in the kernel both build on."""
 
 from django.shortcuts import render
 
