@@ -103,7 +103,7 @@ def password(request, payload: PasswordIn):
     summary="Replace the email or mobile: a code goes to the new one",
     description="Confirm with PUT /me/contact/verify.",
 )
-@raises("contact_change_on_hold", "rate_limited", ("reauthentication_required", STEP_UP))
+@raises("contact_change_on_hold", ("reauthentication_required", STEP_UP))
 def contact(request, payload: ContactIn):
     started = account_settings.account_contact_change_start(
         account=request.auth.account,
