@@ -10,15 +10,11 @@ from django.test.utils import CaptureQueriesContext
 
 from memberarea.identity.models import Account, SessionRecord
 from memberarea.notifications.models import Message
+from tests.api.answers import error
 from tests.core.conftest import run_together
 from tests.identity.registering import HOLDER_NIF, PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("API-1")]
-
-
-@pytest.fixture
-def api() -> Client:
-    return Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def call(api: Client, method: str, path: str, body=None, token: str = "", **headers):
@@ -28,12 +24,6 @@ def call(api: Client, method: str, path: str, body=None, token: str = "", **head
         return api.get(f"/api/v1{path}", **headers)
     data = json.dumps(body) if body is not None else ""
     return getattr(api, method)(f"/api/v1{path}", data, content_type="application/json", **headers)
-
-
-def error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response.json()["error"]["code"] == code
-    return response.json()["error"]
 
 
 def newest_code(to: str) -> str:

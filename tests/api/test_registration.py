@@ -10,27 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from memberarea.identity.models import Account, RegistrationFlow, SessionKind
 from memberarea.identity.sessions import app_session_for_access_token
 from memberarea.notifications.models import Message
+from tests.api.answers import error
 from tests.enrollment.records import import_members, member_row, nif
 from tests.identity.registering import HOLDER_NIF, PASSWORD, identify, last_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("API-1")]
 
 
-@pytest.fixture
-def api() -> Client:
-    return Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
-
-
 def post(api: Client, path: str, body, **headers):
     data = body if isinstance(body, bytes | str) else json.dumps(body)
     return api.post(f"/api/v1/registration{path}", data, content_type="application/json", **headers)
-
-
-def error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["error"]["code"] == code and body["error"]["message"]
-    return body["error"]
 
 
 def started(api: Client, number: int = 1, **overrides) -> str:

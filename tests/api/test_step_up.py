@@ -7,14 +7,10 @@ from django.conf import settings
 from django.test import Client
 
 from memberarea.notifications.models import Message
-from tests.api.test_login import call, error, newest_code, signed_in
+from tests.api.answers import error
+from tests.api.test_login import call, newest_code, signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("API-1")]
-
-
-@pytest.fixture
-def api() -> Client:
-    return Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def contact_code(to: str) -> str:

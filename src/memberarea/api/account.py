@@ -14,10 +14,10 @@ from memberarea.identity.services import account_language_set
 from memberarea.members.selectors import account_profile
 
 from .auth import app_token
-from .errors import ErrorResponse
+from .declared import raises
 
 router = Router(tags=["account"], auth=app_token)
-ERRORS = {400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 410: ErrorResponse, 429: ErrorResponse}
+STEP_UP = "the last step-up is older than STEP_UP_SECONDS: POST /reauthenticate first"
 
 
 class MemberOut(Schema):
@@ -59,16 +59,18 @@ class ContactConfirmIn(Schema):
     code: str
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorResponse}, summary="The signed-in member's account")
+@router.get("/me", response={200: MeOut}, summary="The signed-in member's account")
+@raises()
 def me(request):
     return account_profile(request.auth.account)
 
 
 @router.put(
     "/me/language",
-    response={204: None, 400: ErrorResponse, 401: ErrorResponse},
+    response={204: None},
     summary="Remember the member's language (emails and SMS follow it)",
 )
+@raises()
 def language(request, payload: LanguageIn):
     account_language_set(account=request.auth.account, language=payload.language)
     return Status(204, None)
@@ -76,11 +78,15 @@ def language(request, payload: LanguageIn):
 
 @router.put(
     "/me/password",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Change the password; this session stays, every other one ends",
     description="This app session stays signed in and its tokens keep working; every other browser and app "
-    "session ends (their tokens stop working at once) and every trusted device is forgotten. Errors: "
-    "reauthentication_required, current_password_incorrect (in fields.current_password), password_policy.",
+    "session ends (their tokens stop working at once) and every trusted device is forgotten.",
+)
+@raises(
+    ("reauthentication_required", STEP_UP),
+    ("current_password_incorrect", "in fields.current_password"),
+    ("password_policy", "one message per broken rule in fields.password"),
 )
 def password(request, payload: PasswordIn):
     account_settings.account_password_change(
@@ -94,11 +100,11 @@ def password(request, payload: PasswordIn):
 
 @router.put(
     "/me/contact",
-    response={202: ContactStartOut, **ERRORS},
+    response={202: ContactStartOut},
     summary="Replace the email or mobile: a code goes to the new one",
-    description="Confirm with PUT /me/contact/verify. Errors: reauthentication_required, contact_change_on_hold, "
-    "invalid, rate_limited.",
+    description="Confirm with PUT /me/contact/verify.",
 )
+@raises("contact_change_on_hold", ("reauthentication_required", STEP_UP))
 def contact(request, payload: ContactIn):
     started = account_settings.account_contact_change_start(
         account=request.auth.account,
@@ -112,11 +118,16 @@ def contact(request, payload: ContactIn):
 
 @router.put(
     "/me/contact/verify",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="The code from the new contact; the old one is told",
-    description="Only the app session that started the change, while its step-up is fresh. Errors: "
-    "reauthentication_required, invalid_code, code_expired, too_many_attempts, flow_expired (also for a change "
-    "started by another session).",
+    description="Only the app session that started the change, while its step-up is fresh.",
+)
+@raises(
+    "invalid_code",
+    "code_expired",
+    "too_many_attempts",
+    ("reauthentication_required", STEP_UP),
+    ("flow_expired", "also for a change started by another session"),
 )
 def contact_verify(request, payload: ContactConfirmIn):
     account_settings.account_contact_change_confirm(

@@ -11,6 +11,8 @@ from ninja import Field, Router, Schema
 
 from memberarea.core.captcha import captcha_challenge
 
+from .declared import raises
+
 router = Router(tags=["captcha"])
 
 
@@ -39,6 +41,7 @@ class CaptchaChallengeOut(Schema):
     description="Fetch a challenge before a step that requires a captcha; see the CaptchaChallengeOut schema "
     "for how to solve it. The answer is never cached (`Cache-Control: no-store`).",
 )
+@raises()
 def captcha(request, response: HttpResponse):
     response["Cache-Control"] = "no-store"
     return captcha_challenge()

@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
 from pydantic import ValidationError as PydanticValidationError
 
+from memberarea.api.declared import raises
 from memberarea.core import errors
 from memberarea.core.errors import MemberAreaError
 from memberarea.enrollment.services import batch_summary, enrollment_batch_import, integration_client_authenticate
@@ -131,6 +132,7 @@ def _body(request) -> dict:
         "requestBody": {"required": True, "content": {"application/json": {"schema": BatchIn.model_json_schema()}}}
     },
 )
+@raises()  # the rule adds invalid, payload_too_large, unsupported_media_type and unauthenticated
 def batch_submit(request):
     body = _body(request)
     records = body.get("records")

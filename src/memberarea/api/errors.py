@@ -1,9 +1,11 @@
 """One error shape for the whole API: {"error": {"code", "message", "fields"}} (API-1)."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.errors import HttpError as NinjaHttpError
+from ninja.parser import Parser
 
 from memberarea.core import errors
 from memberarea.core.errors import MemberAreaError
@@ -39,9 +41,25 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
     return fields
 
 
+class JsonParser(Parser):
+    """Bodies are JSON: another declared content type is `unsupported_media_type` (415), not a guess."""
+
+    def parse_body(self, request):
+        if request.content_type != "application/json":
+            raise MemberAreaError(errors.UNSUPPORTED_MEDIA_TYPE)
+        return super().parse_body(request)
+
+
 def install(api) -> None:
     def render(request, error: MemberAreaError):
         return api.create_response(request, error.as_payload(), status=error.status)
+
+    def http_error(request, exc: NinjaHttpError):
+        if isinstance(exc.__cause__, MemberAreaError):  # raised by the parser, wrapped by django-ninja
+            return render(request, exc.__cause__)
+        return render(request, MemberAreaError(STATUS_CODES.get(exc.status_code, errors.INVALID)))
+
+    api.parser = JsonParser()
 
     api.add_exception_handler(MemberAreaError, render)
     api.add_exception_handler(
@@ -52,7 +70,7 @@ def install(api) -> None:
         AuthenticationError, lambda request, exc: render(request, MemberAreaError(errors.UNAUTHENTICATED))
     )
     api.add_exception_handler(Http404, lambda request, exc: render(request, MemberAreaError(errors.NOT_FOUND)))
+    api.add_exception_handler(NinjaHttpError, http_error)
     api.add_exception_handler(
-        NinjaHttpError,
-        lambda request, exc: render(request, MemberAreaError(STATUS_CODES.get(exc.status_code, errors.INVALID))),
+        RequestDataTooBig, lambda request, exc: render(request, MemberAreaError(errors.PAYLOAD_TOO_LARGE))
     )

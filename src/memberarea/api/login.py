@@ -17,11 +17,10 @@ from memberarea.identity.models import FlowKind
 from memberarea.identity.sign_in import sign_in_finish
 
 from .auth import app_token
-from .errors import ErrorResponse
+from .declared import raises
 
 router = Router(tags=["sign-in"])
 API = FlowKind.API
-ERRORS = {400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 410: ErrorResponse, 429: ErrorResponse}
 
 
 class LoginIn(Schema):
@@ -65,10 +64,17 @@ def _flow_out(started) -> dict:
 
 @router.post(
     "/login",
-    response={201: LoginOut, **ERRORS},
+    response={201: LoginOut},
     summary="Sign-in, step 1: identity document and password",
-    description="One answer for every wrong combination. Errors: invalid_credentials, captcha_required, "
-    "captcha_invalid, rate_limited, account_frozen, no_channel.",
+    description="One answer for every wrong combination of document and password.",
+)
+@raises(
+    "invalid_credentials",
+    "captcha_required",
+    "captcha_invalid",
+    "rate_limited",
+    "account_frozen",
+    ("no_channel", "the account has no verified email or mobile to send the code to"),
 )
 def login(request, payload: LoginIn):
     started = flow.login_start(
@@ -83,23 +89,23 @@ def login(request, payload: LoginIn):
 
 @router.post(
     "/login/{login_id}/send",
-    response={200: SendOut, **ERRORS},
+    response={200: SendOut},
     summary="Sign-in, step 2: send the code by email or SMS",
-    description="Errors: invalid (channel not offered), rate_limited (cooldown or daily limit), too_many_attempts "
-    "(send limit), flow_expired.",
+    description="A channel the flow did not offer is `invalid`.",
 )
+@raises("flow_expired", ("rate_limited", "cooldown or daily limit"), ("too_many_attempts", "send limit"))
 def send(request, login_id: str, payload: SendIn):
     return {"resend_after": flow.login_send(flow_id=login_id, kind=API, channel=payload.channel)}
 
 
 @router.post(
     "/login/{login_id}/verify",
-    response={201: TokensOut, **ERRORS},
+    response={201: TokensOut},
     summary="Sign-in, step 3: the code; answers the app session's tokens",
     description="Send the installation's `X-Device-Id` header (16–128 letters, digits, - or _): a sign-in from an "
-    "installation not seen before emails the member. Errors: invalid_code, code_expired, too_many_attempts, "
-    "flow_expired.",
+    "installation not seen before emails the member.",
 )
+@raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def verify(request, login_id: str, payload: CodeIn):
     completed = flow.login_verify(flow_id=login_id, kind=API, code=payload.code)
     tokens = sign_in_finish(request=request, account=completed.account).tokens
@@ -112,11 +118,11 @@ def verify(request, login_id: str, payload: CodeIn):
 @router.post(
     "/reauthenticate",
     auth=app_token,
-    response={201: LoginOut, **ERRORS},
+    response={201: LoginOut},
     summary="Step-up: start a second step for the signed-in session before a sensitive action",
-    description="Then send the code with POST /reauthenticate/{login_id}/send and verify it. "
-    "Errors: unauthenticated, no_channel.",
+    description="Then send the code with POST /reauthenticate/{login_id}/send and verify it.",
 )
+@raises("no_channel")
 def reauthenticate(request):
     return Status(201, _flow_out(flow.step_up_start(session=request.auth, kind=API)))
 
@@ -124,11 +130,10 @@ def reauthenticate(request):
 @router.post(
     "/reauthenticate/{login_id}/send",
     auth=app_token,
-    response={200: SendOut, **ERRORS},
+    response={200: SendOut},
     summary="Step-up: send the code",
-    description="Errors: unauthenticated, invalid, rate_limited, too_many_attempts, flow_expired (also for a "
-    "step-up started by another session).",
 )
+@raises("rate_limited", "too_many_attempts", ("flow_expired", "also for a step-up started by another session"))
 def reauthenticate_send(request, login_id: str, payload: SendIn):
     return {
         "resend_after": flow.step_up_send(flow_id=login_id, session=request.auth, kind=API, channel=payload.channel)
@@ -138,10 +143,14 @@ def reauthenticate_send(request, login_id: str, payload: SendIn):
 @router.post(
     "/reauthenticate/{login_id}/verify",
     auth=app_token,
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Step-up: the code; sensitive actions are allowed for the next few minutes",
-    description="Errors: unauthenticated, invalid_code, code_expired, too_many_attempts, flow_expired (also for a "
-    "step-up started by another session).",
+)
+@raises(
+    "invalid_code",
+    "code_expired",
+    "too_many_attempts",
+    ("flow_expired", "also for a step-up started by another session"),
 )
 def reauthenticate_verify(request, login_id: str, payload: CodeIn):
     flow.step_up_verify(flow_id=login_id, session=request.auth, kind=API, code=payload.code)

@@ -14,10 +14,10 @@ from ninja import Field, Path, Router, Schema
 from memberarea.members import card, selectors
 
 from .auth import app_token
-from .errors import ErrorResponse
+from .declared import raises
 
 router = Router(tags=["members"], auth=app_token)
-ERRORS = {401: ErrorResponse, 404: ErrorResponse}
+NOT_YOURS = raises(("not_found", "no such member, or one this account may not act for"))
 MEMBER_ID = "UUID of the membership, from `members` in GET /me"
 
 
@@ -90,14 +90,16 @@ class CardOut(Schema):
 
 @router.get(
     "/members/{member_id}",
-    response={200: DashboardOut, **ERRORS},
+    response={200: DashboardOut},
     summary="A member's dashboard: policy, contacts, members to act for, notices",
 )
+@NOT_YOURS
 def dashboard(request, member_id: str = Path(..., description=MEMBER_ID)):
     return selectors.member_dashboard(actor=request.auth.account, member_id=member_id)
 
 
-@router.get("/members/{member_id}/card", response={200: CardOut, **ERRORS}, summary="A member's digital card")
+@router.get("/members/{member_id}/card", response={200: CardOut}, summary="A member's digital card")
+@NOT_YOURS
 def card_json(request, member_id: str = Path(..., description=MEMBER_ID)):
     granted = selectors.member_area_access(actor=request.auth.account, member_id=member_id)
     return card.card_data(granted.membership)
@@ -105,7 +107,7 @@ def card_json(request, member_id: str = Path(..., description=MEMBER_ID)):
 
 @router.get(
     "/members/{member_id}/card.pdf",
-    response=ERRORS,
+    response={200: None},
     summary="A member's digital card as a PDF (recorded as a download)",
     openapi_extra={
         "responses": {
@@ -116,6 +118,7 @@ def card_json(request, member_id: str = Path(..., description=MEMBER_ID)):
         }
     },
 )
+@NOT_YOURS
 def card_pdf(request, member_id: str = Path(..., description=MEMBER_ID)):
     membership, content = card.card_download(actor=request.auth.account, member_id=member_id, language=get_language())
     return card.card_pdf_response(content, membership.member_number)

@@ -12,7 +12,7 @@ from memberarea.core.network import client_address
 from memberarea.identity.flows import recovery
 from memberarea.identity.flows.username_reminder import username_reminder_request
 
-from .errors import ErrorResponse
+from .declared import raises
 
 router = Router(tags=["recovery"])
 
@@ -21,7 +21,7 @@ CAPTCHA = Field(
     description="An ALTCHA solution (see GET /captcha); always required (captcha_required, captcha_invalid)",
     max_length=MAX_PAYLOAD_CHARS,
 )
-REQUEST_ERRORS = {400: ErrorResponse, 429: ErrorResponse}
+REQUEST_ERRORS = raises("captcha_required", "captcha_invalid", "rate_limited")
 
 
 class Accepted(Schema):
@@ -51,12 +51,12 @@ class ReminderIn(Schema):
 
 @router.post(
     "/password-reset",
-    response={202: Accepted, **REQUEST_ERRORS},
+    response={202: Accepted},
     summary="Ask for a password-recovery link by email",
     description="Answers 202 {} whether or not the account exists; if it does, its verified emails get a link that "
-    "works once, for RECOVERY_LINK_HOURS (24) hours. Errors: invalid, captcha_required, captcha_invalid, "
-    "rate_limited.",
+    "works once, for RECOVERY_LINK_HOURS (24) hours.",
 )
+@REQUEST_ERRORS
 def password_reset(request, payload: RecoveryIn):
     recovery.recovery_request(
         username=payload.username,
@@ -69,12 +69,14 @@ def password_reset(request, payload: RecoveryIn):
 
 @router.post(
     "/password-reset/confirm",
-    response={204: None, 400: ErrorResponse, 410: ErrorResponse},
+    response={204: None},
     summary="Set the new password with the link's token",
     description="Every session and app token of the account ends, every verified contact is told, and the next "
-    "sign-in needs the second step (by SMS when the account has a verified mobile). No session is started. "
-    "Errors: invalid, password_policy (one message per broken rule in fields.password), link_invalid (used, "
-    "replaced by a newer link or expired).",
+    "sign-in needs the second step (by SMS when the account has a verified mobile). No session is started.",
+)
+@raises(
+    ("password_policy", "one message per broken rule in fields.password"),
+    ("link_invalid", "used, replaced by a newer link or expired"),
 )
 def password_reset_confirm(request, payload: ConfirmIn):
     recovery.recovery_complete(token=payload.token, password=payload.password)
@@ -83,12 +85,12 @@ def password_reset_confirm(request, payload: ConfirmIn):
 
 @router.post(
     "/username-reminder",
-    response={202: Accepted, **REQUEST_ERRORS},
+    response={202: Accepted},
     summary="Email the member the identity document they registered with",
     description="Answers 202 {} whether or not the facts match; if they match a member with an account, its "
-    "verified emails get the document's type and its masked number. Errors: invalid, captcha_required, "
-    "captcha_invalid, rate_limited.",
+    "verified emails get the document's type and its masked number.",
 )
+@REQUEST_ERRORS
 def username_reminder(request, payload: ReminderIn):
     username_reminder_request(
         member_number=payload.member_number,

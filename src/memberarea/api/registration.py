@@ -24,12 +24,10 @@ from memberarea.identity.flows.registration.state import registration_summary
 from memberarea.identity.models import FlowKind
 from memberarea.identity.sign_in import sign_in_finish
 
-from .errors import ErrorResponse
+from .declared import raises
 
 router = Router(tags=["registration"])
 API = FlowKind.API
-
-ERRORS = {400: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 429: ErrorResponse}
 
 
 class StartIn(Schema):
@@ -112,10 +110,18 @@ class SessionOut(Schema):
 
 @router.post(
     "",
-    response={201: StartOut, **ERRORS},
+    response={201: StartOut},
     summary="Step 1: identify with member number, date of birth and policy number",
-    description="Errors: invalid, no_match, captcha_required, captcha_invalid, rate_limited, minor, "
-    "international_plan, policy_inactive, already_registered.",
+)
+@raises(
+    "no_match",
+    "minor",
+    "international_plan",
+    "policy_inactive",
+    "already_registered",
+    ("captcha_required", "after repeated failures: fetch GET /captcha and send its solution"),
+    ("captcha_invalid", "a wrong, expired or reused solution"),
+    ("rate_limited", "too many failures"),
 )
 def start(request, payload: StartIn):
     started = registration_start(
@@ -133,10 +139,15 @@ def start(request, payload: StartIn):
 
 @router.post(
     "/{flow_id}/details",
-    response={200: VerifyOut, **ERRORS},
+    response={200: VerifyOut},
     summary="Step 2: keep or replace contacts and address, and give the identity document",
-    description="Errors: invalid, document_mismatch, document_taken, link_offered (the document has an account: "
-    "POST …/link with its password), too_many_attempts, rate_limited, flow_expired.",
+)
+@raises(
+    "document_mismatch",
+    "document_taken",
+    "too_many_attempts",
+    "flow_expired",
+    ("link_offered", "the document has an account: POST …/link with its password"),
 )
 def details(request, flow_id: str, payload: DetailsIn):
     address = AddressInput(**payload.address.dict()) if payload.address else None
@@ -155,30 +166,34 @@ def details(request, flow_id: str, payload: DetailsIn):
 
 @router.post(
     "/{flow_id}/verify",
-    response={200: VerifyOut, **ERRORS},
+    response={200: VerifyOut},
     summary="Prove a new email or mobile with the code sent to it",
-    description="Errors: invalid, invalid_code, code_expired, too_many_attempts, flow_expired.",
 )
+@raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def verify(request, flow_id: str, payload: CodeIn):
     return {"verify": registration_code_verify(flow_id=flow_id, kind=API, channel=payload.channel, code=payload.code)}
 
 
 @router.post(
     "/{flow_id}/resend",
-    response={200: ResendOut, **ERRORS},
+    response={200: ResendOut},
     summary="Send a new code to a contact still waiting",
-    description="Errors: invalid, rate_limited (cooldown), too_many_attempts (send limit), flow_expired.",
 )
+@raises("flow_expired", ("rate_limited", "cooldown"), ("too_many_attempts", "send limit"))
 def resend(request, flow_id: str, payload: ChannelIn):
     return {"resend_after": registration_code_resend(flow_id=flow_id, kind=API, channel=payload.channel)}
 
 
 @router.post(
     "/{flow_id}/password",
-    response={201: SessionOut, **ERRORS},
+    response={201: SessionOut},
     summary="Step 3: choose the password; the account is created and signed in",
-    description="Errors: password_policy (one message per broken rule in fields.password), already_registered, "
-    "document_taken, flow_expired.",
+)
+@raises(
+    "already_registered",
+    "document_taken",
+    "flow_expired",
+    ("password_policy", "one message per broken rule in fields.password"),
 )
 def password(request, flow_id: str, payload: PasswordIn):
     account = registration_complete(flow_id=flow_id, kind=API, password=payload.password)
@@ -200,11 +215,11 @@ def _signed_in(request, account) -> Status:
 
 @router.post(
     "/{flow_id}/link",
-    response={200: VerifyOut, **ERRORS},
+    response={200: VerifyOut},
     summary="Re-joiner: confirm the password of the account the document belongs to",
-    description="Only after details answered link_offered. Sends a code to the account's verified email (or "
-    "mobile). Errors: invalid_credentials, rate_limited, flow_expired.",
+    description="Only after details answered link_offered. Sends a code to the account's verified email (or mobile).",
 )
+@raises("invalid_credentials", "rate_limited", "flow_expired")
 def link(request, flow_id: str, payload: PasswordIn):
     return {"verify": registration_link_password(flow_id=flow_id, kind=API, password=payload.password)}
 
@@ -215,10 +230,10 @@ class LinkCodeIn(Schema):
 
 @router.post(
     "/{flow_id}/link/verify",
-    response={201: SessionOut, **ERRORS},
+    response={201: SessionOut},
     summary="Re-joiner: the code; the membership is linked to the account, which is signed in",
-    description="Errors: invalid_code, code_expired, too_many_attempts, flow_expired.",
 )
+@raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def link_verify(request, flow_id: str, payload: LinkCodeIn):
     account = registration_link_complete(flow_id=flow_id, kind=API, code=payload.code)
     return _signed_in(request, account)

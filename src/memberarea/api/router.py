@@ -1,11 +1,13 @@
 """The API instance: error rendering, the error-code catalogue in the OpenAPI document, and routers."""
 
+from django.utils.module_loading import autodiscover_modules
 from ninja import NinjaAPI, Schema
+from ninja.operation import Operation
 
 from memberarea.core.brand import brand as brand_info
 from memberarea.core.errors import REGISTRY
 
-from . import errors
+from . import declared, errors
 from .account import router as account_router
 from .captcha import router as captcha_router
 from .enrollment import router as enrollment_router
@@ -17,15 +19,31 @@ from .sessions import router as sessions_router
 
 
 class MemberAreaAPI(NinjaAPI):
+    def operations(self) -> dict[str, Operation]:
+        """Every operation as bound to this API (auth resolved), by its OpenAPI operation id."""
+        return {
+            operation.operation_id or self.get_openapi_operation_id(operation): operation
+            for bound in self._get_bound_routers()
+            for path_view in bound.path_operations.values()
+            for operation in path_view.operations
+        }
+
     def get_openapi_schema(self, *args, **kwargs):
+        autodiscover_modules("errors")  # each app's errors.py: the catalogue does not hang on import order
         schema = super().get_openapi_schema(*args, **kwargs)
+        operations = self.operations()
+        for path_item in schema["paths"].values():
+            for documented in path_item.values():
+                codes = declared.operation_codes(operations[documented["operationId"]])
+                documented["responses"].update(declared.error_responses(codes))
         schema["info"]["x-error-codes"] = [
             {"code": code.code, "status": code.status, "message": str(code.message)}
             for code in sorted(REGISTRY.values(), key=lambda c: (c.status, c.code))
         ]
-        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorResponse"] = (
-            errors.ErrorResponse.model_json_schema()
-        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = errors.ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorResponse"] = error_schema
         return schema
 
 
@@ -33,7 +51,11 @@ api = MemberAreaAPI(
     title="memberarea API",
     version="1",
     description="The member area's flows for the mobile app. Every error is "
-    '{"error": {"code", "message", "fields"}}; `info.x-error-codes` lists each code with its HTTP status.',
+    '{"error": {"code", "message", "fields"}}. Each operation lists the codes it can answer under each error '
+    "status (`x-error-codes` in that response); `info.x-error-codes` lists every code with its HTTP status. "
+    "Every operation may answer `server_error` (500) and `service_unavailable` (503, with Retry-After); one "
+    "with a JSON body also `invalid` (400), `payload_too_large` (413) and `unsupported_media_type` (415, "
+    "send `Content-Type: application/json`); one that needs a token also `unauthenticated` (401).",
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN; the JSON document is enough
 )
@@ -63,5 +85,9 @@ class BrandOut(Schema):
 
 
 @api.get("/brand", response=BrandOut, tags=["configuration"], summary="Brand and contact points for the app")
+@declared.raises()
 def brand(request):
     return brand_info()
+
+
+declared.check(api.operations())

@@ -21,11 +21,9 @@ from memberarea.identity.sessions import (
 )
 
 from .auth import app_token
-from .errors import ErrorResponse
+from .declared import raises
 
 router = Router(tags=["sessions"])
-
-UNAUTHORISED = {401: ErrorResponse}
 
 
 class RefreshIn(Schema):
@@ -65,11 +63,13 @@ class EndedOut(Schema):
 
 @router.post(
     "/token/refresh",
-    response={200: TokensOut, 400: ErrorResponse, **UNAUTHORISED},
+    response={200: TokensOut},
     summary="Exchange the refresh token for a new access and refresh token",
-    description="The refresh token sent is retired. Errors: invalid, unauthenticated (unknown token, or a session "
-    "that is idle for 30 days, past its 90 days or ended), token_reused (the token was already exchanged: the "
-    "session has ended; sign in again).",
+    description="The refresh token sent is retired.",
+)
+@raises(
+    ("unauthenticated", "unknown token, or a session that is idle for 30 days, past its 90 days or ended"),
+    ("token_reused", "the token was already exchanged: the session has ended; sign in again"),
 )
 def refresh(request, payload: RefreshIn):
     tokens = app_session_refresh(refresh_token=payload.refresh_token)
@@ -79,10 +79,11 @@ def refresh(request, payload: RefreshIn):
 @router.post(
     "/logout",
     auth=app_token,
-    response={204: None, **UNAUTHORISED},
+    response={204: None},
     summary="End this app session",
-    description="Its access and refresh tokens stop working at once. Errors: unauthenticated.",
+    description="Its access and refresh tokens stop working at once.",
 )
+@raises()
 def logout(request):
     app_session_end(session=request.auth, reason="signed_out")
     return Status(204, None)
@@ -91,10 +92,10 @@ def logout(request):
 @router.get(
     "/sessions",
     auth=app_token,
-    response={200: list[SessionOut], **UNAUTHORISED},
+    response={200: list[SessionOut]},
     summary="Every live session and trusted device of the account, most recently used first",
-    description="Errors: unauthenticated.",
 )
+@raises()
 def sessions(request):
     return [
         {
@@ -116,11 +117,11 @@ def sessions(request):
 @router.delete(
     "/sessions/{session_id}",
     auth=app_token,
-    response={204: None, 401: ErrorResponse, 404: ErrorResponse},
+    response={204: None},
     summary="End one session, or forget one trusted device",
-    description="Only the account's own entries. Errors: unauthenticated, not_found (no live entry of this "
-    "account has this id).",
+    description="Only the account's own entries.",
 )
+@raises(("not_found", "no live entry of this account has this id"))
 def end(request, session_id: str):
     account = request.auth.account
     session_end(account=account, session_id=session_id, actor=account)
@@ -130,9 +131,10 @@ def end(request, session_id: str):
 @router.delete(
     "/sessions",
     auth=app_token,
-    response={200: EndedOut, **UNAUTHORISED},
+    response={200: EndedOut},
     summary="End every other session and forget every trusted device",
-    description="This app session stays. Errors: unauthenticated.",
+    description="This app session stays.",
 )
+@raises()
 def end_others(request):
     return {"ended": sessions_end_others(account=request.auth.account, keep=request.auth)}
