@@ -1,0 +1,24 @@
+"""One-time codes' limits as the member reads them (LOGIN-3): the wait before a resend is counted
+up to the next whole second, never more."""
+
+import re
+
+import pytest
+
+from memberarea.core.errors import MemberAreaError
+from memberarea.identity.flows import login
+from tests.identity.flows.test_login import start
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.req("LOGIN-3")
+def test_a_resend_too_soon_says_how_many_seconds_are_left(member_account, frozen_clock, settings):
+    flow = start()
+    login.login_send(flow_id=flow.pk, kind="api", channel="sms")
+    frozen_clock.advance(seconds=settings.CODE_RESEND_COOLDOWN_SECONDS / 2 + 0.5)  # 29.5 s left of 60
+    with pytest.raises(MemberAreaError) as refused:
+        login.login_send(flow_id=flow.pk, kind="api", channel="sms")
+    assert refused.value.code == "rate_limited"
+    left = int(settings.CODE_RESEND_COOLDOWN_SECONDS / 2)  # 29.5 s read as 30
+    assert re.findall(r"\d+", str(refused.value.detail)) == [str(left)]
