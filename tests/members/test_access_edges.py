@@ -13,8 +13,9 @@ from memberarea.identity.models import Role
 from memberarea.identity.services import account_create
 from memberarea.members.access import Purpose, access_member, members_for, today
 from memberarea.members.models import StaffAccess
+from tests.enrollment.records import nif
 from tests.identity.registering import error_code
-from tests.members.test_access import child, membership
+from tests.members.test_access import account_for, child, membership
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,17 @@ def test_a_missing_ticket_is_refused_with_both_fields_explained(enrolled):
     assert refused.value.code == "invalid"
     assert set(refused.value.fields) == {"reason", "ticket"}
     assert not StaffAccess.objects.exists()
+
+
+@pytest.mark.req("GUARD-3")
+def test_another_adult_of_the_policy_lists_only_themselves(member_account):
+    spouse = account_for(2, nif("30000003"))
+    assert [(a.membership.member_number, a.relation) for a in members_for(spouse)] == [("M000002", "self")]
+
+
+@pytest.mark.req("GUARD-1")
+def test_the_list_says_how_each_member_is_held(member_account):
+    assert [(a.membership.member_number, a.relation) for a in members_for(member_account)] == [
+        ("M000001", "self"),
+        ("M000003", "guardian"),
+    ]

@@ -7,6 +7,7 @@ import pytest
 
 from memberarea.core.errors import MemberAreaError
 from memberarea.identity.flows import login
+from memberarea.notifications.models import Message
 from tests.identity.flows.test_login import start
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +23,10 @@ def test_a_resend_too_soon_says_how_many_seconds_are_left(member_account, frozen
     assert refused.value.code == "rate_limited"
     left = int(settings.CODE_RESEND_COOLDOWN_SECONDS / 2)  # 29.5 s read as 30
     assert re.findall(r"\d+", str(refused.value.detail)) == [str(left)]
+
+
+@pytest.mark.req("NOTIF-2")
+def test_a_code_message_is_marked_as_holding_a_secret(member_account):
+    """So the worker purges its body once delivered or expired."""
+    login.login_send(flow_id=start().pk, kind="api", channel="sms")
+    assert Message.objects.get(template="login_code").contains_secret
