@@ -21,7 +21,7 @@ PORT ?= 8000
 # on a wildcard HOST each request's own origin is used instead (core/links.py).
 DEMO_BASE_URL := $(if $(filter 0.0.0.0 ::,$(HOST)),,http://$(HOST):$(PORT))
 
-.PHONY: run test test-sqlite test-postgres test-resilience lint format messages keys lock bench clean
+.PHONY: run test test-sqlite test-postgres test-resilience lint format messages keys lock bench clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -112,6 +112,15 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format src tests bench manage.py
 	$(BIN)/ruff check --fix src tests bench manage.py
+
+## mutants: mutation testing of the access check, codes, sessions and lock-outs (slow, not in CI; docs/development.md)
+mutants: $(VENV)/.dev-installed messages
+	@mkdir -p var/mutants
+	MEMBERAREA_VAR_DIR=$(CURDIR)/var/mutants nice -n 10 $(BIN)/mutmut run --max-children $(PYTEST_WORKERS)
+	@$(BIN)/mutmut results
+	@$(BIN)/mutmut export-cicd-stats >/dev/null
+	@$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	  print(f\"mutation score: {s['killed']} killed / {s['total']} mutants ({s['survived']} survived, {s['timeout']} timed out, {s['no_tests']} without tests)\")"
 
 ## keys: print a fresh set of production keys (see docs/operations.md)
 keys: $(VENV)/.base-installed

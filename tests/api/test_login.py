@@ -150,7 +150,7 @@ def test_a_step_up_flow_answers_only_its_session(api, member_account):
     error(call(api, "post", f"/reauthenticate/{login_id}/send", {"channel": "sms"}, token=theirs), 410, "flow_expired")
 
 
-@pytest.mark.req("LOGIN-5")
+@pytest.mark.req("REG-4")
 def test_contact_change_proves_the_new_one_and_tells_the_old(api, member_account):
     token = signed_in(api)["access_token"]
     response = call(api, "put", "/me/contact", {"channel": "email", "value": "nueva@example.org"}, token=token)

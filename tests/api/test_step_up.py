@@ -41,7 +41,7 @@ def test_a_contact_change_with_a_stale_session_is_refused(api, member_account, f
     assert call(api, "get", "/me", token=token).json()["phone"] == "+34600000001"
 
 
-@pytest.mark.req("LOGIN-9")
+@pytest.mark.req("REG-4")
 def test_a_contact_change_is_confirmed_only_by_the_session_that_started_it(api, member_account):
     mine = signed_in(api)["access_token"]
     theirs = signed_in(Client())["access_token"]

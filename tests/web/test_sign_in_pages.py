@@ -114,7 +114,7 @@ def test_the_password_page_asks_for_a_code_first_when_the_sign_in_is_old(member_
     assert member_account.check_password("Nuevo7Camino")
 
 
-@pytest.mark.req("LOGIN-9")
+@pytest.mark.req("REG-4")
 def test_changing_the_mobile_from_the_account_page(member_account):
     browser = Client()
     sign_in(browser)

@@ -47,7 +47,7 @@ def test_after_a_recovery_the_next_sign_in_goes_by_sms(member_account):
     assert [option["channel"] for option in login.login_channels(start(NEW_PASSWORD))] == ["email", "sms"]
 
 
-@pytest.mark.req("LOGIN-5")
+@pytest.mark.req("REC-3")
 def test_the_old_password_no_longer_works_after_recovery(member_account):
     recovery.recovery_complete(token=link_sent(), password=NEW_PASSWORD)
     assert error_code(start, PASSWORD) == "invalid_credentials"

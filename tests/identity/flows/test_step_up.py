@@ -55,7 +55,7 @@ def test_a_contact_change_needs_a_fresh_step_up_until_its_confirmation(member_ac
     assert not Message.objects.filter(template="contact_changed").exists()
 
 
-@pytest.mark.req("LOGIN-9")
+@pytest.mark.req("REG-4")
 def test_a_contact_change_is_confirmed_only_by_the_session_that_started_it(member_account, frozen_clock):
     mine, theirs = session_of(member_account, frozen_clock.at), session_of(member_account, frozen_clock.at)
     flow = account_settings.account_contact_change_start(

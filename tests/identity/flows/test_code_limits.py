@@ -1,0 +1,32 @@
+"""One-time codes' limits as the member reads them (LOGIN-3): the wait before a resend is counted
+up to the next whole second, never more."""
+
+import re
+
+import pytest
+
+from memberarea.core.errors import MemberAreaError
+from memberarea.identity.flows import login
+from memberarea.notifications.models import Message
+from tests.identity.flows.test_login import start
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.req("LOGIN-3")
+def test_a_resend_too_soon_says_how_many_seconds_are_left(member_account, frozen_clock, settings):
+    flow = start()
+    login.login_send(flow_id=flow.pk, kind="api", channel="sms")
+    frozen_clock.advance(seconds=settings.CODE_RESEND_COOLDOWN_SECONDS / 2 + 0.5)  # 29.5 s left of 60
+    with pytest.raises(MemberAreaError) as refused:
+        login.login_send(flow_id=flow.pk, kind="api", channel="sms")
+    assert refused.value.code == "rate_limited"
+    left = int(settings.CODE_RESEND_COOLDOWN_SECONDS / 2)  # 29.5 s read as 30
+    assert re.findall(r"\d+", str(refused.value.detail)) == [str(left)]
+
+
+@pytest.mark.req("NOTIF-2")
+def test_a_code_message_is_marked_as_holding_a_secret(member_account):
+    """So the worker purges its body once delivered or expired."""
+    login.login_send(flow_id=start().pk, kind="api", channel="sms")
+    assert Message.objects.get(template="login_code").contains_secret
