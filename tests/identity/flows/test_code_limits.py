@@ -25,6 +25,15 @@ def test_a_resend_too_soon_says_how_many_seconds_are_left(member_account, frozen
     assert re.findall(r"\d+", str(refused.value.detail)) == [str(left)]
 
 
+@pytest.mark.req("LOGIN-3")
+def test_a_resend_at_once_waits_the_cooldown_not_a_second_more(member_account, frozen_clock, settings):
+    flow = start()
+    login.login_send(flow_id=flow.pk, kind="api", channel="sms")
+    with pytest.raises(MemberAreaError) as refused:
+        login.login_send(flow_id=flow.pk, kind="api", channel="sms")
+    assert re.findall(r"\d+", str(refused.value.detail)) == [str(settings.CODE_RESEND_COOLDOWN_SECONDS)]
+
+
 @pytest.mark.req("NOTIF-2")
 def test_a_code_message_is_marked_as_holding_a_secret(member_account):
     """So the worker purges its body once delivered or expired."""

@@ -8,6 +8,7 @@ can get past the limits: exactly one use succeeds.
 
 import datetime as dt
 import hmac
+import math
 import secrets
 import uuid
 
@@ -90,7 +91,7 @@ def _check_resend_allowed(existing: VerificationCode, now: dt.datetime) -> None:
         raise MemberAreaError(TOO_MANY_ATTEMPTS)
     wait = existing.sent_at + dt.timedelta(seconds=settings.CODE_RESEND_COOLDOWN_SECONDS) - now
     if wait > dt.timedelta(0):
-        seconds = int(wait.total_seconds()) + 1
+        seconds = math.ceil(wait.total_seconds())  # 60.0 left says 60, 59.2 left says 60
         raise MemberAreaError(
             RATE_LIMITED,
             detail=_("Please wait %(seconds)s seconds before asking for another code.") % {"seconds": seconds},
