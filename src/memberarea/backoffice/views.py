@@ -7,6 +7,7 @@ member, then it asks again.
 """
 
 import functools
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -141,7 +143,7 @@ def record(request, membership_id):
     return _page(request, "record.html", context)
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...], Promise]] = {
     "username": (services.username_change, ASSIST_ROLES, gettext_lazy("Change the username (identity document)")),
     "contact": (services.contact_update, ASSIST_ROLES, gettext_lazy("Update the email or mobile")),
     "welcome": (services.welcome_resend_for_member, ASSIST_ROLES, gettext_lazy("Resend the welcome email")),
@@ -202,7 +204,9 @@ def audit(request):
     filters = {name: request.GET.get(name, "") for name in form.fields}
     context = {"form": form, "filters": filters, "own_only": not readers_of_all, "page": None, "rows": []}
     if not form.is_valid():
-        error = MemberAreaError(INVALID, fields={name: list(texts) for name, texts in form.errors.items()})
+        error = MemberAreaError(
+            INVALID, fields={name: [str(text) for text in texts] for name, texts in form.errors.items()}
+        )
         return _page(request, "audit.html", context, error)
     entries = selectors.audit_entries(viewer=request.user, filters=form.filters())
     page = Paginator(entries, selectors.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))

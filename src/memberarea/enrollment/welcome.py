@@ -15,6 +15,7 @@ import; later ones get a later `next_attempt_at`, so a big delta does not flood 
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -77,7 +78,10 @@ class WelcomeSender:
         guardians: dict = {}
         for link in Guardianship.objects.filter(minor__in=minors).select_related("guardian"):
             guardians.setdefault(link.minor_id, []).append(link.guardian)
-        queued_before, done, nobody, skipped = self.queued, [], [], []
+        queued_before = self.queued
+        done: list[uuid.UUID] = []
+        nobody: list[uuid.UUID] = []
+        skipped: list[uuid.UUID] = []
         for membership in memberships:
             if _over(membership, today):
                 skipped.append(membership.pk)

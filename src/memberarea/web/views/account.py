@@ -8,6 +8,7 @@ import dataclasses
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -58,7 +59,10 @@ def confirm(request):
     try:
         flow = login.step_up_get(flow_id=request.session.get(STEP_UP_KEY, ""), session=_session(request), kind=BROWSER)
     except MemberAreaError:
-        flow = login.step_up_start(session=_session(request), kind=BROWSER)
+        session = _session(request)
+        if session is None:  # signed out since (the registry ended the session): sign in again
+            return redirect_to_login(request.get_full_path())
+        flow = login.step_up_start(session=session, kind=BROWSER)
         request.session[STEP_UP_KEY] = str(flow.pk)
     context = {"flow": flow, "channels": login.login_channels(flow), "sent": flow.state == LoginState.CODE_SENT}
     if request.method == "GET":

@@ -41,7 +41,7 @@ from memberarea.identity.sign_in import sign_in_finish
 FLOW_KEY = "registration_flow"
 CAPTCHA_KEY = "registration_captcha"
 BROWSER = FlowKind.BROWSER
-STEP_URLS = {
+STEP_URLS: dict[str, str] = {
     RegistrationState.IDENTIFIED: "register-details",
     RegistrationState.VERIFYING: "register-verify",
     RegistrationState.READY: "register-password",
