@@ -108,7 +108,7 @@ def _staff_audit(event: str, *, actor: Account, access: Access, reason: str, **d
 def username_change(
     *,
     actor: Account,
-    member_id,
+    member_id: uuid.UUID,
     reason: str,
     ticket: str,
     document_type: str,
@@ -159,7 +159,7 @@ def username_change(
     return membership
 
 
-def contact_update(*, actor: Account, member_id, reason: str, ticket: str, channel: str, value: str) -> str:
+def contact_update(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str, channel: str, value: str) -> str:
     """A new email or mobile after checking the member's identity (BO-3): replaced on every membership
     of the person, the old destination told; returns the channel changed."""
     normalisers = {CodeChannel.EMAIL: email_normalise, CodeChannel.SMS: mobile_normalise}
@@ -192,7 +192,15 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
 
 
 def _account_action(
-    *, actor: Account, member_id, reason: str, ticket: str, purpose: str, event: str, apply, tell: bool = True
+    *,
+    actor: Account,
+    member_id: uuid.UUID,
+    reason: str,
+    ticket: str,
+    purpose: str,
+    event: str,
+    apply,
+    tell: bool = True,
 ):
     """The shape of the one-click actions on a member's account: access, act, audit, tell."""
     with transaction.atomic():
@@ -207,7 +215,7 @@ def _account_action(
     return result
 
 
-def sign_in_unlock(*, actor: Account, member_id, reason: str, ticket: str) -> None:
+def sign_in_unlock(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> None:
     """Forget the member's failed sign-ins and lock (BO-3), as a recovery would."""
     _account_action(
         actor=actor,
@@ -220,7 +228,7 @@ def sign_in_unlock(*, actor: Account, member_id, reason: str, ticket: str) -> No
     )
 
 
-def sessions_end_for_member(*, actor: Account, member_id, reason: str, ticket: str) -> int:
+def sessions_end_for_member(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> int:
     """End every session and trusted device of the member (BO-3); returns how many sessions ended."""
     return _account_action(
         actor=actor,
@@ -233,7 +241,7 @@ def sessions_end_for_member(*, actor: Account, member_id, reason: str, ticket: s
     )
 
 
-def welcome_resend_for_member(*, actor: Account, member_id, reason: str, ticket: str) -> int:
+def welcome_resend_for_member(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> int:
     """Queue the welcome again (BO-3): the welcome itself is the member's notice; returns messages queued."""
     with transaction.atomic():
         access = access_member(actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket)
@@ -243,7 +251,7 @@ def welcome_resend_for_member(*, actor: Account, member_id, reason: str, ticket:
     return queued
 
 
-def account_freeze_by_staff(*, actor: Account, member_id, reason: str, ticket: str) -> bool:
+def account_freeze_by_staff(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> bool:
     """A security officer freezes the account (BO-1): as "this was not me" does, it ends every session,
     opens a security case and tells every contact. False if it was frozen already."""
     return _account_action(

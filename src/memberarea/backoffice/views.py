@@ -7,6 +7,7 @@ member, then it asks again.
 """
 
 import functools
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -99,7 +100,7 @@ def _grant_store(request, membership_id: str, reason: str, ticket: str) -> None:
     request.session[GRANTS_KEY] = grants
 
 
-def _membership(membership_id) -> Membership:
+def _membership(membership_id: uuid.UUID) -> Membership:
     membership = Membership.objects.select_related("person__account", "policy").filter(pk=membership_id).first()
     if membership is None:
         raise Http404
@@ -122,13 +123,15 @@ def search(request):
 
 @staff_required(*RECORD_ROLES)
 @require_http_methods(["GET", "POST"])
-def record(request, membership_id):
+def record(request, membership_id: uuid.UUID):
     """The reason gate, then the record (BO-4): nothing of the member is shown before access is granted."""
     key = str(membership_id)
     if request.method == "POST":
         reason, ticket = request.POST.get("reason", ""), request.POST.get("ticket", "").strip()
         try:
-            access_member(actor=request.user, member_id=key, purpose=Purpose.RECORD, reason=reason, ticket=ticket)
+            access_member(
+                actor=request.user, member_id=membership_id, purpose=Purpose.RECORD, reason=reason, ticket=ticket
+            )
         except MemberAreaError as error:
             return _page(request, "record_gate.html", {"membership_id": key}, error)
         _grant_store(request, key, reason, ticket)
@@ -159,7 +162,7 @@ ACTION_FIELDS = {
 
 @staff_required()
 @require_http_methods(["GET", "POST"])
-def action(request, membership_id, name: str):
+def action(request, membership_id: uuid.UUID, name: str):
     """One assisted action on the member (BO-2, BO-3): its own reason and ticket, then the service."""
     if name not in ACTIONS:
         raise Http404
@@ -185,7 +188,7 @@ def action(request, membership_id, name: str):
     try:
         service(
             actor=request.user,
-            member_id=key,
+            member_id=membership_id,
             reason=request.POST.get("reason", ""),
             ticket=request.POST.get("ticket", ""),
             **fields,

@@ -5,6 +5,7 @@ Each app defines its codes with `ErrorCode(...)` in its own `errors.py` (the ker
 its AppConfig.ready(); tests/core/test_error_modules.py fails on a code defined anywhere else.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -75,3 +76,11 @@ class MemberAreaError(Exception):
 
     def __str__(self) -> str:
         return self.code
+
+
+def id_or_not_found(value: object) -> uuid.UUID:
+    """An id received at an edge (a URL, a form) as a UUID; anything else is NOT_FOUND, as an unknown id is."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise MemberAreaError(NOT_FOUND) from None
