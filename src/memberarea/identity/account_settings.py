@@ -65,7 +65,7 @@ def account_password_change(
 
 
 def account_contact_change_start(
-    *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: str
+    *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: FlowKind
 ) -> LoginFlow:
     """Send a code to the new email or mobile; nothing changes until it comes back."""
     step_up_require(session)
@@ -103,7 +103,7 @@ def account_contact_change_start(
 
 
 def account_contact_change_confirm(
-    *, account: Account, session: SessionRecord | None, flow_id, kind: str, code: str
+    *, account: Account, session: SessionRecord | None, flow_id, kind: FlowKind, code: str
 ) -> str:
     """The code from the new contact: it replaces the old one everywhere, and the old one is told.
 

@@ -23,16 +23,12 @@ from memberarea.identity.errors import (
 )
 from memberarea.identity.flows.registration.state import flow_details, registration_get, registration_pending_channels
 from memberarea.identity.freeze import not_me_url
-from memberarea.identity.models import (
-    Account,
-    RegistrationFlow,
-    RegistrationState,
-)
+from memberarea.identity.models import Account, FlowKind, RegistrationFlow, RegistrationState
 from memberarea.identity.passwords import context_words_for, password_history_add, password_validate
 from memberarea.notifications.services import message_enqueue
 
 
-def registration_complete(*, flow_id, kind: str, password: str) -> Account:
+def registration_complete(*, flow_id, kind: FlowKind, password: str) -> Account:
     """Step 3 (REG-5, REG-6): the password, then the account and everything it proves, at once.
 
     Exactly one account per person under any race: the flow is claimed with a conditional UPDATE

@@ -38,6 +38,7 @@ from memberarea.identity.flows.registration.state import flow_details, registrat
 from memberarea.identity.models import (
     Account,
     CodeChannel,
+    FlowKind,
     RegistrationFlow,
     RegistrationState,
     VerificationCode,
@@ -172,7 +173,7 @@ def _check_document_free(flow: RegistrationFlow, document: tuple[str, str, str])
 
 
 def registration_details_submit(
-    *, flow_id, kind: str, document_type: str, document_number: str, document_country: str = "",
+    *, flow_id, kind: FlowKind, document_type: str, document_number: str, document_country: str = "",
     email: str | None = None, phone: str | None = None, address: AddressInput | None = None,
 ) -> list[str]:  # fmt: skip
     """Step 2 (REG-3, REG-4): keep or replace contacts and address, give the document, send codes.
@@ -255,7 +256,7 @@ def _update_state(flow: RegistrationFlow) -> None:
         flow.state = state
 
 
-def registration_code_verify(*, flow_id, kind: str, channel: str, code: str) -> list[str]:
+def registration_code_verify(*, flow_id, kind: FlowKind, channel: str, code: str) -> list[str]:
     """Prove one new contact with its code (REG-4); returns the channels still waiting."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.VERIFYING,))
     if channel not in registration_pending_channels(flow):
@@ -265,7 +266,7 @@ def registration_code_verify(*, flow_id, kind: str, channel: str, code: str) -> 
     return registration_pending_channels(flow)
 
 
-def registration_code_resend(*, flow_id, kind: str, channel: str) -> dt.datetime:
+def registration_code_resend(*, flow_id, kind: FlowKind, channel: str) -> dt.datetime:
     """A new code for a contact still waiting (cooldown and send limit apply); returns when the next may go."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.VERIFYING,))
     if channel not in registration_pending_channels(flow):

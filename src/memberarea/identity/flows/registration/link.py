@@ -19,7 +19,7 @@ from memberarea.identity.contacts import account_contacts
 from memberarea.identity.errors import DOCUMENT_TAKEN, FLOW_EXPIRED, INVALID_CREDENTIALS, LINK_OFFERED
 from memberarea.identity.flows import codes
 from memberarea.identity.flows.registration.state import flow_details, registration_get
-from memberarea.identity.models import Account, CodeChannel, RegistrationFlow, RegistrationState
+from memberarea.identity.models import Account, CodeChannel, FlowKind, RegistrationFlow, RegistrationState
 from memberarea.notifications.services import message_enqueue
 
 
@@ -55,7 +55,7 @@ def _link_limit() -> Limit:
     )
 
 
-def registration_link_password(*, flow_id, kind: str, password: str) -> list[str]:
+def registration_link_password(*, flow_id, kind: FlowKind, password: str) -> list[str]:
     """The re-joiner proves the account is theirs: its password (counted tries), then a code to its email."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
     account = flow.account
@@ -97,7 +97,7 @@ def registration_pending_link(flow: RegistrationFlow) -> list[str]:
     return flow_details(flow).get("verify", []) if flow.state == RegistrationState.LINKING else []
 
 
-def registration_link_complete(*, flow_id, kind: str, code: str) -> Account:
+def registration_link_complete(*, flow_id, kind: FlowKind, code: str) -> Account:
     """The second step's code, then the membership moves to the account's person (audited, undoable by staff)."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
     channels = flow_details(flow).get("verify", [])

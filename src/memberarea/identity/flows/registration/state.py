@@ -8,13 +8,10 @@ from memberarea.core.errors import MemberAreaError
 from memberarea.core.masking import mask_email, mask_phone, mask_street
 from memberarea.identity.errors import FLOW_EXPIRED
 from memberarea.identity.flows import codes
-from memberarea.identity.models import (
-    RegistrationFlow,
-    RegistrationState,
-)
+from memberarea.identity.models import FlowKind, RegistrationFlow, RegistrationState
 
 
-def registration_get(*, flow_id, kind: str, states: tuple[str, ...] | None = None) -> RegistrationFlow:
+def registration_get(*, flow_id, kind: FlowKind, states: tuple[str, ...] | None = None) -> RegistrationFlow:
     """The live flow, or FLOW_EXPIRED: unknown, expired, finished, or started by the other kind of client."""
     try:
         flow_uuid = uuid.UUID(str(flow_id))
