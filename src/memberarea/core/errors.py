@@ -78,9 +78,10 @@ class MemberAreaError(Exception):
         return self.code
 
 
-def id_or_not_found(value: object) -> uuid.UUID:
-    """An id received at an edge (a URL, a form) as a UUID; anything else is NOT_FOUND, as an unknown id is."""
+def id_parse(value: object, *, unknown: ErrorCode = NOT_FOUND) -> uuid.UUID:
+    """An id received at an edge (a URL, a session, a body) as a UUID; anything else raises `unknown`,
+    the error an unknown id gets, so a malformed id tells nothing more than a wrong one."""
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise MemberAreaError(NOT_FOUND) from None
+        raise MemberAreaError(unknown) from None

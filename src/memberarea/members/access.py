@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError, id_or_not_found
+from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError, id_parse
 from memberarea.enrollment.identifiers import is_minor
 from memberarea.enrollment.models import Guardianship, Membership
 from memberarea.identity.models import Account, Role
@@ -71,7 +71,7 @@ class Access:
 
 
 def _membership(member_id: uuid.UUID) -> Membership:
-    member_uuid = id_or_not_found(member_id)  # the edges convert; this stays safe for any caller
+    member_uuid = id_parse(member_id)  # the edges convert; this stays safe for any caller
     membership = Membership.objects.select_related("person", "policy").filter(pk=member_uuid).first()
     if membership is None:
         raise MemberAreaError(NOT_FOUND)

@@ -27,7 +27,7 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.crypto import blind_index
-from memberarea.core.errors import INVALID, RATE_LIMITED, MemberAreaError
+from memberarea.core.errors import INVALID, RATE_LIMITED, MemberAreaError, id_parse
 from memberarea.core.links import public_url_of
 from memberarea.core.masking import mask_email, mask_phone
 from memberarea.core.ratelimit import (
@@ -184,11 +184,8 @@ def _flow_create(
 
 
 # --- reading a flow ------------------------------------------------------------------------------
-def login_get(*, flow_id, kind: FlowKind, purpose: LoginPurpose = LoginPurpose.SIGN_IN) -> LoginFlow:
-    try:
-        flow_uuid = uuid.UUID(str(flow_id))
-    except ValueError:
-        raise MemberAreaError(FLOW_EXPIRED) from None
+def login_get(*, flow_id: uuid.UUID, kind: FlowKind, purpose: LoginPurpose = LoginPurpose.SIGN_IN) -> LoginFlow:
+    flow_uuid = id_parse(flow_id, unknown=FLOW_EXPIRED)  # the edges convert; this stays safe for any caller
     flow = LoginFlow.objects.select_related("account").filter(pk=flow_uuid, kind=kind, purpose=purpose).first()
     if flow is None or flow.expires_at <= clock.now() or flow.state == LoginState.COMPLETED:
         raise MemberAreaError(FLOW_EXPIRED)
@@ -206,7 +203,9 @@ def login_channels(flow: LoginFlow) -> list[dict[str, str]]:
 
 
 # --- the second step -----------------------------------------------------------------------------
-def login_send(*, flow_id, kind: FlowKind, channel: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN) -> dt.datetime:
+def login_send(
+    *, flow_id: uuid.UUID, kind: FlowKind, channel: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
+) -> dt.datetime:
     """Send (or resend) the code on `channel`; the email also carries the one-time link (LOGIN-3).
 
     Resends honour the cooldown and send limit of the code; every send counts toward the
@@ -248,7 +247,9 @@ def _link_url(token: str) -> str:
     return public_url_of("sign-in-link", token)
 
 
-def login_verify(*, flow_id, kind: FlowKind, code: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN) -> LoginFlow:
+def login_verify(
+    *, flow_id: uuid.UUID, kind: FlowKind, code: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
+) -> LoginFlow:
     """The code (LOGIN-3): counted tries, one use; the flow completes exactly once."""
     flow = login_get(flow_id=flow_id, kind=kind, purpose=purpose)
     if flow.state != LoginState.CODE_SENT:
@@ -332,7 +333,7 @@ def step_up_start(*, session: SessionRecord, kind: FlowKind, browser_binding: st
     )
 
 
-def step_up_get(*, flow_id, session: SessionRecord | None, kind: FlowKind) -> LoginFlow:
+def step_up_get(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind) -> LoginFlow:
     """A live step-up flow of `session`: one started by another session (even of the same account)
     is FLOW_EXPIRED, as an unknown one is, so a flow id cannot be borrowed across sessions."""
     flow = login_get(flow_id=flow_id, kind=kind, purpose=LoginPurpose.STEP_UP)
@@ -341,13 +342,13 @@ def step_up_get(*, flow_id, session: SessionRecord | None, kind: FlowKind) -> Lo
     return flow
 
 
-def step_up_send(*, flow_id, session: SessionRecord | None, kind: FlowKind, channel: str) -> dt.datetime:
+def step_up_send(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind, channel: str) -> dt.datetime:
     """Send the step-up code of this session's flow (LOGIN-9); returns when the next send may go."""
     flow = step_up_get(flow_id=flow_id, session=session, kind=kind)
     return login_send(flow_id=flow.pk, kind=kind, channel=channel, purpose=LoginPurpose.STEP_UP)
 
 
-def step_up_verify(*, flow_id, session: SessionRecord | None, kind: FlowKind, code: str) -> LoginFlow:
+def step_up_verify(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind, code: str) -> LoginFlow:
     """The step-up code of this session's flow: the session is fresh for STEP_UP_SECONDS (LOGIN-9)."""
     flow = step_up_get(flow_id=flow_id, session=session, kind=kind)
     return login_verify(flow_id=flow.pk, kind=kind, code=code, purpose=LoginPurpose.STEP_UP)

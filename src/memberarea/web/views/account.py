@@ -15,9 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.errors import MemberAreaError
+from memberarea.core.errors import MemberAreaError, id_parse
 from memberarea.core.form_pages import form_page
 from memberarea.identity import account_settings
+from memberarea.identity.errors import FLOW_EXPIRED
 from memberarea.identity.flows import login
 from memberarea.identity.models import FlowKind, LoginState, SessionRecord
 from memberarea.identity.sessions import browser_session_renew
@@ -57,7 +58,11 @@ def confirm(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("account")
     try:
-        flow = login.step_up_get(flow_id=request.session.get(STEP_UP_KEY, ""), session=_session(request), kind=BROWSER)
+        flow = login.step_up_get(
+            flow_id=id_parse(request.session.get(STEP_UP_KEY, ""), unknown=FLOW_EXPIRED),
+            session=_session(request),
+            kind=BROWSER,
+        )
     except MemberAreaError:
         session = _session(request)
         if session is None:  # signed out since (the registry ended the session): sign in again

@@ -28,7 +28,7 @@ from memberarea.identity.passwords import context_words_for, password_history_ad
 from memberarea.notifications.services import message_enqueue
 
 
-def registration_complete(*, flow_id, kind: FlowKind, password: str) -> Account:
+def registration_complete(*, flow_id: uuid.UUID, kind: FlowKind, password: str) -> Account:
     """Step 3 (REG-5, REG-6): the password, then the account and everything it proves, at once.
 
     Exactly one account per person under any race: the flow is claimed with a conditional UPDATE

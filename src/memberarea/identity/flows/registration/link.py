@@ -2,6 +2,7 @@
 membership moves to that account's person; there is never a second account."""
 
 import json
+import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -55,7 +56,7 @@ def _link_limit() -> Limit:
     )
 
 
-def registration_link_password(*, flow_id, kind: FlowKind, password: str) -> list[str]:
+def registration_link_password(*, flow_id: uuid.UUID, kind: FlowKind, password: str) -> list[str]:
     """The re-joiner proves the account is theirs: its password (counted tries), then a code to its email."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
     account = flow.account
@@ -97,7 +98,7 @@ def registration_pending_link(flow: RegistrationFlow) -> list[str]:
     return flow_details(flow).get("verify", []) if flow.state == RegistrationState.LINKING else []
 
 
-def registration_link_complete(*, flow_id, kind: FlowKind, code: str) -> Account:
+def registration_link_complete(*, flow_id: uuid.UUID, kind: FlowKind, code: str) -> Account:
     """The second step's code, then the membership moves to the account's person (audited, undoable by staff)."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
     channels = flow_details(flow).get("verify", [])
