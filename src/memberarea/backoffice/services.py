@@ -39,7 +39,7 @@ from memberarea.identity.services import account_create, account_find
 from memberarea.identity.sessions import account_sessions_end
 from memberarea.identity.usernames import username_index
 from memberarea.members.access import Access, Purpose, access_member
-from memberarea.notifications.models import Message, State
+from memberarea.notifications.models import Channel, Message, State
 from memberarea.notifications.services import message_dispatch, message_enqueue
 
 from .models import StaffProfile
@@ -77,7 +77,7 @@ def _tell(contacts: list[tuple[str, str, str]], *, membership: Membership, templ
     extra = {"not_me_url": not_me_url(account)} if account is not None else {}
     for channel, destination, first_name in contacts:
         message_enqueue(
-            channel=channel,
+            channel=Channel(channel),
             to=destination,
             template=template,
             language=language,

@@ -22,6 +22,7 @@ from django.conf import settings
 
 from memberarea.core import clock
 from memberarea.core.links import register_url, sign_in_url
+from memberarea.notifications.models import Channel, Kind
 from memberarea.notifications.services import message_enqueue
 
 from .identifiers import is_minor
@@ -99,12 +100,12 @@ class WelcomeSender:
     def send(self, membership: Membership, recipient: Recipient) -> None:
         slot = self.started_at + dt.timedelta(minutes=self.queued // self.per_minute)
         message = message_enqueue(
-            channel="email",
+            channel=Channel.EMAIL,
             to=recipient.email,
             template=welcome_template(membership),
             language=recipient.language,
             context=welcome_context(membership, recipient),
-            kind="administrative",
+            kind=Kind.ADMINISTRATIVE,
             subject_id=str(membership.pk),
             membership=membership,
         )

@@ -24,6 +24,7 @@ from memberarea.enrollment.identifiers import (
 )
 from memberarea.enrollment.models import Membership
 from memberarea.identity.errors import CONTACT_ON_HOLD, CURRENT_PASSWORD_INCORRECT, FLOW_EXPIRED
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import CONTACT_FIELDS, account_contacts, account_password_context, contact_write
@@ -133,7 +134,7 @@ def account_contact_change_confirm(
         previous = old.destination(flow.channel)
         if previous and previous != row.destination:
             message_enqueue(
-                channel=flow.channel,
+                channel=Channel(flow.channel),
                 to=previous,
                 template="contact_changed",
                 language=account.language,

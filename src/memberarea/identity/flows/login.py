@@ -48,6 +48,7 @@ from memberarea.identity.errors import (
     NO_CHANNEL,
     REAUTHENTICATION_REQUIRED,
 )
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 from ..backends import equalising_hash
@@ -139,7 +140,7 @@ def _notify_locked(account: Account) -> None:
         return
     with transaction.atomic():
         message_enqueue(
-            channel="email",
+            channel=Channel.EMAIL,
             to=contacts.email,
             template="login_locked",
             language=account.language,

@@ -21,6 +21,7 @@ from memberarea.identity.errors import DOCUMENT_TAKEN, FLOW_EXPIRED, INVALID_CRE
 from memberarea.identity.flows import codes
 from memberarea.identity.flows.registration.state import flow_details, registration_get
 from memberarea.identity.models import Account, CodeChannel, FlowKind, RegistrationFlow, RegistrationState
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 
@@ -125,7 +126,7 @@ def registration_link_complete(*, flow_id: uuid.UUID, kind: FlowKind, code: str)
             data={"from_person": str(old_person.pk), "to_person": str(new_person.pk), "flow": str(flow.pk)},
         )
         message_enqueue(
-            channel="email" if channels[0] == CodeChannel.EMAIL else "sms",
+            channel=Channel.EMAIL if channels[0] == CodeChannel.EMAIL else Channel.SMS,
             to=_account_second_step(account)[1],
             template="welcome_rejoined",
             language=flow.language,
