@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import secrets
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -315,7 +316,8 @@ def message_retry(*, actor: Account, message_id, reason: str, ticket: str) -> No
 
 
 # --- staff accounts (BO-1: administrators) -----------------------------------------------------
-def _roles_checked(roles) -> tuple[Role, ...]:
+def _roles_checked(roles: Iterable[str]) -> tuple[Role, ...]:
+    """Role names as chosen (a form, a command) checked into the enum; the one place they are validated."""
     try:
         checked = tuple(sorted({Role(role) for role in roles}))
     except ValueError:
@@ -333,7 +335,7 @@ def _work_email(value: str) -> str:
 
 
 def staff_create(
-    *, username: str, email: str, roles, actor_id: str, display_name: str = "", password: str = ""
+    *, username: str, email: str, roles: Iterable[str], actor_id: str, display_name: str = "", password: str = ""
 ) -> tuple[Account, str]:
     """A staff account with its roles and the work email its sign-in codes go to.
 
@@ -361,7 +363,7 @@ def staff_email_set(*, account: Account, email: str, actor_id: str, display_name
         audit_record(event="staff.email_set", actor_id=actor_id, subject_id=str(account.pk))
 
 
-def staff_roles_set(*, actor: Account, account: Account, roles) -> None:
+def staff_roles_set(*, actor: Account, account: Account, roles: Iterable[str]) -> None:
     """Replace a staff account's roles; an administrator cannot remove their own administrator role."""
     checked = _roles_checked(roles)
     if account.pk == actor.pk and Role.ADMINISTRATOR not in checked:
