@@ -2,6 +2,7 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.utils.functional import Promise
 from ninja import Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.errors import HttpError as NinjaHttpError
@@ -32,8 +33,8 @@ class ErrorResponse(Schema):
     error: ErrorBody
 
 
-def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
-    fields: dict[str, list[str]] = {}
+def _field_errors(exc: ValidationError) -> dict[str, list[str | Promise]]:
+    fields: dict[str, list[str | Promise]] = {}
     for problem in exc.errors:
         location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "payload", "query", "path")]
         name = ".".join(location) or "__all__"

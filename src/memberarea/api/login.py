@@ -11,7 +11,9 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
+from memberarea.core.errors import id_parse
 from memberarea.core.network import client_address
+from memberarea.identity.errors import FLOW_EXPIRED
 from memberarea.identity.flows import login as flow
 from memberarea.identity.models import FlowKind
 from memberarea.identity.sign_in import sign_in_finish
@@ -95,7 +97,11 @@ def login(request, payload: LoginIn):
 )
 @raises("flow_expired", ("rate_limited", "cooldown or daily limit"), ("too_many_attempts", "send limit"))
 def send(request, login_id: str, payload: SendIn):
-    return {"resend_after": flow.login_send(flow_id=login_id, kind=API, channel=payload.channel)}
+    return {
+        "resend_after": flow.login_send(
+            flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), kind=API, channel=payload.channel
+        )
+    }
 
 
 @router.post(
@@ -107,7 +113,7 @@ def send(request, login_id: str, payload: SendIn):
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def verify(request, login_id: str, payload: CodeIn):
-    completed = flow.login_verify(flow_id=login_id, kind=API, code=payload.code)
+    completed = flow.login_verify(flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), kind=API, code=payload.code)
     tokens = sign_in_finish(request=request, account=completed.account).tokens
     return Status(
         201,
@@ -136,7 +142,9 @@ def reauthenticate(request):
 @raises("rate_limited", "too_many_attempts", ("flow_expired", "also for a step-up started by another session"))
 def reauthenticate_send(request, login_id: str, payload: SendIn):
     return {
-        "resend_after": flow.step_up_send(flow_id=login_id, session=request.auth, kind=API, channel=payload.channel)
+        "resend_after": flow.step_up_send(
+            flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), session=request.auth, kind=API, channel=payload.channel
+        )
     }
 
 
@@ -153,5 +161,7 @@ def reauthenticate_send(request, login_id: str, payload: SendIn):
     ("flow_expired", "also for a step-up started by another session"),
 )
 def reauthenticate_verify(request, login_id: str, payload: CodeIn):
-    flow.step_up_verify(flow_id=login_id, session=request.auth, kind=API, code=payload.code)
+    flow.step_up_verify(
+        flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), session=request.auth, kind=API, code=payload.code
+    )
     return Status(204, None)

@@ -11,6 +11,7 @@ from typing import Literal
 from django.utils.translation import get_language
 from ninja import Field, Path, Router, Schema
 
+from memberarea.core.errors import id_parse
 from memberarea.members import card, selectors
 
 from .auth import app_token
@@ -95,13 +96,13 @@ class CardOut(Schema):
 )
 @NOT_YOURS
 def dashboard(request, member_id: str = Path(..., description=MEMBER_ID)):
-    return selectors.member_dashboard(actor=request.auth.account, member_id=member_id)
+    return selectors.member_dashboard(actor=request.auth.account, member_id=id_parse(member_id))
 
 
 @router.get("/members/{member_id}/card", response={200: CardOut}, summary="A member's digital card")
 @NOT_YOURS
 def card_json(request, member_id: str = Path(..., description=MEMBER_ID)):
-    granted = selectors.member_area_access(actor=request.auth.account, member_id=member_id)
+    granted = selectors.member_area_access(actor=request.auth.account, member_id=id_parse(member_id))
     return card.card_data(granted.membership)
 
 
@@ -120,5 +121,7 @@ def card_json(request, member_id: str = Path(..., description=MEMBER_ID)):
 )
 @NOT_YOURS
 def card_pdf(request, member_id: str = Path(..., description=MEMBER_ID)):
-    membership, content = card.card_download(actor=request.auth.account, member_id=member_id, language=get_language())
+    membership, content = card.card_download(
+        actor=request.auth.account, member_id=id_parse(member_id), language=get_language()
+    )
     return card.card_pdf_response(content, membership.member_number)

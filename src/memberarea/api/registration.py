@@ -10,7 +10,9 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
+from memberarea.core.errors import id_parse
 from memberarea.core.network import client_address
+from memberarea.identity.errors import FLOW_EXPIRED
 from memberarea.identity.flows.registration.complete import registration_complete
 from memberarea.identity.flows.registration.details import (
     AddressInput,
@@ -152,7 +154,7 @@ def start(request, payload: StartIn):
 def details(request, flow_id: str, payload: DetailsIn):
     address = AddressInput(**payload.address.dict()) if payload.address else None
     verify = registration_details_submit(
-        flow_id=flow_id,
+        flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED),
         kind=API,
         document_type=payload.document_type,
         document_number=payload.document_number,
@@ -171,7 +173,11 @@ def details(request, flow_id: str, payload: DetailsIn):
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def verify(request, flow_id: str, payload: CodeIn):
-    return {"verify": registration_code_verify(flow_id=flow_id, kind=API, channel=payload.channel, code=payload.code)}
+    return {
+        "verify": registration_code_verify(
+            flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, channel=payload.channel, code=payload.code
+        )
+    }
 
 
 @router.post(
@@ -181,7 +187,11 @@ def verify(request, flow_id: str, payload: CodeIn):
 )
 @raises("flow_expired", ("rate_limited", "cooldown"), ("too_many_attempts", "send limit"))
 def resend(request, flow_id: str, payload: ChannelIn):
-    return {"resend_after": registration_code_resend(flow_id=flow_id, kind=API, channel=payload.channel)}
+    return {
+        "resend_after": registration_code_resend(
+            flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, channel=payload.channel
+        )
+    }
 
 
 @router.post(
@@ -196,7 +206,9 @@ def resend(request, flow_id: str, payload: ChannelIn):
     ("password_policy", "one message per broken rule in fields.password"),
 )
 def password(request, flow_id: str, payload: PasswordIn):
-    account = registration_complete(flow_id=flow_id, kind=API, password=payload.password)
+    account = registration_complete(
+        flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, password=payload.password
+    )
     return _signed_in(request, account)
 
 
@@ -221,7 +233,11 @@ def _signed_in(request, account) -> Status:
 )
 @raises("invalid_credentials", "rate_limited", "flow_expired")
 def link(request, flow_id: str, payload: PasswordIn):
-    return {"verify": registration_link_password(flow_id=flow_id, kind=API, password=payload.password)}
+    return {
+        "verify": registration_link_password(
+            flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, password=payload.password
+        )
+    }
 
 
 class LinkCodeIn(Schema):
@@ -235,5 +251,5 @@ class LinkCodeIn(Schema):
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def link_verify(request, flow_id: str, payload: LinkCodeIn):
-    account = registration_link_complete(flow_id=flow_id, kind=API, code=payload.code)
+    account = registration_link_complete(flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, code=payload.code)
     return _signed_in(request, account)

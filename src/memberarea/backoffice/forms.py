@@ -1,5 +1,7 @@
 """The audit log's filter form (BO-5): a GET form, validated, its errors translated."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +21,11 @@ class AuditFilterForm(forms.Form):
     def __init__(self, data, *, staff_choices: list[tuple[str, str]]) -> None:
         super().__init__(data)
         if staff_choices:
-            self.fields["actor"].choices = [("", _("Anyone")), *staff_choices]
+            cast(forms.ChoiceField, self.fields["actor"]).choices = [("", _("Anyone")), *staff_choices]
         else:  # agents and marketing read their own actions only (BO-1): no one else to choose
             del self.fields["actor"]
         events = sorted(((code, str(label)) for code, label in EVENT_LABELS.items()), key=lambda c: c[1])
-        self.fields["event"].choices = [("", _("Any event")), *events]
+        cast(forms.ChoiceField, self.fields["event"]).choices = [("", _("Any event")), *events]
         invalid_date = _("Enter a date as day/month/year, for example 04/12/2026.")
         for name in ("since", "until"):
             self.fields[name].error_messages["invalid"] = invalid_date
@@ -31,8 +33,9 @@ class AuditFilterForm(forms.Form):
         for name in {"actor", "event"} & set(self.fields):
             self.fields[name].error_messages["invalid_choice"] = _("Choose one of the options in the list.")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date cannot be before the start date."))

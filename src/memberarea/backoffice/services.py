@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import secrets
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -39,7 +40,7 @@ from memberarea.identity.services import account_create, account_find
 from memberarea.identity.sessions import account_sessions_end
 from memberarea.identity.usernames import username_index
 from memberarea.members.access import Access, Purpose, access_member
-from memberarea.notifications.models import Message, State
+from memberarea.notifications.models import Channel, Message, State
 from memberarea.notifications.services import message_dispatch, message_enqueue
 
 from .models import StaffProfile
@@ -77,7 +78,7 @@ def _tell(contacts: list[tuple[str, str, str]], *, membership: Membership, templ
     extra = {"not_me_url": not_me_url(account)} if account is not None else {}
     for channel, destination, first_name in contacts:
         message_enqueue(
-            channel=channel,
+            channel=Channel(channel),
             to=destination,
             template=template,
             language=language,
@@ -108,7 +109,7 @@ def _staff_audit(event: str, *, actor: Account, access: Access, reason: str, **d
 def username_change(
     *,
     actor: Account,
-    member_id,
+    member_id: uuid.UUID,
     reason: str,
     ticket: str,
     document_type: str,
@@ -159,7 +160,7 @@ def username_change(
     return membership
 
 
-def contact_update(*, actor: Account, member_id, reason: str, ticket: str, channel: str, value: str) -> str:
+def contact_update(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str, channel: str, value: str) -> str:
     """A new email or mobile after checking the member's identity (BO-3): replaced on every membership
     of the person, the old destination told; returns the channel changed."""
     normalisers = {CodeChannel.EMAIL: email_normalise, CodeChannel.SMS: mobile_normalise}
@@ -192,7 +193,15 @@ def contact_update(*, actor: Account, member_id, reason: str, ticket: str, chann
 
 
 def _account_action(
-    *, actor: Account, member_id, reason: str, ticket: str, purpose: str, event: str, apply, tell: bool = True
+    *,
+    actor: Account,
+    member_id: uuid.UUID,
+    reason: str,
+    ticket: str,
+    purpose: str,
+    event: str,
+    apply,
+    tell: bool = True,
 ):
     """The shape of the one-click actions on a member's account: access, act, audit, tell."""
     with transaction.atomic():
@@ -207,7 +216,7 @@ def _account_action(
     return result
 
 
-def sign_in_unlock(*, actor: Account, member_id, reason: str, ticket: str) -> None:
+def sign_in_unlock(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> None:
     """Forget the member's failed sign-ins and lock (BO-3), as a recovery would."""
     _account_action(
         actor=actor,
@@ -220,7 +229,7 @@ def sign_in_unlock(*, actor: Account, member_id, reason: str, ticket: str) -> No
     )
 
 
-def sessions_end_for_member(*, actor: Account, member_id, reason: str, ticket: str) -> int:
+def sessions_end_for_member(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> int:
     """End every session and trusted device of the member (BO-3); returns how many sessions ended."""
     return _account_action(
         actor=actor,
@@ -233,7 +242,7 @@ def sessions_end_for_member(*, actor: Account, member_id, reason: str, ticket: s
     )
 
 
-def welcome_resend_for_member(*, actor: Account, member_id, reason: str, ticket: str) -> int:
+def welcome_resend_for_member(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> int:
     """Queue the welcome again (BO-3): the welcome itself is the member's notice; returns messages queued."""
     with transaction.atomic():
         access = access_member(actor=actor, member_id=member_id, purpose=Purpose.ASSIST, reason=reason, ticket=ticket)
@@ -243,7 +252,7 @@ def welcome_resend_for_member(*, actor: Account, member_id, reason: str, ticket:
     return queued
 
 
-def account_freeze_by_staff(*, actor: Account, member_id, reason: str, ticket: str) -> bool:
+def account_freeze_by_staff(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str) -> bool:
     """A security officer freezes the account (BO-1): as "this was not me" does, it ends every session,
     opens a security case and tells every contact. False if it was frozen already."""
     return _account_action(
@@ -307,7 +316,8 @@ def message_retry(*, actor: Account, message_id, reason: str, ticket: str) -> No
 
 
 # --- staff accounts (BO-1: administrators) -----------------------------------------------------
-def _roles_checked(roles) -> tuple[Role, ...]:
+def _roles_checked(roles: Iterable[str]) -> tuple[Role, ...]:
+    """Role names as chosen (a form, a command) checked into the enum; the one place they are validated."""
     try:
         checked = tuple(sorted({Role(role) for role in roles}))
     except ValueError:
@@ -325,7 +335,7 @@ def _work_email(value: str) -> str:
 
 
 def staff_create(
-    *, username: str, email: str, roles, actor_id: str, display_name: str = "", password: str = ""
+    *, username: str, email: str, roles: Iterable[str], actor_id: str, display_name: str = "", password: str = ""
 ) -> tuple[Account, str]:
     """A staff account with its roles and the work email its sign-in codes go to.
 
@@ -353,7 +363,7 @@ def staff_email_set(*, account: Account, email: str, actor_id: str, display_name
         audit_record(event="staff.email_set", actor_id=actor_id, subject_id=str(account.pk))
 
 
-def staff_roles_set(*, actor: Account, account: Account, roles) -> None:
+def staff_roles_set(*, actor: Account, account: Account, roles: Iterable[str]) -> None:
     """Replace a staff account's roles; an administrator cannot remove their own administrator role."""
     checked = _roles_checked(roles)
     if account.pk == actor.pk and Role.ADMINISTRATOR not in checked:

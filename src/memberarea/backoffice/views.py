@@ -7,6 +7,8 @@ member, then it asks again.
 """
 
 import functools
+import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -97,7 +100,7 @@ def _grant_store(request, membership_id: str, reason: str, ticket: str) -> None:
     request.session[GRANTS_KEY] = grants
 
 
-def _membership(membership_id) -> Membership:
+def _membership(membership_id: uuid.UUID) -> Membership:
     membership = Membership.objects.select_related("person__account", "policy").filter(pk=membership_id).first()
     if membership is None:
         raise Http404
@@ -120,13 +123,15 @@ def search(request):
 
 @staff_required(*RECORD_ROLES)
 @require_http_methods(["GET", "POST"])
-def record(request, membership_id):
+def record(request, membership_id: uuid.UUID):
     """The reason gate, then the record (BO-4): nothing of the member is shown before access is granted."""
     key = str(membership_id)
     if request.method == "POST":
         reason, ticket = request.POST.get("reason", ""), request.POST.get("ticket", "").strip()
         try:
-            access_member(actor=request.user, member_id=key, purpose=Purpose.RECORD, reason=reason, ticket=ticket)
+            access_member(
+                actor=request.user, member_id=membership_id, purpose=Purpose.RECORD, reason=reason, ticket=ticket
+            )
         except MemberAreaError as error:
             return _page(request, "record_gate.html", {"membership_id": key}, error)
         _grant_store(request, key, reason, ticket)
@@ -141,7 +146,7 @@ def record(request, membership_id):
     return _page(request, "record.html", context)
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...], Promise]] = {
     "username": (services.username_change, ASSIST_ROLES, gettext_lazy("Change the username (identity document)")),
     "contact": (services.contact_update, ASSIST_ROLES, gettext_lazy("Update the email or mobile")),
     "welcome": (services.welcome_resend_for_member, ASSIST_ROLES, gettext_lazy("Resend the welcome email")),
@@ -157,7 +162,7 @@ ACTION_FIELDS = {
 
 @staff_required()
 @require_http_methods(["GET", "POST"])
-def action(request, membership_id, name: str):
+def action(request, membership_id: uuid.UUID, name: str):
     """One assisted action on the member (BO-2, BO-3): its own reason and ticket, then the service."""
     if name not in ACTIONS:
         raise Http404
@@ -183,7 +188,7 @@ def action(request, membership_id, name: str):
     try:
         service(
             actor=request.user,
-            member_id=key,
+            member_id=membership_id,
             reason=request.POST.get("reason", ""),
             ticket=request.POST.get("ticket", ""),
             **fields,
@@ -202,7 +207,9 @@ def audit(request):
     filters = {name: request.GET.get(name, "") for name in form.fields}
     context = {"form": form, "filters": filters, "own_only": not readers_of_all, "page": None, "rows": []}
     if not form.is_valid():
-        error = MemberAreaError(INVALID, fields={name: list(texts) for name, texts in form.errors.items()})
+        error = MemberAreaError(
+            INVALID, fields={name: [str(text) for text in texts] for name, texts in form.errors.items()}
+        )
         return _page(request, "audit.html", context, error)
     entries = selectors.audit_entries(viewer=request.user, filters=form.filters())
     page = Paginator(entries, selectors.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -5,6 +5,7 @@ Each app defines its codes with `ErrorCode(...)` in its own `errors.py` (the ker
 its AppConfig.ready(); tests/core/test_error_modules.py fails on a code defined anywhere else.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -75,3 +76,12 @@ class MemberAreaError(Exception):
 
     def __str__(self) -> str:
         return self.code
+
+
+def id_parse(value: object, *, unknown: ErrorCode = NOT_FOUND) -> uuid.UUID:
+    """An id received at an edge (a URL, a session, a body) as a UUID; anything else raises `unknown`,
+    the error an unknown id gets, so a malformed id tells nothing more than a wrong one."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise MemberAreaError(unknown) from None

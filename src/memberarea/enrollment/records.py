@@ -43,17 +43,17 @@ ROW_CODES = (
     INVALID_GUARDIAN,
 )  # fmt: skip
 
-MEMBER_COLUMNS = (
+MEMBER_COLUMNS: tuple[str, ...] = (
     "member_number", "policy_number", "first_name", "last_name", "date_of_birth", "sex", "relationship",
     "start_date", "end_date", "address_line1", "address_line2", "postal_code", "city", "province", "country",
     "email", "mobile", "language", "document_type", "document_number", "document_country",
     "guardian_member_numbers",
 )  # fmt: skip
-MEMBER_REQUIRED = (
+MEMBER_REQUIRED: tuple[str, ...] = (
     "member_number", "policy_number", "first_name", "last_name", "date_of_birth", "relationship", "start_date",
 )  # fmt: skip
-POLICY_COLUMNS = ("policy_number", "policy_type", "status", "start_date", "end_date", "holder_name")
-POLICY_REQUIRED = ("policy_number", "policy_type", "status", "start_date")
+POLICY_COLUMNS: tuple[str, ...] = ("policy_number", "policy_type", "status", "start_date", "end_date", "holder_name")
+POLICY_REQUIRED: tuple[str, ...] = ("policy_number", "policy_type", "status", "start_date")
 MAX_LENGTHS = {
     "member_number": 40, "policy_number": 40, "first_name": 100, "last_name": 150, "address_line1": 200,
     "address_line2": 200, "postal_code": 16, "city": 100, "province": 100, "email": 254, "holder_name": 200,
@@ -180,7 +180,7 @@ def policy_record_clean(raw: Mapping) -> tuple[PolicyRecord | None, FieldErrors]
     if start and end and end < start:
         c.fail("end_date", INVALID_DATE)
     holder = c.text("holder_name")
-    if c.errors:
+    if c.errors or start is None:  # a required date is missing only with its error recorded
         return None, c.errors
     return PolicyRecord(number, policy_type, status, start, end, holder), []
 
@@ -212,7 +212,7 @@ def member_record_clean(raw: Mapping, *, today: dt.date) -> tuple[MemberRecord |
     guardians = tuple(
         dict.fromkeys(normalise_number(n) for n in _text(raw, "guardian_member_numbers").split(";") if n.strip())
     )
-    if c.errors:
+    if c.errors or birth is None or start is None:  # a required date is missing only with its error recorded
         return None, c.errors
     return MemberRecord(
         member_number, policy_number, first_name, last_name, birth, sex, relationship, start, end, street,

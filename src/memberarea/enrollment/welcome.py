@@ -15,12 +15,14 @@ import; later ones get a later `next_attempt_at`, so a big delta does not flood 
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from memberarea.core import clock
 from memberarea.core.links import register_url, sign_in_url
+from memberarea.notifications.models import Channel, Kind
 from memberarea.notifications.services import message_enqueue
 
 from .identifiers import is_minor
@@ -77,7 +79,10 @@ class WelcomeSender:
         guardians: dict = {}
         for link in Guardianship.objects.filter(minor__in=minors).select_related("guardian"):
             guardians.setdefault(link.minor_id, []).append(link.guardian)
-        queued_before, done, nobody, skipped = self.queued, [], [], []
+        queued_before = self.queued
+        done: list[uuid.UUID] = []
+        nobody: list[uuid.UUID] = []
+        skipped: list[uuid.UUID] = []
         for membership in memberships:
             if _over(membership, today):
                 skipped.append(membership.pk)
@@ -95,12 +100,12 @@ class WelcomeSender:
     def send(self, membership: Membership, recipient: Recipient) -> None:
         slot = self.started_at + dt.timedelta(minutes=self.queued // self.per_minute)
         message = message_enqueue(
-            channel="email",
+            channel=Channel.EMAIL,
             to=recipient.email,
             template=welcome_template(membership),
             language=recipient.language,
             context=welcome_context(membership, recipient),
-            kind="administrative",
+            kind=Kind.ADMINISTRATIVE,
             subject_id=str(membership.pk),
             membership=membership,
         )

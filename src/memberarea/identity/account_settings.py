@@ -24,6 +24,7 @@ from memberarea.enrollment.identifiers import (
 )
 from memberarea.enrollment.models import Membership
 from memberarea.identity.errors import CONTACT_ON_HOLD, CURRENT_PASSWORD_INCORRECT, FLOW_EXPIRED
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import CONTACT_FIELDS, account_contacts, account_password_context, contact_write
@@ -65,7 +66,7 @@ def account_password_change(
 
 
 def account_contact_change_start(
-    *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: str
+    *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: FlowKind
 ) -> LoginFlow:
     """Send a code to the new email or mobile; nothing changes until it comes back."""
     step_up_require(session)
@@ -103,7 +104,7 @@ def account_contact_change_start(
 
 
 def account_contact_change_confirm(
-    *, account: Account, session: SessionRecord | None, flow_id, kind: str, code: str
+    *, account: Account, session: SessionRecord | None, flow_id, kind: FlowKind, code: str
 ) -> str:
     """The code from the new contact: it replaces the old one everywhere, and the old one is told.
 
@@ -133,7 +134,7 @@ def account_contact_change_confirm(
         previous = old.destination(flow.channel)
         if previous and previous != row.destination:
             message_enqueue(
-                channel=flow.channel,
+                channel=Channel(flow.channel),
                 to=previous,
                 template="contact_changed",
                 language=account.language,

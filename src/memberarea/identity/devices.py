@@ -24,6 +24,7 @@ from memberarea.core.audit import audit_record
 from memberarea.core.crypto import blind_index
 from memberarea.core.links import public_url_of
 from memberarea.enrollment.models import Membership
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import contact_usable
@@ -179,7 +180,7 @@ def _new_device_notify(*, request, account: Account, app: bool, now: dt.datetime
     with translation.override(account.language):
         label = device_label(user_agent_of(request), SessionKind.APP if app else SessionKind.BROWSER)
     message_enqueue(
-        channel="email",
+        channel=Channel.EMAIL,
         to=email,
         template="new_device",
         language=account.language,

@@ -13,6 +13,7 @@ from django.db import transaction
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.links import public_url_of
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 from .contacts import account_verified_contacts
@@ -54,7 +55,7 @@ def account_notify(*, account: Account, template: str, contacts=None, **context)
     in its language, with the member's first name and the "this was not me" link."""
     for channel, destination, first_name in contacts if contacts is not None else account_verified_contacts(account):
         message_enqueue(
-            channel=channel,
+            channel=Channel(channel),
             to=destination,
             template=template,
             language=account.language,

@@ -43,8 +43,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-class AccountManager(BaseUserManager):
-    def get_by_natural_key(self, username: str) -> "Account":
+class AccountManager(BaseUserManager["Account"]):
+    def get_by_natural_key(self, username: str | None) -> "Account":
+        if username is None:
+            raise self.model.DoesNotExist
         return self.get(username_index=username_index(username))
 
 
@@ -73,7 +75,7 @@ class Account(AbstractBaseUser):
     objects = AccountManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     def __str__(self) -> str:
         return f"account {self.pk}"

@@ -8,7 +8,9 @@ trusted when the member asked for it, and the browser keeps the language it sign
 """
 
 from dataclasses import dataclass
+from typing import overload
 
+from django.http import HttpResponseBase
 from django.utils import translation
 
 from .devices import known_device_check, trusted_device_remember
@@ -28,7 +30,22 @@ class SignedIn:
     tokens: AppTokens | None = None
 
 
-def sign_in_finish(*, request, account: Account, response=None, trust_device: bool = False) -> SignedIn:
+@dataclass(frozen=True)
+class AppSignedIn(SignedIn):
+    """The app's sign-in always carries its token pair."""
+
+    tokens: AppTokens
+
+
+@overload
+def sign_in_finish(*, request, account: Account, response: None = None, trust_device: bool = False) -> AppSignedIn: ...
+@overload
+def sign_in_finish(
+    *, request, account: Account, response: HttpResponseBase, trust_device: bool = False
+) -> SignedIn: ...
+def sign_in_finish(
+    *, request, account: Account, response: HttpResponseBase | None = None, trust_device: bool = False
+) -> SignedIn:
     """Start the session of a member just proven, note the device, and trust it if asked.
 
     `response` is the browser's response (it receives the device cookies); None means the app,
@@ -37,7 +54,7 @@ def sign_in_finish(*, request, account: Account, response=None, trust_device: bo
     if response is None:
         known_device_check(request=request, response=None, account=account)
         tokens = app_session_start(account=account, request=request)
-        return SignedIn(session=tokens.session, tokens=tokens)
+        return AppSignedIn(session=tokens.session, tokens=tokens)
     language = translation.get_language()
     record = browser_session_start(request=request, account=account)
     request.session[SESSION_LANGUAGE_KEY] = language

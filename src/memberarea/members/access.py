@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError
+from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError, id_parse
 from memberarea.enrollment.identifiers import is_minor
 from memberarea.enrollment.models import Guardianship, Membership
 from memberarea.identity.models import Account, Role
@@ -70,11 +70,8 @@ class Access:
     record: StaffAccess | None = None  # staff: the access row (reason, ticket), for the audit log
 
 
-def _membership(member_id) -> Membership:
-    try:
-        member_uuid = uuid.UUID(str(member_id))
-    except ValueError:
-        raise MemberAreaError(NOT_FOUND) from None
+def _membership(member_id: uuid.UUID) -> Membership:
+    member_uuid = id_parse(member_id)  # the edges convert; this stays safe for any caller
     membership = Membership.objects.select_related("person", "policy").filter(pk=member_uuid).first()
     if membership is None:
         raise MemberAreaError(NOT_FOUND)
@@ -94,7 +91,7 @@ def guardian_may_act(guardian_account: Account, minor: Membership) -> bool:
     ).exists()
 
 
-def access_member(*, actor: Account, member_id, purpose: str, reason: str = "", ticket: str = "") -> Access:
+def access_member(*, actor: Account, member_id: uuid.UUID, purpose: str, reason: str = "", ticket: str = "") -> Access:
     """Grant `actor` access to the member for `purpose`, or raise NOT_FOUND / FORBIDDEN / INVALID."""
     if actor is None or not actor.is_authenticated:
         raise MemberAreaError(NOT_FOUND)

@@ -6,6 +6,7 @@ Each download is an action for a member, so it is audited with the actor and the
 """
 
 import unicodedata
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -47,7 +48,7 @@ def card_data(membership: Membership) -> dict[str, Any]:
     }
 
 
-def card_download(*, actor: Account, member_id, language: str) -> tuple[Membership, bytes]:
+def card_download(*, actor: Account, member_id: uuid.UUID, language: str) -> tuple[Membership, bytes]:
     """The PDF card of a member the actor may act for, recorded as `member.card_downloaded`."""
     granted = member_area_access(actor=actor, member_id=member_id)
     content = card_pdf(granted.membership, language)

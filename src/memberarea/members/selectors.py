@@ -6,6 +6,7 @@ on the policy: every membership comes with its person and policy in the query th
 """
 
 import datetime as dt
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,7 +55,7 @@ def member_name(membership: Membership) -> str:
     return f"{membership.first_name} {membership.last_name}"
 
 
-def member_area_access(*, actor: Account, member_id) -> Access:
+def member_area_access(*, actor: Account, member_id: uuid.UUID) -> Access:
     """The access check as the member area asks it: self or guardian; staff reach member data only in
     the back office, with a reason (BO-4)."""
     return access_member(actor=actor, member_id=member_id, purpose=Purpose.VIEW)
@@ -78,7 +79,7 @@ def _choice(access: Access, current: Membership) -> dict[str, Any]:
     }
 
 
-def member_dashboard(*, actor: Account, member_id) -> dict[str, Any]:
+def member_dashboard(*, actor: Account, member_id: uuid.UUID) -> dict[str, Any]:
     """The dashboard of one member the actor may act for; NOT_FOUND for anyone else (AREA-1)."""
     granted = member_area_access(actor=actor, member_id=member_id)
     membership, policy = granted.membership, granted.membership.policy

@@ -107,10 +107,11 @@ class _SmtpSession:
     def get(cls) -> tuple[smtplib.SMTP, bool]:
         config = settings.EMAIL_CHANNEL
         connection = getattr(cls._local, "connection", None)
-        fresh_enough = connection is not None and (
-            time.monotonic() - cls._local.used_at < settings.NOTIFICATION_SMTP_REUSE_SECONDS
-        )
-        if fresh_enough and cls._local.config == config:
+        if (
+            connection is not None
+            and time.monotonic() - cls._local.used_at < settings.NOTIFICATION_SMTP_REUSE_SECONDS
+            and cls._local.config == config
+        ):
             return connection, True
         cls.close()
         cls._local.connection, cls._local.config = _smtp_open(config), dict(config)
@@ -132,6 +133,7 @@ class _SmtpSession:
 
 
 def _smtp_open(config: dict) -> smtplib.SMTP:
+    smtp: smtplib.SMTP
     try:
         if config["use_ssl"]:
             smtp = smtplib.SMTP_SSL(

@@ -74,7 +74,7 @@ def _sent_record(message: Message) -> None:
 def _failure_record(message: Message, attempt: int, code: str, *, permanent: bool) -> str:
     now = clock.now()
     if permanent or attempt >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        changes = {"state": State.FAILED, "leased_until": None, "last_error_code": code}
+        changes: dict[str, object] = {"state": State.FAILED, "leased_until": None, "last_error_code": code}
         if message.contains_secret:
             changes |= {**CONTENT_PURGE, "content_purged_at": now}
         logger.warning("message %s failed after %s attempts: %s", message.pk, attempt, code)

@@ -28,12 +28,12 @@ EMAIL_ADDRESS = re.compile(r"^[^@\s<>\",;]+@[^@\s<>\",;]+\.[^@\s<>\",;]+$")
 
 def message_enqueue(
     *,
-    channel: str,
+    channel: Channel,
     to: str,
     template: str,
     language: str,
     context: dict,
-    kind: str = Kind.ADMINISTRATIVE,
+    kind: Kind = Kind.ADMINISTRATIVE,
     subject_id: str = "",
     account=None,
     membership=None,

@@ -5,7 +5,7 @@ and how strict to be; everything the product does is a named setting here, with 
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -62,7 +62,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "memberarea.urls"
 WSGI_APPLICATION = "memberarea.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
@@ -89,7 +89,7 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dj_database_url.DBConfig:
     # Persistent connections (health-checked) on both engines: the worker and app servers reuse them.
     config = dj_database_url.parse(url, conn_max_age=60)
     config["CONN_HEALTH_CHECKS"] = True
@@ -162,7 +162,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "memberarea.web.views.errors.csrf_failure"
 LANGUAGE_COOKIE_NAME = "ma_language"
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 # --- Security headers -------------------------------------------------------------------------
@@ -204,7 +204,7 @@ FORMAT_MODULE_PATH = ["memberarea.formats"]
 
 # --- Static and stored files ------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {
@@ -296,7 +296,7 @@ ENROLLMENT_SIGN_IN_URL = env_str("ENROLLMENT_SIGN_IN_URL")
 
 # --- Logging: JSON lines, request ids, personal data and secrets redacted ----------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

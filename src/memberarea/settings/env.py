@@ -87,7 +87,7 @@ def parse_email_url(url: str) -> dict[str, object]:
     }
 
 
-def parse_sms_url(url: str, token: str) -> dict[str, object]:
+def parse_sms_url(url: str, token: str) -> dict[str, str]:
     """An HTTP(S) gateway URL with a bearer token, or `outbox:` for the development outbox."""
     parts = urlsplit(url)
     if parts.scheme == "outbox":

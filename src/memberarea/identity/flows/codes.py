@@ -21,9 +21,10 @@ from memberarea.core import clock
 from memberarea.core.crypto import blind_index
 from memberarea.core.errors import RATE_LIMITED, MemberAreaError
 from memberarea.identity.errors import CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
-from ..models import CodeChannel, VerificationCode
+from ..models import VerificationCode
 
 CODE_LENGTH = 6
 
@@ -72,7 +73,7 @@ def code_send(
         row.used_at = None
         row.save()
         message_enqueue(
-            channel=CodeChannel(channel).value,
+            channel=Channel(channel),
             to=destination,
             template=template,
             language=language,

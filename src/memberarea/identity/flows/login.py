@@ -27,7 +27,7 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.captcha import captcha_verify
 from memberarea.core.crypto import blind_index
-from memberarea.core.errors import INVALID, RATE_LIMITED, MemberAreaError
+from memberarea.core.errors import INVALID, RATE_LIMITED, MemberAreaError, id_parse
 from memberarea.core.links import public_url_of
 from memberarea.core.masking import mask_email, mask_phone
 from memberarea.core.ratelimit import (
@@ -48,6 +48,7 @@ from memberarea.identity.errors import (
     NO_CHANNEL,
     REAUTHENTICATION_REQUIRED,
 )
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 from ..backends import equalising_hash
@@ -76,7 +77,7 @@ def _binding_hash(binding: str) -> str:
 
 # --- the password step ---------------------------------------------------------------------------
 def login_start(
-    *, username: str, password: str, captcha: str | None, address: str, kind: str, browser_binding: str = ""
+    *, username: str, password: str, captcha: str | None, address: str, kind: FlowKind, browser_binding: str = ""
 ) -> LoginFlow:
     """Document + password (LOGIN-1, LOGIN-4) → a flow waiting for the second step.
 
@@ -139,7 +140,7 @@ def _notify_locked(account: Account) -> None:
         return
     with transaction.atomic():
         message_enqueue(
-            channel="email",
+            channel=Channel.EMAIL,
             to=contacts.email,
             template="login_locked",
             language=account.language,
@@ -161,7 +162,9 @@ def _channels(account: Account, contacts: AccountContacts) -> list[str]:
     return [str(channel) for channel in contacts.channels]
 
 
-def _flow_create(*, account: Account, kind: str, purpose: str, browser_binding: str, session=None) -> LoginFlow:
+def _flow_create(
+    *, account: Account, kind: FlowKind, purpose: LoginPurpose, browser_binding: str, session=None
+) -> LoginFlow:
     """A flow for an account that has somewhere to send a code (else NO_CHANNEL)."""
     contacts = account_contacts(account)
     if not _channels(account, contacts):
@@ -182,11 +185,8 @@ def _flow_create(*, account: Account, kind: str, purpose: str, browser_binding: 
 
 
 # --- reading a flow ------------------------------------------------------------------------------
-def login_get(*, flow_id, kind: str, purpose: str = LoginPurpose.SIGN_IN) -> LoginFlow:
-    try:
-        flow_uuid = uuid.UUID(str(flow_id))
-    except ValueError:
-        raise MemberAreaError(FLOW_EXPIRED) from None
+def login_get(*, flow_id: uuid.UUID, kind: FlowKind, purpose: LoginPurpose = LoginPurpose.SIGN_IN) -> LoginFlow:
+    flow_uuid = id_parse(flow_id, unknown=FLOW_EXPIRED)  # the edges convert; this stays safe for any caller
     flow = LoginFlow.objects.select_related("account").filter(pk=flow_uuid, kind=kind, purpose=purpose).first()
     if flow is None or flow.expires_at <= clock.now() or flow.state == LoginState.COMPLETED:
         raise MemberAreaError(FLOW_EXPIRED)
@@ -204,7 +204,9 @@ def login_channels(flow: LoginFlow) -> list[dict[str, str]]:
 
 
 # --- the second step -----------------------------------------------------------------------------
-def login_send(*, flow_id, kind: str, channel: str, purpose: str = LoginPurpose.SIGN_IN) -> dt.datetime:
+def login_send(
+    *, flow_id: uuid.UUID, kind: FlowKind, channel: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
+) -> dt.datetime:
     """Send (or resend) the code on `channel`; the email also carries the one-time link (LOGIN-3).
 
     Resends honour the cooldown and send limit of the code; every send counts toward the
@@ -246,7 +248,9 @@ def _link_url(token: str) -> str:
     return public_url_of("sign-in-link", token)
 
 
-def login_verify(*, flow_id, kind: str, code: str, purpose: str = LoginPurpose.SIGN_IN) -> LoginFlow:
+def login_verify(
+    *, flow_id: uuid.UUID, kind: FlowKind, code: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
+) -> LoginFlow:
     """The code (LOGIN-3): counted tries, one use; the flow completes exactly once."""
     flow = login_get(flow_id=flow_id, kind=kind, purpose=purpose)
     if flow.state != LoginState.CODE_SENT:
@@ -319,7 +323,7 @@ def login_complete_on_trusted_device(flow: LoginFlow) -> LoginFlow:
 
 
 # --- step-up (LOGIN-9) ---------------------------------------------------------------------------
-def step_up_start(*, session: SessionRecord, kind: str, browser_binding: str = "") -> LoginFlow:
+def step_up_start(*, session: SessionRecord, kind: FlowKind, browser_binding: str = "") -> LoginFlow:
     """A second step for the signed-in session, before a sensitive action."""
     return _flow_create(
         account=session.account,
@@ -330,7 +334,7 @@ def step_up_start(*, session: SessionRecord, kind: str, browser_binding: str = "
     )
 
 
-def step_up_get(*, flow_id, session: SessionRecord | None, kind: str) -> LoginFlow:
+def step_up_get(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind) -> LoginFlow:
     """A live step-up flow of `session`: one started by another session (even of the same account)
     is FLOW_EXPIRED, as an unknown one is, so a flow id cannot be borrowed across sessions."""
     flow = login_get(flow_id=flow_id, kind=kind, purpose=LoginPurpose.STEP_UP)
@@ -339,13 +343,13 @@ def step_up_get(*, flow_id, session: SessionRecord | None, kind: str) -> LoginFl
     return flow
 
 
-def step_up_send(*, flow_id, session: SessionRecord | None, kind: str, channel: str) -> dt.datetime:
+def step_up_send(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind, channel: str) -> dt.datetime:
     """Send the step-up code of this session's flow (LOGIN-9); returns when the next send may go."""
     flow = step_up_get(flow_id=flow_id, session=session, kind=kind)
     return login_send(flow_id=flow.pk, kind=kind, channel=channel, purpose=LoginPurpose.STEP_UP)
 
 
-def step_up_verify(*, flow_id, session: SessionRecord | None, kind: str, code: str) -> LoginFlow:
+def step_up_verify(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind, code: str) -> LoginFlow:
     """The step-up code of this session's flow: the session is fresh for STEP_UP_SECONDS (LOGIN-9)."""
     flow = step_up_get(flow_id=flow_id, session=session, kind=kind)
     return login_verify(flow_id=flow.pk, kind=kind, code=code, purpose=LoginPurpose.STEP_UP)

@@ -33,6 +33,7 @@ from memberarea.core.ratelimit import Limit, attempt_reserve
 from memberarea.enrollment.identifiers import email_index
 from memberarea.enrollment.models import Person
 from memberarea.identity.errors import LINK_INVALID
+from memberarea.notifications.models import Channel
 from memberarea.notifications.rendering import message_language
 from memberarea.notifications.services import message_enqueue
 
@@ -154,7 +155,7 @@ def recovery_link_send(username_hash: str, language: str) -> None:
         )
         for to, first_name in emails:
             message_enqueue(
-                channel="email",
+                channel=Channel.EMAIL,
                 to=to,
                 template="password_reset",
                 language=language,

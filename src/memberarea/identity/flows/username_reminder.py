@@ -25,6 +25,7 @@ from memberarea.core.crypto import blind_index
 from memberarea.core.links import sign_in_url
 from memberarea.core.ratelimit import Limit
 from memberarea.enrollment.models import DocumentType
+from memberarea.notifications.models import Channel
 from memberarea.notifications.rendering import message_language
 from memberarea.notifications.services import message_enqueue
 
@@ -99,7 +100,7 @@ def username_reminder_send(member_number: str, policy_number: str, birth_hash: s
     with transaction.atomic():
         for to, first_name in recipients:
             message_enqueue(
-                channel="email",
+                channel=Channel.EMAIL,
                 to=to,
                 template="username_reminder",
                 language=language,

@@ -8,15 +8,17 @@ import dataclasses
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.errors import MemberAreaError
+from memberarea.core.errors import MemberAreaError, id_parse
 from memberarea.core.form_pages import form_page
 from memberarea.identity import account_settings
+from memberarea.identity.errors import FLOW_EXPIRED
 from memberarea.identity.flows import login
 from memberarea.identity.models import FlowKind, LoginState, SessionRecord
 from memberarea.identity.sessions import browser_session_renew
@@ -56,9 +58,16 @@ def confirm(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("account")
     try:
-        flow = login.step_up_get(flow_id=request.session.get(STEP_UP_KEY, ""), session=_session(request), kind=BROWSER)
+        flow = login.step_up_get(
+            flow_id=id_parse(request.session.get(STEP_UP_KEY, ""), unknown=FLOW_EXPIRED),
+            session=_session(request),
+            kind=BROWSER,
+        )
     except MemberAreaError:
-        flow = login.step_up_start(session=_session(request), kind=BROWSER)
+        session = _session(request)
+        if session is None:  # signed out since (the registry ended the session): sign in again
+            return redirect_to_login(request.get_full_path())
+        flow = login.step_up_start(session=session, kind=BROWSER)
         request.session[STEP_UP_KEY] = str(flow.pk)
     context = {"flow": flow, "channels": login.login_channels(flow), "sent": flow.state == LoginState.CODE_SENT}
     if request.method == "GET":

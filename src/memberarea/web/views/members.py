@@ -2,6 +2,8 @@
 in the URL. Thin: the access check and the data are in `memberarea.members`; anything the signed-in
 account may not act for is the ordinary 404 page, so member ids cannot be probed."""
 
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,7 +27,7 @@ def members_home(request):
 
 @login_required
 @require_GET
-def dashboard(request, member_id):
+def dashboard(request, member_id: uuid.UUID):
     try:
         data = selectors.member_dashboard(actor=request.user, member_id=member_id)
     except MemberAreaError:
@@ -36,7 +38,7 @@ def dashboard(request, member_id):
 
 @login_required
 @require_GET
-def card_page(request, member_id):
+def card_page(request, member_id: uuid.UUID):
     try:
         membership = selectors.member_area_access(actor=request.user, member_id=member_id).membership
     except MemberAreaError:
@@ -51,7 +53,7 @@ def card_page(request, member_id):
 
 @login_required
 @require_GET
-def card_pdf(request, member_id):
+def card_pdf(request, member_id: uuid.UUID):
     try:
         membership, content = card.card_download(actor=request.user, member_id=member_id, language=get_language())
     except MemberAreaError:

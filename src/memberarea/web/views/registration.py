@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError, id_parse
 from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.enrollment.models import DocumentType
-from memberarea.identity.errors import LINK_OFFERED
+from memberarea.identity.errors import FLOW_EXPIRED, LINK_OFFERED
 from memberarea.identity.flows.registration.complete import registration_complete
 from memberarea.identity.flows.registration.details import (
     AddressInput,
@@ -41,7 +41,7 @@ from memberarea.identity.sign_in import sign_in_finish
 FLOW_KEY = "registration_flow"
 CAPTCHA_KEY = "registration_captcha"
 BROWSER = FlowKind.BROWSER
-STEP_URLS = {
+STEP_URLS: dict[str, str] = {
     RegistrationState.IDENTIFIED: "register-details",
     RegistrationState.VERIFYING: "register-verify",
     RegistrationState.READY: "register-password",
@@ -60,7 +60,9 @@ def with_flow(*states: str):
         @wraps(view)
         def wrapper(request):
             try:
-                current = registration_get(flow_id=request.session.get(FLOW_KEY, ""), kind=BROWSER)
+                current = registration_get(
+                    flow_id=id_parse(request.session.get(FLOW_KEY, ""), unknown=FLOW_EXPIRED), kind=BROWSER
+                )
             except MemberAreaError:
                 if request.session.pop(FLOW_KEY, None):
                     messages.warning(request, _("Your registration expired after 30 minutes. Please start again."))

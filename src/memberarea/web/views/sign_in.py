@@ -13,10 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError, id_parse
 from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.identity.devices import trusted_device_valid
+from memberarea.identity.errors import FLOW_EXPIRED
 from memberarea.identity.flows import login
 from memberarea.identity.models import FlowKind, LoginState
 from memberarea.identity.sign_in import sign_in_finish
@@ -75,7 +76,7 @@ def sign_in(request):
 
 def _current(request):
     try:
-        return login.login_get(flow_id=request.session.get(FLOW_KEY, ""), kind=BROWSER)
+        return login.login_get(flow_id=id_parse(request.session.get(FLOW_KEY, ""), unknown=FLOW_EXPIRED), kind=BROWSER)
     except MemberAreaError:
         return None
 

@@ -9,7 +9,7 @@ chunks, so memory stays flat however long the file; a progress line goes to stde
 import csv
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -83,7 +83,7 @@ def file_kind(header: list[str]) -> str:
     return kind
 
 
-def _rows(reader: csv.reader, header: list[str]) -> Iterator[tuple[int, dict]]:
+def _rows(reader: Iterable[list[str]], header: list[str]) -> Iterator[tuple[int, dict]]:
     """(row number, record): the header is row 1, as in a spreadsheet."""
     for number, values in enumerate(reader, start=2):
         if not any(value.strip() for value in values):

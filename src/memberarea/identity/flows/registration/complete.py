@@ -23,16 +23,13 @@ from memberarea.identity.errors import (
 )
 from memberarea.identity.flows.registration.state import flow_details, registration_get, registration_pending_channels
 from memberarea.identity.freeze import not_me_url
-from memberarea.identity.models import (
-    Account,
-    RegistrationFlow,
-    RegistrationState,
-)
+from memberarea.identity.models import Account, FlowKind, RegistrationFlow, RegistrationState
 from memberarea.identity.passwords import context_words_for, password_history_add, password_validate
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 
-def registration_complete(*, flow_id, kind: str, password: str) -> Account:
+def registration_complete(*, flow_id: uuid.UUID, kind: FlowKind, password: str) -> Account:
     """Step 3 (REG-5, REG-6): the password, then the account and everything it proves, at once.
 
     Exactly one account per person under any race: the flow is claimed with a conditional UPDATE
@@ -132,7 +129,7 @@ def _notify_replaced_contacts(account: Account, membership: Membership, replaced
     }
     for channel, destination in replaced.items():
         message_enqueue(
-            channel=channel,
+            channel=Channel(channel),
             to=destination,
             template="registration_contact_replaced",
             language=language,
@@ -144,7 +141,7 @@ def _notify_replaced_contacts(account: Account, membership: Membership, replaced
 
 def _send_confirmation(account: Account, membership: Membership, details: dict, language: str) -> None:
     message_enqueue(
-        channel="email",
+        channel=Channel.EMAIL,
         to=details.get("email") or membership.email,
         template="registration_complete",
         language=language,

@@ -6,6 +6,7 @@ A document that is another registered person's hands the flow to the re-joiner's
 import datetime as dt
 import json
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from memberarea.identity.flows.registration.state import flow_details, registrat
 from memberarea.identity.models import (
     Account,
     CodeChannel,
+    FlowKind,
     RegistrationFlow,
     RegistrationState,
     VerificationCode,
@@ -172,7 +174,7 @@ def _check_document_free(flow: RegistrationFlow, document: tuple[str, str, str])
 
 
 def registration_details_submit(
-    *, flow_id, kind: str, document_type: str, document_number: str, document_country: str = "",
+    *, flow_id: uuid.UUID, kind: FlowKind, document_type: str, document_number: str, document_country: str = "",
     email: str | None = None, phone: str | None = None, address: AddressInput | None = None,
 ) -> list[str]:  # fmt: skip
     """Step 2 (REG-3, REG-4): keep or replace contacts and address, give the document, send codes.
@@ -255,7 +257,7 @@ def _update_state(flow: RegistrationFlow) -> None:
         flow.state = state
 
 
-def registration_code_verify(*, flow_id, kind: str, channel: str, code: str) -> list[str]:
+def registration_code_verify(*, flow_id: uuid.UUID, kind: FlowKind, channel: str, code: str) -> list[str]:
     """Prove one new contact with its code (REG-4); returns the channels still waiting."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.VERIFYING,))
     if channel not in registration_pending_channels(flow):
@@ -265,7 +267,7 @@ def registration_code_verify(*, flow_id, kind: str, channel: str, code: str) -> 
     return registration_pending_channels(flow)
 
 
-def registration_code_resend(*, flow_id, kind: str, channel: str) -> dt.datetime:
+def registration_code_resend(*, flow_id: uuid.UUID, kind: FlowKind, channel: str) -> dt.datetime:
     """A new code for a contact still waiting (cooldown and send limit apply); returns when the next may go."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.VERIFYING,))
     if channel not in registration_pending_channels(flow):

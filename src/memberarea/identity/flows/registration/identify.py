@@ -38,7 +38,7 @@ def _failure_limits() -> tuple[Limit, Limit]:
 
 
 def registration_start(
-    *, member_number: str, date_of_birth: str, policy_number: str, captcha: str | None, address: str, kind: str,
+    *, member_number: str, date_of_birth: str, policy_number: str, captcha: str | None, address: str, kind: FlowKind,
     language: str,
 ) -> RegistrationFlow:  # fmt: skip
     """Step 1 (REG-1, REG-2): the three facts, counted failures, captcha, then eligibility.

@@ -2,6 +2,7 @@
 membership moves to that account's person; there is never a second account."""
 
 import json
+import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +20,8 @@ from memberarea.identity.contacts import account_contacts
 from memberarea.identity.errors import DOCUMENT_TAKEN, FLOW_EXPIRED, INVALID_CREDENTIALS, LINK_OFFERED
 from memberarea.identity.flows import codes
 from memberarea.identity.flows.registration.state import flow_details, registration_get
-from memberarea.identity.models import Account, CodeChannel, RegistrationFlow, RegistrationState
+from memberarea.identity.models import Account, CodeChannel, FlowKind, RegistrationFlow, RegistrationState
+from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
 
@@ -55,7 +57,7 @@ def _link_limit() -> Limit:
     )
 
 
-def registration_link_password(*, flow_id, kind: str, password: str) -> list[str]:
+def registration_link_password(*, flow_id: uuid.UUID, kind: FlowKind, password: str) -> list[str]:
     """The re-joiner proves the account is theirs: its password (counted tries), then a code to its email."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
     account = flow.account
@@ -97,7 +99,7 @@ def registration_pending_link(flow: RegistrationFlow) -> list[str]:
     return flow_details(flow).get("verify", []) if flow.state == RegistrationState.LINKING else []
 
 
-def registration_link_complete(*, flow_id, kind: str, code: str) -> Account:
+def registration_link_complete(*, flow_id: uuid.UUID, kind: FlowKind, code: str) -> Account:
     """The second step's code, then the membership moves to the account's person (audited, undoable by staff)."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.LINKING,))
     channels = flow_details(flow).get("verify", [])
@@ -124,7 +126,7 @@ def registration_link_complete(*, flow_id, kind: str, code: str) -> Account:
             data={"from_person": str(old_person.pk), "to_person": str(new_person.pk), "flow": str(flow.pk)},
         )
         message_enqueue(
-            channel="email" if channels[0] == CodeChannel.EMAIL else "sms",
+            channel=Channel.EMAIL if channels[0] == CodeChannel.EMAIL else Channel.SMS,
             to=_account_second_step(account)[1],
             template="welcome_rejoined",
             language=flow.language,

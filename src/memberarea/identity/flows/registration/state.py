@@ -4,22 +4,16 @@ import json
 import uuid
 
 from memberarea.core import clock
-from memberarea.core.errors import MemberAreaError
+from memberarea.core.errors import MemberAreaError, id_parse
 from memberarea.core.masking import mask_email, mask_phone, mask_street
 from memberarea.identity.errors import FLOW_EXPIRED
 from memberarea.identity.flows import codes
-from memberarea.identity.models import (
-    RegistrationFlow,
-    RegistrationState,
-)
+from memberarea.identity.models import FlowKind, RegistrationFlow, RegistrationState
 
 
-def registration_get(*, flow_id, kind: str, states: tuple[str, ...] | None = None) -> RegistrationFlow:
+def registration_get(*, flow_id: uuid.UUID, kind: FlowKind, states: tuple[str, ...] | None = None) -> RegistrationFlow:
     """The live flow, or FLOW_EXPIRED: unknown, expired, finished, or started by the other kind of client."""
-    try:
-        flow_uuid = uuid.UUID(str(flow_id))
-    except ValueError:
-        raise MemberAreaError(FLOW_EXPIRED) from None
+    flow_uuid = id_parse(flow_id, unknown=FLOW_EXPIRED)  # the edges convert; this stays safe for any caller
     flow = (
         RegistrationFlow.objects.select_related("membership__person", "membership__policy")
         .filter(pk=flow_uuid, kind=kind)
