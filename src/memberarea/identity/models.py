@@ -209,7 +209,6 @@ class SessionRecord(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sessions")
     kind = models.CharField(max_length=8, choices=SessionKind.choices)
-    session_key_hash = models.CharField(max_length=64, blank=True, db_index=True)
     access_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     access_expires_at = models.DateTimeField(null=True, blank=True)
     refresh_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -425,7 +424,6 @@ datamap.declare(
     id=NotPersonal("random session id"),
     account=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY]),
     kind=NotPersonal("browser or app"),
-    session_key_hash=Personal(ONLINE_IDENTIFIER, GENERATED, [SECURITY], note="hash of the session cookie"),
     access_token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="SHA-256 of a random token"),
     access_expires_at=NotPersonal("end of the access token's lifetime"),
     refresh_token_hash=Personal(CREDENTIAL, GENERATED, [SECURITY], note="SHA-256 of a random token"),

@@ -193,7 +193,6 @@ def browser_session_start(*, request, account: Account) -> SessionRecord:
             id=uuid.uuid4(),
             account=account,
             kind=SessionKind.BROWSER,
-            session_key_hash=token_digest(request.session.session_key or ""),
             device=user_agent_of(request),
             network=network_of(request),
             created_at=now,
@@ -211,16 +210,11 @@ def browser_session_renew(*, request, account: Account) -> None:
     """Keep this browser signed in after its password changed, under a new session id.
 
     Django signs a session out when the password it was opened with changes; this session proved
-    the change, so it carries the new password's hash instead and its registry entry (kept open by
-    the change) follows the new key.
+    the change, so it carries the new password's hash instead. Its registry entry (kept open by the
+    change) is found through the id the session holds, so it follows the new key by itself.
     """
     update_session_auth_hash(request, account)
     request.session.save()
-    record_id = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
-    if record_id is not None:
-        SessionRecord.objects.filter(pk=record_id, account_id=account.pk).update(
-            session_key_hash=token_digest(request.session.session_key or "")
-        )
 
 
 def browser_session_check(*, request) -> SessionRecord | None:
