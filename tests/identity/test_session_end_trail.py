@@ -8,7 +8,7 @@ from memberarea.identity import sessions
 from memberarea.identity.models import Role
 from memberarea.identity.services import account_create
 from tests.identity.registering import error_code
-from tests.identity.signing_in import app_sign_in, trusted_device
+from tests.identity.signing_in import app_sign_in, ended, signed_in_client, trusted_device
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +53,29 @@ def test_an_expired_trusted_device_is_not_found_and_stays_as_it_was(member_accou
     device.refresh_from_db()
     assert device.revoked_at is None
     assert not AuditEntry.objects.filter(event="device.revoked").exists()
+
+
+@pytest.mark.req("LOGIN-5")
+def test_a_session_ended_by_staff_says_so_and_one_ended_by_the_member_says_that(member_account):
+    agent = account_create(username="AGENT-9", password="Staff7Password", roles=(Role.AGENT,))
+    by_staff, by_member = app_sign_in(member_account).session, app_sign_in(member_account).session
+    sessions.session_end(account=member_account, session_id=by_staff.pk, actor=agent)
+    sessions.session_end(account=member_account, session_id=by_member.pk, actor=member_account)
+    assert ended(by_staff) == "ended_by_staff" and ended(by_member) == "ended_by_member"
+
+
+@pytest.mark.req("LOGIN-6")
+def test_a_trusted_device_ended_by_staff_through_the_list_is_audited_as_theirs(member_account, frozen_clock):
+    device = trusted_device(member_account, at=frozen_clock.at)
+    agent = account_create(username="AGENT-10", password="Staff7Password", roles=(Role.AGENT,))
+    assert sessions.session_end(account=member_account, session_id=device.pk, actor=agent) == "trusted_device"
+    assert actor_of("device.revoked", device.pk) == str(agent.pk)
+
+
+@pytest.mark.req("LOGIN-5")
+def test_a_browser_session_is_audited_as_started_and_signed_out_by_the_member(member_account):
+    client, record = signed_in_client(member_account)
+    started = AuditEntry.objects.get(event="session.started", subject_id=str(record.pk))
+    assert started.actor_id == str(member_account.pk) and started.data == {"kind": "browser"}
+    client.post("/sign-out/")
+    assert actor_of("session.ended", record.pk) == str(member_account.pk)
