@@ -123,7 +123,7 @@ def test_changing_the_mobile_from_the_account_page(member_account):
     )
     response = browser.post("/account/contact/", {"code": code_for("+34699111222", "contact_code")})
     assert response["Location"] == "/account/"
-    assert "+34699111222" in browser.get("/account/").content.decode()
+    assert "+34 699 11 12 22" in browser.get("/account/").content.decode()
 
 
 @pytest.mark.req("LOGIN-5")
