@@ -66,6 +66,16 @@ def test_a_missing_ticket_is_refused_with_both_fields_explained(enrolled):
     assert not StaffAccess.objects.exists()
 
 
+@pytest.mark.req("BO-4")
+def test_a_staff_access_that_names_no_ticket_at_all_is_refused(enrolled):
+    """A caller that forgets the ticket argument gets no default that would pass the gate."""
+    agent = account_create(username="AGENT-4", password="Staff7Password", roles=(Role.AGENT,))
+    with pytest.raises(MemberAreaError) as refused:
+        access_member(actor=agent, member_id=membership(1).pk, purpose=Purpose.RECORD, reason="member_called")
+    assert refused.value.code == "invalid" and "ticket" in refused.value.fields
+    assert not StaffAccess.objects.exists()
+
+
 @pytest.mark.req("GUARD-3")
 def test_another_adult_of_the_policy_lists_only_themselves(member_account):
     spouse = account_for(2, nif("30000003"))
