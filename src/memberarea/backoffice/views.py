@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from memberarea.core import clock
-from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError
+from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError, choice_parse
 from memberarea.core.form_pages import form_page
 from memberarea.enrollment.models import DocumentType, Membership
-from memberarea.identity.models import Account, Role
+from memberarea.identity.models import Account, CodeChannel, Role
 from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
 
@@ -184,8 +184,12 @@ def action(request, membership_id: uuid.UUID, name: str):
     }
     if request.method == "GET":
         return _page(request, "action.html", context)
-    fields = {field: request.POST.get(field, "") for field in ACTION_FIELDS.get(name, ())}
+    fields: dict[str, object] = {field: request.POST.get(field, "") for field in ACTION_FIELDS.get(name, ())}
     try:
+        if "channel" in fields:  # the one choice among the actions' fields, parsed here once
+            fields["channel"] = choice_parse(
+                fields["channel"], CodeChannel, field="channel", message=_("Choose email or mobile.")
+            )
         service(
             actor=request.user,
             member_id=membership_id,

@@ -68,7 +68,11 @@ def account_password_change(
 def account_contact_change_start(
     *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: FlowKind
 ) -> LoginFlow:
-    """Send a code to the new email or mobile; nothing changes until it comes back."""
+    """Send a code to the new email or mobile; nothing changes until it comes back.
+
+    `channel` stays the received text and is checked here, after the step-up and the hold: a session
+    without a fresh step-up is told so (and sent to confirm) whatever else the request got wrong.
+    """
     step_up_require(session)
     now = clock.now()
     if account.contact_hold_until is not None and account.contact_hold_until > now:
@@ -76,7 +80,8 @@ def account_contact_change_start(
     normalise = {CodeChannel.EMAIL: email_normalise, CodeChannel.SMS: mobile_normalise}
     field = "email" if channel == CodeChannel.EMAIL else "phone"
     try:
-        destination = normalise[CodeChannel(channel)]((value or "")[:254])
+        code_channel = CodeChannel(channel)
+        destination = normalise[code_channel]((value or "")[:254])
     except (InvalidContact, ValueError):
         raise MemberAreaError(INVALID, fields={field: [_("Enter a valid email address or mobile number.")]}) from None
     contacts = account_contacts(account)
@@ -87,13 +92,13 @@ def account_contact_change_start(
             state=LoginState.CODE_SENT,
             account=account,
             session=session,
-            channel=channel,
+            channel=code_channel,
             created_at=now,
             expires_at=now + dt.timedelta(seconds=settings.LOGIN_FLOW_SECONDS),
         )
         codes.code_send(
             flow_id=flow.pk,
-            channel=channel,
+            channel=code_channel,
             destination=destination,
             template="contact_code",
             language=account.language,
@@ -122,7 +127,8 @@ def account_contact_change_confirm(
     now = clock.now()
     if flow is None or flow.expires_at <= now or session is None or flow.session_id != session.pk:
         raise MemberAreaError(FLOW_EXPIRED)
-    row = codes.code_use(flow_id=flow.pk, channel=flow.channel, code=code)
+    channel = CodeChannel(flow.channel)
+    row = codes.code_use(flow_id=flow.pk, channel=channel, code=code)
     old = account_contacts(account)
     with transaction.atomic():
         if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT).update(state=LoginState.COMPLETED):
@@ -131,7 +137,7 @@ def account_contact_change_confirm(
             contact_write(membership, CONTACT_FIELDS[flow.channel], row.destination)
             membership.updated_at = now
             membership.save()
-        previous = old.destination(flow.channel)
+        previous = old.destination(channel)
         if previous and previous != row.destination:
             message_enqueue(
                 channel=Channel(flow.channel),
