@@ -66,13 +66,9 @@ def account_password_change(
 
 
 def account_contact_change_start(
-    *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: FlowKind
+    *, account: Account, session: SessionRecord | None, channel: CodeChannel, value: str, kind: FlowKind
 ) -> LoginFlow:
-    """Send a code to the new email or mobile; nothing changes until it comes back.
-
-    `channel` stays the received text and is checked here, after the step-up and the hold: a session
-    without a fresh step-up is told so (and sent to confirm) whatever else the request got wrong.
-    """
+    """Send a code to the new email or mobile; nothing changes until it comes back."""
     step_up_require(session)
     now = clock.now()
     if account.contact_hold_until is not None and account.contact_hold_until > now:
@@ -80,9 +76,8 @@ def account_contact_change_start(
     normalise = {CodeChannel.EMAIL: email_normalise, CodeChannel.SMS: mobile_normalise}
     field = "email" if channel == CodeChannel.EMAIL else "phone"
     try:
-        code_channel = CodeChannel(channel)
-        destination = normalise[code_channel]((value or "")[:254])
-    except (InvalidContact, ValueError):
+        destination = normalise[channel]((value or "")[:254])
+    except InvalidContact:
         raise MemberAreaError(INVALID, fields={field: [_("Enter a valid email address or mobile number.")]}) from None
     contacts = account_contacts(account)
     with transaction.atomic():
@@ -92,13 +87,13 @@ def account_contact_change_start(
             state=LoginState.CODE_SENT,
             account=account,
             session=session,
-            channel=code_channel,
+            channel=channel,
             created_at=now,
             expires_at=now + dt.timedelta(seconds=settings.LOGIN_FLOW_SECONDS),
         )
         codes.code_send(
             flow_id=flow.pk,
-            channel=code_channel,
+            channel=channel,
             destination=destination,
             template="contact_code",
             language=account.language,
@@ -109,7 +104,7 @@ def account_contact_change_start(
 
 
 def account_contact_change_confirm(
-    *, account: Account, session: SessionRecord | None, flow_id, kind: FlowKind, code: str
+    *, account: Account, session: SessionRecord | None, flow_id: uuid.UUID, kind: FlowKind, code: str
 ) -> str:
     """The code from the new contact: it replaces the old one everywhere, and the old one is told.
 
@@ -117,12 +112,8 @@ def account_contact_change_confirm(
     a change started elsewhere is FLOW_EXPIRED, a stale session REAUTHENTICATION_REQUIRED.
     """
     step_up_require(session)
-    try:
-        flow_uuid = uuid.UUID(str(flow_id))
-    except ValueError:
-        raise MemberAreaError(FLOW_EXPIRED) from None
     flow = LoginFlow.objects.filter(
-        pk=flow_uuid, account=account, kind=kind, purpose=LoginPurpose.CONTACT, state=LoginState.CODE_SENT
+        pk=flow_id, account=account, kind=kind, purpose=LoginPurpose.CONTACT, state=LoginState.CODE_SENT
     ).first()
     now = clock.now()
     if flow is None or flow.expires_at <= now or session is None or flow.session_id != session.pk:

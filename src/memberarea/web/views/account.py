@@ -130,7 +130,7 @@ def contact(request):
             account_settings.account_contact_change_confirm(
                 account=request.user,
                 session=_session(request),
-                flow_id=pending,
+                flow_id=flow_id_parse(pending),
                 kind=BROWSER,
                 code=request.POST.get("code", ""),
             )
@@ -140,7 +140,13 @@ def contact(request):
         flow = account_settings.account_contact_change_start(
             account=request.user,
             session=_session(request),
-            channel=request.POST.get("channel", ""),
+            # A channel that is not one reads as a contact that is not one, as the input takes either.
+            channel=choice_parse(
+                request.POST.get("channel", ""),
+                CodeChannel,
+                field="value",
+                message=_("Enter a valid email address or mobile number."),
+            ),
             value=request.POST.get("value", ""),
             kind=BROWSER,
         )
