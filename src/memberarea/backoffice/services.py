@@ -289,7 +289,7 @@ def _member_of_message(message: Message) -> Membership:
     return membership
 
 
-def message_retry(*, actor: Account, message_id, reason: str, ticket: str) -> None:
+def message_retry(*, actor: Account, message_id: uuid.UUID, reason: str, ticket: str) -> None:
     """Give a failed message a fresh set of attempts, if its content is still there (secrets and old
     messages are purged, so they cannot be resent: the member asks again instead)."""
     message = Message.objects.filter(pk=message_id).only("id", "subject_id", "account", "membership").first()

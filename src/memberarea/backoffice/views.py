@@ -230,7 +230,7 @@ def deliveries(request):
 
 @staff_required(*DELIVERY_ROLES)
 @require_POST
-def delivery_retry(request, message_id):
+def delivery_retry(request, message_id: uuid.UUID):
     try:
         services.message_retry(
             actor=request.user,
@@ -270,7 +270,7 @@ def staff(request):
     return _staff_page(request, {"created": account, "temporary_password": password})
 
 
-def _staff_account(account_id) -> Account:
+def _staff_account(account_id: uuid.UUID) -> Account:
     account = Account.objects.filter(pk=account_id, staff_roles__isnull=False).distinct().first()
     if account is None:
         raise Http404
@@ -279,7 +279,7 @@ def _staff_account(account_id) -> Account:
 
 @staff_required(*ADMIN_ROLES)
 @require_POST
-def staff_roles(request, account_id):
+def staff_roles(request, account_id: uuid.UUID):
     try:
         services.staff_roles_set(
             actor=request.user, account=_staff_account(account_id), roles=request.POST.getlist("roles")
@@ -292,7 +292,7 @@ def staff_roles(request, account_id):
 
 @staff_required(*ADMIN_ROLES)
 @require_POST
-def staff_deactivate(request, account_id):
+def staff_deactivate(request, account_id: uuid.UUID):
     try:
         services.staff_deactivate(actor=request.user, account=_staff_account(account_id))
     except MemberAreaError as error:
