@@ -39,6 +39,9 @@ def test_a_contact_change_with_a_stale_session_is_refused(api, member_account, f
     error(call(api, "put", "/me/contact/verify", verify, token=token), 403, "reauthentication_required")
     error(call(api, "put", "/me/contact", body, token=token), 403, "reauthentication_required")
     assert call(api, "get", "/me", token=token).json()["phone"] == "+34600000001"
+    # The stale session is what it hears, even when the change id is not one.
+    malformed = {**verify, "change_id": "not-an-id"}
+    error(call(api, "put", "/me/contact/verify", malformed, token=token), 403, "reauthentication_required")
 
 
 @pytest.mark.req("REG-4")

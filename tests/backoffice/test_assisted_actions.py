@@ -83,6 +83,16 @@ def test_contact_update_replaces_it_everywhere_and_tells_the_old_one(member_acco
 
 
 @pytest.mark.req("BO-3")
+def test_contact_update_refuses_a_channel_it_does_not_know(member_account, staff):
+    response = act(staff[Role.AGENT], "contact", channel="fax", value="nueva@example.invalid")
+    assert response.status_code == 400
+    assert "channel" in response.context["field_errors"]
+    assert member_one().email == "persona1@example.invalid"
+    assert not told("contact_changed")
+    assert not AuditEntry.objects.filter(event="staff.contact_updated").exists()
+
+
+@pytest.mark.req("BO-3")
 def test_unlock_clears_the_lock_audits_and_tells(member_account, staff):
     lock_set("login", member_account.username_index, 900)
     assert act(staff[Role.AGENT], "unlock").status_code == 302

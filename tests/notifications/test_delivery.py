@@ -260,6 +260,15 @@ def test_the_message_row_commits_or_rolls_back_with_the_action(django_capture_on
     assert queued.args_kwargs == {"args": [str(message.pk)], "kwargs": {}}  # the id only, never content
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.req("NOTIF-1")
+def test_the_queued_task_delivers_its_message_as_the_worker_runs_it(smtp_server):
+    message = _email()  # outside a transaction: its task is queued at once
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task.call(*queued.task_result.args, **queued.task_result.kwargs) == "sent"
+    assert Message.objects.get(pk=message.pk).state == State.SENT
+
+
 @pytest.mark.django_db
 def test_bad_addresses_and_templates_are_refused():
     with pytest.raises(ValueError):

@@ -47,6 +47,16 @@ def test_sign_in_with_either_channel(member_account, channel):
     assert HOLDER_NIF in account_page and 'action="/sign-out/"' in account_page
 
 
+@pytest.mark.req("LOGIN-2")
+def test_a_channel_not_offered_is_a_form_error_and_sends_nothing(member_account):
+    browser = Client()
+    password_step(browser)
+    response = browser.post("/sign-in/code/", {"channel": "fax"})
+    assert response.status_code == 400
+    assert "channel" in response.context["field_errors"]
+    assert not Message.objects.filter(template="login_code").exists()
+
+
 @pytest.mark.req("LOGIN-1")
 @pytest.mark.req("UI-1")
 @pytest.mark.parametrize(("language", "text"), [("es", "El documento o la contraseña no son correctos."),

@@ -9,7 +9,9 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from memberarea.identity import account_settings
-from memberarea.identity.models import FlowKind
+from memberarea.identity.errors import flow_id_parse
+from memberarea.identity.flows.login import step_up_require
+from memberarea.identity.models import CodeChannel, FlowKind
 from memberarea.identity.services import account_language_set
 from memberarea.members.selectors import account_profile
 
@@ -109,7 +111,7 @@ def contact(request, payload: ContactIn):
     started = account_settings.account_contact_change_start(
         account=request.auth.account,
         session=request.auth,
-        channel=payload.channel,
+        channel=CodeChannel(payload.channel),  # the schema's Literal has checked it
         value=payload.value,
         kind=FlowKind.API,
     )
@@ -130,10 +132,11 @@ def contact(request, payload: ContactIn):
     ("flow_expired", "also for a change started by another session"),
 )
 def contact_verify(request, payload: ContactConfirmIn):
+    step_up_require(request.auth)  # a stale session hears so before anything about the change id
     account_settings.account_contact_change_confirm(
         account=request.auth.account,
         session=request.auth,
-        flow_id=payload.change_id,
+        flow_id=flow_id_parse(payload.change_id),
         kind=FlowKind.API,
         code=payload.code,
     )

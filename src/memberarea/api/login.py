@@ -11,11 +11,10 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
-from memberarea.core.errors import id_parse
 from memberarea.core.network import client_address
-from memberarea.identity.errors import FLOW_EXPIRED
+from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows import login as flow
-from memberarea.identity.models import FlowKind
+from memberarea.identity.models import CodeChannel, FlowKind
 from memberarea.identity.sign_in import sign_in_finish
 
 from .auth import app_token
@@ -98,9 +97,7 @@ def login(request, payload: LoginIn):
 @raises("flow_expired", ("rate_limited", "cooldown or daily limit"), ("too_many_attempts", "send limit"))
 def send(request, login_id: str, payload: SendIn):
     return {
-        "resend_after": flow.login_send(
-            flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), kind=API, channel=payload.channel
-        )
+        "resend_after": flow.login_send(flow_id=flow_id_parse(login_id), kind=API, channel=CodeChannel(payload.channel))
     }
 
 
@@ -113,7 +110,7 @@ def send(request, login_id: str, payload: SendIn):
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def verify(request, login_id: str, payload: CodeIn):
-    completed = flow.login_verify(flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), kind=API, code=payload.code)
+    completed = flow.login_verify(flow_id=flow_id_parse(login_id), kind=API, code=payload.code)
     tokens = sign_in_finish(request=request, account=completed.account).tokens
     return Status(
         201,
@@ -143,7 +140,7 @@ def reauthenticate(request):
 def reauthenticate_send(request, login_id: str, payload: SendIn):
     return {
         "resend_after": flow.step_up_send(
-            flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), session=request.auth, kind=API, channel=payload.channel
+            flow_id=flow_id_parse(login_id), session=request.auth, kind=API, channel=CodeChannel(payload.channel)
         )
     }
 
@@ -161,7 +158,5 @@ def reauthenticate_send(request, login_id: str, payload: SendIn):
     ("flow_expired", "also for a step-up started by another session"),
 )
 def reauthenticate_verify(request, login_id: str, payload: CodeIn):
-    flow.step_up_verify(
-        flow_id=id_parse(login_id, unknown=FLOW_EXPIRED), session=request.auth, kind=API, code=payload.code
-    )
+    flow.step_up_verify(flow_id=flow_id_parse(login_id), session=request.auth, kind=API, code=payload.code)
     return Status(204, None)

@@ -10,9 +10,8 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
-from memberarea.core.errors import id_parse
 from memberarea.core.network import client_address
-from memberarea.identity.errors import FLOW_EXPIRED
+from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows.registration.complete import registration_complete
 from memberarea.identity.flows.registration.details import (
     AddressInput,
@@ -23,7 +22,7 @@ from memberarea.identity.flows.registration.details import (
 from memberarea.identity.flows.registration.identify import registration_start
 from memberarea.identity.flows.registration.link import registration_link_complete, registration_link_password
 from memberarea.identity.flows.registration.state import registration_summary
-from memberarea.identity.models import FlowKind
+from memberarea.identity.models import CodeChannel, FlowKind
 from memberarea.identity.sign_in import sign_in_finish
 
 from .declared import raises
@@ -154,7 +153,7 @@ def start(request, payload: StartIn):
 def details(request, flow_id: str, payload: DetailsIn):
     address = AddressInput(**payload.address.dict()) if payload.address else None
     verify = registration_details_submit(
-        flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED),
+        flow_id=flow_id_parse(flow_id),
         kind=API,
         document_type=payload.document_type,
         document_number=payload.document_number,
@@ -175,7 +174,7 @@ def details(request, flow_id: str, payload: DetailsIn):
 def verify(request, flow_id: str, payload: CodeIn):
     return {
         "verify": registration_code_verify(
-            flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, channel=payload.channel, code=payload.code
+            flow_id=flow_id_parse(flow_id), kind=API, channel=CodeChannel(payload.channel), code=payload.code
         )
     }
 
@@ -189,7 +188,7 @@ def verify(request, flow_id: str, payload: CodeIn):
 def resend(request, flow_id: str, payload: ChannelIn):
     return {
         "resend_after": registration_code_resend(
-            flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, channel=payload.channel
+            flow_id=flow_id_parse(flow_id), kind=API, channel=CodeChannel(payload.channel)
         )
     }
 
@@ -206,9 +205,7 @@ def resend(request, flow_id: str, payload: ChannelIn):
     ("password_policy", "one message per broken rule in fields.password"),
 )
 def password(request, flow_id: str, payload: PasswordIn):
-    account = registration_complete(
-        flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, password=payload.password
-    )
+    account = registration_complete(flow_id=flow_id_parse(flow_id), kind=API, password=payload.password)
     return _signed_in(request, account)
 
 
@@ -233,11 +230,7 @@ def _signed_in(request, account) -> Status:
 )
 @raises("invalid_credentials", "rate_limited", "flow_expired")
 def link(request, flow_id: str, payload: PasswordIn):
-    return {
-        "verify": registration_link_password(
-            flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, password=payload.password
-        )
-    }
+    return {"verify": registration_link_password(flow_id=flow_id_parse(flow_id), kind=API, password=payload.password)}
 
 
 class LinkCodeIn(Schema):
@@ -251,5 +244,5 @@ class LinkCodeIn(Schema):
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def link_verify(request, flow_id: str, payload: LinkCodeIn):
-    account = registration_link_complete(flow_id=id_parse(flow_id, unknown=FLOW_EXPIRED), kind=API, code=payload.code)
+    account = registration_link_complete(flow_id=flow_id_parse(flow_id), kind=API, code=payload.code)
     return _signed_in(request, account)

@@ -12,6 +12,7 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
+from memberarea.core.errors import id_parse
 from memberarea.identity.sessions import (
     app_session_end,
     app_session_refresh,
@@ -124,7 +125,7 @@ def sessions(request):
 @raises(("not_found", "no live entry of this account has this id"))
 def end(request, session_id: str):
     account = request.auth.account
-    session_end(account=account, session_id=session_id, actor=account)
+    session_end(account=account, session_id=id_parse(session_id), actor=account)
     return Status(204, None)
 
 

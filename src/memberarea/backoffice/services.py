@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -71,7 +71,7 @@ def _member_contacts(membership: Membership) -> list[tuple[str, str, str]]:
     ]
 
 
-def _tell(contacts: list[tuple[str, str, str]], *, membership: Membership, template: str, **context) -> None:
+def _tell(contacts: Sequence[tuple[str, str, str]], *, membership: Membership, template: str, **context) -> None:
     """Queue `template` to each contact, in the member's language, with the "this was not me" link."""
     account = membership.person.account
     language = account.language if account is not None else membership.language
@@ -160,14 +160,14 @@ def username_change(
     return membership
 
 
-def contact_update(*, actor: Account, member_id: uuid.UUID, reason: str, ticket: str, channel: str, value: str) -> str:
+def contact_update(
+    *, actor: Account, member_id: uuid.UUID, reason: str, ticket: str, channel: CodeChannel, value: str
+) -> CodeChannel:
     """A new email or mobile after checking the member's identity (BO-3): replaced on every membership
     of the person, the old destination told; returns the channel changed."""
     normalisers = {CodeChannel.EMAIL: email_normalise, CodeChannel.SMS: mobile_normalise}
-    if channel not in normalisers:
-        raise _invalid("channel", _("Choose email or mobile."))
     try:
-        destination = normalisers[CodeChannel(channel)]((value or "")[:254])
+        destination = normalisers[channel]((value or "")[:254])
     except InvalidContact:
         raise _invalid("value", _("Enter a valid email address or mobile number.")) from None
     field = CONTACT_FIELDS[channel]
@@ -289,7 +289,7 @@ def _member_of_message(message: Message) -> Membership:
     return membership
 
 
-def message_retry(*, actor: Account, message_id, reason: str, ticket: str) -> None:
+def message_retry(*, actor: Account, message_id: uuid.UUID, reason: str, ticket: str) -> None:
     """Give a failed message a fresh set of attempts, if its content is still there (secrets and old
     messages are purged, so they cannot be resent: the member asks again instead)."""
     message = Message.objects.filter(pk=message_id).only("id", "subject_id", "account", "membership").first()

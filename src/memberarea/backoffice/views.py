@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from memberarea.core import clock
-from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError
+from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError, choice_parse
 from memberarea.core.form_pages import form_page
 from memberarea.enrollment.models import DocumentType, Membership
-from memberarea.identity.models import Account, Role
+from memberarea.identity.models import Account, CodeChannel, Role
 from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
 
@@ -184,8 +184,12 @@ def action(request, membership_id: uuid.UUID, name: str):
     }
     if request.method == "GET":
         return _page(request, "action.html", context)
-    fields = {field: request.POST.get(field, "") for field in ACTION_FIELDS.get(name, ())}
+    fields: dict[str, object] = {field: request.POST.get(field, "") for field in ACTION_FIELDS.get(name, ())}
     try:
+        if "channel" in fields:  # the one choice among the actions' fields, parsed here once
+            fields["channel"] = choice_parse(
+                fields["channel"], CodeChannel, field="channel", message=_("Choose email or mobile.")
+            )
         service(
             actor=request.user,
             member_id=membership_id,
@@ -226,7 +230,7 @@ def deliveries(request):
 
 @staff_required(*DELIVERY_ROLES)
 @require_POST
-def delivery_retry(request, message_id):
+def delivery_retry(request, message_id: uuid.UUID):
     try:
         services.message_retry(
             actor=request.user,
@@ -266,7 +270,7 @@ def staff(request):
     return _staff_page(request, {"created": account, "temporary_password": password})
 
 
-def _staff_account(account_id) -> Account:
+def _staff_account(account_id: uuid.UUID) -> Account:
     account = Account.objects.filter(pk=account_id, staff_roles__isnull=False).distinct().first()
     if account is None:
         raise Http404
@@ -275,7 +279,7 @@ def _staff_account(account_id) -> Account:
 
 @staff_required(*ADMIN_ROLES)
 @require_POST
-def staff_roles(request, account_id):
+def staff_roles(request, account_id: uuid.UUID):
     try:
         services.staff_roles_set(
             actor=request.user, account=_staff_account(account_id), roles=request.POST.getlist("roles")
@@ -288,7 +292,7 @@ def staff_roles(request, account_id):
 
 @staff_required(*ADMIN_ROLES)
 @require_POST
-def staff_deactivate(request, account_id):
+def staff_deactivate(request, account_id: uuid.UUID):
     try:
         services.staff_deactivate(actor=request.user, account=_staff_account(account_id))
     except MemberAreaError as error:

@@ -5,11 +5,15 @@ Each app defines its codes with `ErrorCode(...)` in its own `errors.py` (the ker
 its AppConfig.ready(); tests/core/test_error_modules.py fails on a code defined anywhere else.
 """
 
+import enum
+import typing
 import uuid
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+Choice = typing.TypeVar("Choice", bound=enum.Enum)
 
 
 @dataclass(frozen=True)
@@ -85,3 +89,12 @@ def id_parse(value: object, *, unknown: ErrorCode = NOT_FOUND) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise MemberAreaError(unknown) from None
+
+
+def choice_parse(value: object, choices: type[Choice], *, field: str, message: str | Promise) -> Choice:
+    """A choice received at an edge (a form, a body) as its enum; anything else is `invalid` on `field`
+    with `message`, the answer the service gave for a choice it did not offer."""
+    try:
+        return choices(value)
+    except ValueError:
+        raise MemberAreaError(INVALID, fields={field: [message]}) from None

@@ -66,7 +66,7 @@ def account_password_change(
 
 
 def account_contact_change_start(
-    *, account: Account, session: SessionRecord | None, channel: str, value: str, kind: FlowKind
+    *, account: Account, session: SessionRecord | None, channel: CodeChannel, value: str, kind: FlowKind
 ) -> LoginFlow:
     """Send a code to the new email or mobile; nothing changes until it comes back."""
     step_up_require(session)
@@ -76,8 +76,8 @@ def account_contact_change_start(
     normalise = {CodeChannel.EMAIL: email_normalise, CodeChannel.SMS: mobile_normalise}
     field = "email" if channel == CodeChannel.EMAIL else "phone"
     try:
-        destination = normalise[CodeChannel(channel)]((value or "")[:254])
-    except (InvalidContact, ValueError):
+        destination = normalise[channel]((value or "")[:254])
+    except InvalidContact:
         raise MemberAreaError(INVALID, fields={field: [_("Enter a valid email address or mobile number.")]}) from None
     contacts = account_contacts(account)
     with transaction.atomic():
@@ -104,7 +104,7 @@ def account_contact_change_start(
 
 
 def account_contact_change_confirm(
-    *, account: Account, session: SessionRecord | None, flow_id, kind: FlowKind, code: str
+    *, account: Account, session: SessionRecord | None, flow_id: uuid.UUID, kind: FlowKind, code: str
 ) -> str:
     """The code from the new contact: it replaces the old one everywhere, and the old one is told.
 
@@ -112,17 +112,14 @@ def account_contact_change_confirm(
     a change started elsewhere is FLOW_EXPIRED, a stale session REAUTHENTICATION_REQUIRED.
     """
     step_up_require(session)
-    try:
-        flow_uuid = uuid.UUID(str(flow_id))
-    except ValueError:
-        raise MemberAreaError(FLOW_EXPIRED) from None
     flow = LoginFlow.objects.filter(
-        pk=flow_uuid, account=account, kind=kind, purpose=LoginPurpose.CONTACT, state=LoginState.CODE_SENT
+        pk=flow_id, account=account, kind=kind, purpose=LoginPurpose.CONTACT, state=LoginState.CODE_SENT
     ).first()
     now = clock.now()
     if flow is None or flow.expires_at <= now or session is None or flow.session_id != session.pk:
         raise MemberAreaError(FLOW_EXPIRED)
-    row = codes.code_use(flow_id=flow.pk, channel=flow.channel, code=code)
+    channel = CodeChannel(flow.channel)
+    row = codes.code_use(flow_id=flow.pk, channel=channel, code=code)
     old = account_contacts(account)
     with transaction.atomic():
         if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT).update(state=LoginState.COMPLETED):
@@ -131,7 +128,7 @@ def account_contact_change_confirm(
             contact_write(membership, CONTACT_FIELDS[flow.channel], row.destination)
             membership.updated_at = now
             membership.save()
-        previous = old.destination(flow.channel)
+        previous = old.destination(channel)
         if previous and previous != row.destination:
             message_enqueue(
                 channel=Channel(flow.channel),

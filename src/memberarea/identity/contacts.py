@@ -53,11 +53,11 @@ class AccountContacts:
     mobile: str
     first_name: str
 
-    def destination(self, channel: str) -> str:
+    def destination(self, channel: CodeChannel) -> str:
         return self.email if channel == CodeChannel.EMAIL else self.mobile
 
     @property
-    def channels(self) -> list[str]:
+    def channels(self) -> list[CodeChannel]:
         return [
             channel for channel, value in ((CodeChannel.EMAIL, self.email), (CodeChannel.SMS, self.mobile)) if value
         ]

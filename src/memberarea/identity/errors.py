@@ -4,9 +4,11 @@ The AppConfig imports this module in `ready()`, so every code is registered befo
 (tests/core/test_error_modules.py fails when a code is defined anywhere else).
 """
 
+import uuid
+
 from django.utils.translation import gettext_lazy as _
 
-from memberarea.core.errors import ErrorCode
+from memberarea.core.errors import ErrorCode, id_parse
 
 PASSWORD_POLICY = ErrorCode(
     "password_policy", _("The password does not follow the rules. Check each message below."), 400
@@ -88,3 +90,9 @@ CONTACT_ON_HOLD = ErrorCode(
     403,
 )
 CURRENT_PASSWORD_INCORRECT = ErrorCode("current_password_incorrect", _("The current password is not correct."), 400)
+
+
+def flow_id_parse(value: object) -> uuid.UUID:
+    """A flow id received at an edge (a path, a session) as a UUID; a malformed one is `flow_expired`,
+    the answer an unknown or finished flow gets."""
+    return id_parse(value, unknown=FLOW_EXPIRED)

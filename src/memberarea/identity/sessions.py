@@ -426,36 +426,31 @@ def sessions_for(
     return sorted(entries + devices, key=lambda entry: (entry.current, entry.last_seen_at), reverse=True)
 
 
-def trusted_device_revoke(*, account: Account, device_id: object, actor: Account | None = None) -> None:
+def trusted_device_revoke(*, account: Account, device_id: uuid.UUID, actor: Account | None = None) -> None:
     """Forget one trusted device of the account: its next sign-in asks for a code again (LOGIN-6).
 
     Another account's device, or one already revoked or expired, is NOT_FOUND.
     """
-    found, now = _as_uuid(device_id), clock.now()
+    now = clock.now()
     with transaction.atomic():
-        revoked = (
-            TrustedDevice.objects.filter(pk=found, account=account, revoked_at__isnull=True, expires_at__gt=now).update(
-                revoked_at=now
-            )
-            if found
-            else 0
-        )
+        revoked = TrustedDevice.objects.filter(
+            pk=device_id, account=account, revoked_at__isnull=True, expires_at__gt=now
+        ).update(revoked_at=now)
         if not revoked:
             raise MemberAreaError(NOT_FOUND)
-        audit_record(event="device.revoked", actor_id=str((actor or account).pk), subject_id=str(found))
+        audit_record(event="device.revoked", actor_id=str((actor or account).pk), subject_id=str(device_id))
 
 
-def session_end(*, account: Account, session_id: object, actor: Account) -> Literal["session", "trusted_device"]:
+def session_end(*, account: Account, session_id: uuid.UUID, actor: Account) -> Literal["session", "trusted_device"]:
     """End one entry of the account's registry, a session or a trusted device, and say which.
 
     Only the account's own entries: any other id, another member's included, is NOT_FOUND and
     ends nothing. A browser whose session ends is signed out on its next request.
     """
-    found = _as_uuid(session_id)
     reason = "ended_by_member" if actor.pk == account.pk else "ended_by_staff"
-    if found and _session_close(found, account_id=account.pk, reason=reason, actor_id=str(actor.pk)):
+    if _session_close(session_id, account_id=account.pk, reason=reason, actor_id=str(actor.pk)):
         return "session"
-    trusted_device_revoke(account=account, device_id=found, actor=actor)
+    trusted_device_revoke(account=account, device_id=session_id, actor=actor)
     return TRUSTED_DEVICE
 
 

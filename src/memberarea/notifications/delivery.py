@@ -29,7 +29,7 @@ _random = secrets.SystemRandom()
 CONTENT_PURGE = {"subject": None, "body_text": None, "body_html": None}
 
 
-def message_deliver(message_id: uuid.UUID | str) -> str:
+def message_deliver(message_id: uuid.UUID) -> str:
     """Try to deliver one message now; returns what happened ("sent", an error code, or "skipped")."""
     now = clock.now()
     claimed = (

@@ -24,7 +24,7 @@ from memberarea.identity.errors import CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTE
 from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
-from ..models import VerificationCode
+from ..models import CodeChannel, VerificationCode
 
 CODE_LENGTH = 6
 
@@ -40,7 +40,7 @@ def _new_code() -> str:
 def code_send(
     *,
     flow_id: uuid.UUID,
-    channel: str,
+    channel: CodeChannel,
     destination: str,
     template: str,
     language: str,
@@ -103,7 +103,7 @@ def resend_after(row: VerificationCode) -> dt.datetime:
     return row.sent_at + dt.timedelta(seconds=settings.CODE_RESEND_COOLDOWN_SECONDS)
 
 
-def code_use(*, flow_id: uuid.UUID, channel: str, code: str) -> VerificationCode:
+def code_use(*, flow_id: uuid.UUID, channel: CodeChannel, code: str) -> VerificationCode:
     """Spend the flow's live code on `channel` if `code` is it; otherwise say why not.
 
     The try is reserved first (attempts < limit, atomically), then compared in constant time, then

@@ -205,7 +205,7 @@ def login_channels(flow: LoginFlow) -> list[dict[str, str]]:
 
 # --- the second step -----------------------------------------------------------------------------
 def login_send(
-    *, flow_id: uuid.UUID, kind: FlowKind, channel: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
+    *, flow_id: uuid.UUID, kind: FlowKind, channel: CodeChannel, purpose: LoginPurpose = LoginPurpose.SIGN_IN
 ) -> dt.datetime:
     """Send (or resend) the code on `channel`; the email also carries the one-time link (LOGIN-3).
 
@@ -255,7 +255,7 @@ def login_verify(
     flow = login_get(flow_id=flow_id, kind=kind, purpose=purpose)
     if flow.state != LoginState.CODE_SENT:
         raise MemberAreaError(FLOW_EXPIRED)
-    codes.code_use(flow_id=flow.pk, channel=flow.channel, code=code)
+    codes.code_use(flow_id=flow.pk, channel=CodeChannel(flow.channel), code=code)
     return _complete(flow)
 
 
@@ -343,7 +343,9 @@ def step_up_get(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: Flow
     return flow
 
 
-def step_up_send(*, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind, channel: str) -> dt.datetime:
+def step_up_send(
+    *, flow_id: uuid.UUID, session: SessionRecord | None, kind: FlowKind, channel: CodeChannel
+) -> dt.datetime:
     """Send the step-up code of this session's flow (LOGIN-9); returns when the next send may go."""
     flow = step_up_get(flow_id=flow_id, session=session, kind=kind)
     return login_send(flow_id=flow.pk, kind=kind, channel=channel, purpose=LoginPurpose.STEP_UP)

@@ -15,12 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.errors import MemberAreaError, id_parse
+from memberarea.core.errors import MemberAreaError, choice_parse
 from memberarea.core.form_pages import form_page
 from memberarea.identity import account_settings
-from memberarea.identity.errors import FLOW_EXPIRED
+from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows import login
-from memberarea.identity.models import FlowKind, LoginState, SessionRecord
+from memberarea.identity.models import CodeChannel, FlowKind, LoginState, SessionRecord
 from memberarea.identity.sessions import browser_session_renew
 from memberarea.members.selectors import account_profile
 
@@ -59,7 +59,7 @@ def confirm(request):
         target = reverse("account")
     try:
         flow = login.step_up_get(
-            flow_id=id_parse(request.session.get(STEP_UP_KEY, ""), unknown=FLOW_EXPIRED),
+            flow_id=flow_id_parse(request.session.get(STEP_UP_KEY, "")),
             session=_session(request),
             kind=BROWSER,
         )
@@ -74,9 +74,10 @@ def confirm(request):
         return _page(request, "confirm.html", context)
     try:
         if "channel" in request.POST:
-            login.step_up_send(
-                flow_id=flow.pk, session=_session(request), kind=BROWSER, channel=request.POST["channel"]
+            channel = choice_parse(
+                request.POST["channel"], CodeChannel, field="channel", message=_("Choose one of the ways offered.")
             )
+            login.step_up_send(flow_id=flow.pk, session=_session(request), kind=BROWSER, channel=channel)
             return redirect(f"{reverse('account-confirm')}?next={target}")
         login.step_up_verify(
             flow_id=flow.pk, session=_session(request), kind=BROWSER, code=request.POST.get("code", "")
@@ -129,7 +130,7 @@ def contact(request):
             account_settings.account_contact_change_confirm(
                 account=request.user,
                 session=_session(request),
-                flow_id=pending,
+                flow_id=flow_id_parse(pending),
                 kind=BROWSER,
                 code=request.POST.get("code", ""),
             )
@@ -139,7 +140,13 @@ def contact(request):
         flow = account_settings.account_contact_change_start(
             account=request.user,
             session=_session(request),
-            channel=request.POST.get("channel", ""),
+            # A channel that is not one reads as a contact that is not one, as the input takes either.
+            channel=choice_parse(
+                request.POST.get("channel", ""),
+                CodeChannel,
+                field="value",
+                message=_("Enter a valid email address or mobile number."),
+            ),
             value=request.POST.get("value", ""),
             kind=BROWSER,
         )

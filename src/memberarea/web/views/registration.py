@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError, id_parse
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError, choice_parse
 from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.enrollment.models import DocumentType
-from memberarea.identity.errors import FLOW_EXPIRED, LINK_OFFERED
+from memberarea.identity.errors import LINK_OFFERED, flow_id_parse
 from memberarea.identity.flows.registration.complete import registration_complete
 from memberarea.identity.flows.registration.details import (
     AddressInput,
@@ -35,7 +35,7 @@ from memberarea.identity.flows.registration.state import (
     registration_pending_channels,
     registration_summary,
 )
-from memberarea.identity.models import FlowKind, RegistrationState
+from memberarea.identity.models import CodeChannel, FlowKind, RegistrationState
 from memberarea.identity.sign_in import sign_in_finish
 
 FLOW_KEY = "registration_flow"
@@ -60,9 +60,7 @@ def with_flow(*states: str):
         @wraps(view)
         def wrapper(request):
             try:
-                current = registration_get(
-                    flow_id=id_parse(request.session.get(FLOW_KEY, ""), unknown=FLOW_EXPIRED), kind=BROWSER
-                )
+                current = registration_get(flow_id=flow_id_parse(request.session.get(FLOW_KEY, "")), kind=BROWSER)
             except MemberAreaError:
                 if request.session.pop(FLOW_KEY, None):
                     messages.warning(request, _("Your registration expired after 30 minutes. Please start again."))
@@ -146,12 +144,13 @@ def verify(request, current):
         return _page(request, "verify.html", context)
     channel = request.POST.get("channel", "")
     try:
+        parsed = choice_parse(channel, CodeChannel, field="channel", message=_("No code is waiting on this channel."))
         if "resend" in request.POST:
-            registration_code_resend(flow_id=current.pk, kind=BROWSER, channel=channel)
+            registration_code_resend(flow_id=current.pk, kind=BROWSER, channel=parsed)
             messages.success(request, _("We have sent you a new code."))
             return redirect("register-verify")
         pending = registration_code_verify(
-            flow_id=current.pk, kind=BROWSER, channel=channel, code=request.POST.get("code", "")
+            flow_id=current.pk, kind=BROWSER, channel=parsed, code=request.POST.get("code", "")
         )
     except MemberAreaError as error:
         return _page(request, "verify.html", {**context, "error_channel": channel}, error)

@@ -4,6 +4,8 @@ Every action is a POST from a plain form, so the page works without JavaScript a
 crawler follows can end a session. Ending this browser's own session signs it out.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,7 +57,7 @@ def sessions_page(request):
 
 @login_required
 @require_POST
-def session_end_view(request, entry_id):
+def session_end_view(request, entry_id: uuid.UUID):
     if request.session_record is not None and request.session_record.pk == entry_id:
         browser_session_end(request=request)
         messages.success(request, _("You have signed out of this browser."))

@@ -13,13 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError, id_parse
+from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError, choice_parse
 from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
 from memberarea.identity.devices import trusted_device_valid
-from memberarea.identity.errors import FLOW_EXPIRED
+from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows import login
-from memberarea.identity.models import FlowKind, LoginState
+from memberarea.identity.models import CodeChannel, FlowKind, LoginState
 from memberarea.identity.sign_in import sign_in_finish
 
 FLOW_KEY = "login_flow"
@@ -76,7 +76,7 @@ def sign_in(request):
 
 def _current(request):
     try:
-        return login.login_get(flow_id=id_parse(request.session.get(FLOW_KEY, ""), unknown=FLOW_EXPIRED), kind=BROWSER)
+        return login.login_get(flow_id=flow_id_parse(request.session.get(FLOW_KEY, "")), kind=BROWSER)
     except MemberAreaError:
         return None
 
@@ -94,7 +94,10 @@ def code(request):
         return _page(request, "code.html", context)
     try:
         if "channel" in request.POST:
-            login.login_send(flow_id=flow.pk, kind=BROWSER, channel=request.POST["channel"])
+            channel = choice_parse(
+                request.POST["channel"], CodeChannel, field="channel", message=_("Choose one of the ways offered.")
+            )
+            login.login_send(flow_id=flow.pk, kind=BROWSER, channel=channel)
             return redirect("sign-in-code")
         completed = login.login_verify(flow_id=flow.pk, kind=BROWSER, code=request.POST.get("code", ""))
     except MemberAreaError as error:

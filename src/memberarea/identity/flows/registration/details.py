@@ -219,14 +219,14 @@ def registration_details_submit(
         flow.state = RegistrationState.VERIFYING if verify else RegistrationState.READY
         flow.account = None
         flow.save(update_fields=["details", "state", "account"])
-        for channel, destination in (("email", clean_email), ("sms", clean_phone)):
+        for channel, destination in ((CodeChannel.EMAIL, clean_email), (CodeChannel.SMS, clean_phone)):
             if destination:
                 _send_code_unless_live(flow, channel, destination)
         _update_state(flow)
     return registration_pending_channels(flow)
 
 
-def _send_code_unless_live(flow: RegistrationFlow, channel: str, destination: str) -> None:
+def _send_code_unless_live(flow: RegistrationFlow, channel: CodeChannel, destination: str) -> None:
     """A code already spent or still valid for this same destination is not sent again."""
     existing = VerificationCode.objects.filter(flow_id=flow.pk, channel=channel).first()
     if (
@@ -238,7 +238,7 @@ def _send_code_unless_live(flow: RegistrationFlow, channel: str, destination: st
     _send_code(flow, channel, destination)
 
 
-def _send_code(flow: RegistrationFlow, channel: str, destination: str) -> VerificationCode:
+def _send_code(flow: RegistrationFlow, channel: CodeChannel, destination: str) -> VerificationCode:
     return codes.code_send(
         flow_id=flow.pk,
         channel=channel,
@@ -257,7 +257,7 @@ def _update_state(flow: RegistrationFlow) -> None:
         flow.state = state
 
 
-def registration_code_verify(*, flow_id: uuid.UUID, kind: FlowKind, channel: str, code: str) -> list[str]:
+def registration_code_verify(*, flow_id: uuid.UUID, kind: FlowKind, channel: CodeChannel, code: str) -> list[str]:
     """Prove one new contact with its code (REG-4); returns the channels still waiting."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.VERIFYING,))
     if channel not in registration_pending_channels(flow):
@@ -267,7 +267,7 @@ def registration_code_verify(*, flow_id: uuid.UUID, kind: FlowKind, channel: str
     return registration_pending_channels(flow)
 
 
-def registration_code_resend(*, flow_id: uuid.UUID, kind: FlowKind, channel: str) -> dt.datetime:
+def registration_code_resend(*, flow_id: uuid.UUID, kind: FlowKind, channel: CodeChannel) -> dt.datetime:
     """A new code for a contact still waiting (cooldown and send limit apply); returns when the next may go."""
     flow = registration_get(flow_id=flow_id, kind=kind, states=(RegistrationState.VERIFYING,))
     if channel not in registration_pending_channels(flow):

@@ -85,13 +85,13 @@ def registration_link_password(*, flow_id: uuid.UUID, kind: FlowKind, password: 
     return [channel]
 
 
-def _account_second_step(account: Account) -> tuple[str, str]:
+def _account_second_step(account: Account) -> tuple[CodeChannel, str]:
     """Where the account's codes go: its verified email, else its verified mobile."""
     contacts = account_contacts(account)
     if not contacts.channels:
         raise MemberAreaError(DOCUMENT_TAKEN)  # no way to prove it: customer service links it
     channel = contacts.channels[0]
-    return str(channel), contacts.destination(channel)
+    return channel, contacts.destination(channel)
 
 
 def registration_pending_link(flow: RegistrationFlow) -> list[str]:
@@ -105,7 +105,7 @@ def registration_link_complete(*, flow_id: uuid.UUID, kind: FlowKind, code: str)
     channels = flow_details(flow).get("verify", [])
     if not channels or flow.account is None:
         raise MemberAreaError(FLOW_EXPIRED)
-    codes.code_use(flow_id=flow.pk, channel=channels[0], code=code)
+    codes.code_use(flow_id=flow.pk, channel=CodeChannel(channels[0]), code=code)
     account = flow.account
     membership = flow.membership
     old_person = membership.person
