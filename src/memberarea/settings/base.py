@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "memberarea.enrollment",
     "memberarea.notifications",
     "memberarea.members",
+    "memberarea.privacy",
     "memberarea.backoffice",
     "memberarea.web",
     "memberarea.demo",

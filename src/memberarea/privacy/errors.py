@@ -1,0 +1,15 @@
+"""The privacy app's error codes, in one place: raised by its services, listed by the API.
+
+The AppConfig imports this module in `ready()`, so every code is registered before the first request
+(tests/core/test_error_modules.py fails when a code is defined anywhere else).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from memberarea.core.errors import ErrorCode
+
+MINOR_NO_CHOICES = ErrorCode(
+    "minor_has_no_choices",
+    _("Nobody under 18 receives marketing or is counted in analytics, so there is nothing to choose for this member."),
+    409,
+)
