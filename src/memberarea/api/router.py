@@ -17,6 +17,8 @@ from .recovery import router as recovery_router
 from .registration import router as registration_router
 from .sessions import router as sessions_router
 
+LOCAL_DEFINITIONS, COMPONENTS = "#/$defs/", "#/components/schemas/"
+
 
 class MemberAreaAPI(NinjaAPI):
     def operations(self) -> dict[str, Operation]:
@@ -41,10 +43,37 @@ class MemberAreaAPI(NinjaAPI):
             for code in sorted(REGISTRY.values(), key=lambda c: (c.status, c.code))
         ]
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        error_schema = errors.ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(error_schema.pop("$defs", {}))
-        components["ErrorResponse"] = error_schema
+        components["ErrorResponse"] = errors.ErrorResponse.model_json_schema()
+        _hoist_definitions(schema, components)
         return schema
+
+
+def _hoist_definitions(document: dict, components: dict) -> None:
+    """Move every schema's local `$defs` (pydantic's, in a hand-given request body or the error
+    shape) into the components and point its references (`$ref`, a discriminator's mapping) there."""
+    found: dict = {}
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            found.update(node.pop("$defs", {}))
+            nodes: list = list(node.values())
+        else:
+            nodes = node if isinstance(node, list) else []
+        for value in nodes:
+            collect(value)
+
+    def point(node: object) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str) and value.startswith(LOCAL_DEFINITIONS):
+                node[key] = COMPONENTS + value.removeprefix(LOCAL_DEFINITIONS)  # type: ignore[index]
+            else:
+                point(value)
+
+    collect(document)
+    collect(found)  # a definition may carry definitions of its own
+    components.update(found)
+    point(document)
 
 
 api = MemberAreaAPI(

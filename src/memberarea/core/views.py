@@ -12,6 +12,7 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
@@ -44,6 +45,15 @@ def _error_response(request, error, template_name: str) -> HttpResponse:
         response = HttpResponse(body, status=error.status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_input(request, error: MemberAreaError) -> HttpResponse:
+    """A request refused before its view (the text rule): the error shape under /api/, else a page
+    in the site's layout with the field messages."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error.as_payload(), status=error.status)
+    message = " ".join(dict.fromkeys(str(text) for texts in error.fields.values() for text in texts))
+    return render(request, "web/errors/400.html", {"message": message or error.message}, status=error.status)
 
 
 def server_error(request) -> HttpResponse:

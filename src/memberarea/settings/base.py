@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "memberarea.api.middleware.ApiErrorMiddleware",  # inside LocaleMiddleware: messages in the request's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "memberarea.core.middleware.TextInputMiddleware",  # after the CSRF check: a forged form hears 403 first
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "memberarea.identity.session_middleware.SessionRegistryMiddleware",
     "memberarea.identity.middleware.AccountLanguageMiddleware",
