@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from memberarea.core import clock
 from memberarea.core.errors import INVALID, MemberAreaError
 from memberarea.core.ratelimit import Limit, attempt_count, attempt_reserve
+from memberarea.core.text import text_check
 from memberarea.enrollment.identifiers import (
     InvalidContact,
     InvalidDocument,
@@ -61,6 +62,7 @@ class AddressInput:
 
 def _text(name: str, value: str | None, *, required: bool = False) -> str:
     value = (value or "").strip()
+    text_check(value, field=name)  # stored as typed, encrypted only at the last step: refused now
     if len(value) > MAX_TEXT:
         raise MemberAreaError(INVALID, fields={name: [_("This is too long.")]})
     if required and not value:
