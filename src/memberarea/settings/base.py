@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "memberarea.core.middleware.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "memberarea.api.middleware.ApiNoStoreMiddleware",  # outside the error shaping: shaped answers get it too
     "memberarea.api.middleware.ApiErrorMiddleware",  # inside LocaleMiddleware: messages in the request's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
