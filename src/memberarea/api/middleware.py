@@ -6,6 +6,7 @@ An unknown path under /api/ is answered by Django's 404 page and a wrong method 
 `{"error": {"code", "message", "fields"}}` body as every other API error, in the request's language.
 """
 
+from django.conf import settings
 from django.http import JsonResponse
 
 from memberarea.core.errors import MemberAreaError
@@ -13,7 +14,6 @@ from memberarea.core.errors import MemberAreaError
 from .errors import STATUS_CODES
 
 API_PREFIX = "/api/"
-CACHEABLE = frozenset({"/api/v1/openapi.json"})  # the public description of the API, and nothing else
 KEPT_HEADERS = ("Allow", "Retry-After")
 
 
@@ -38,7 +38,8 @@ class ApiErrorMiddleware:
 
 
 class ApiNoStoreMiddleware:
-    """`Cache-Control: no-store` on every API answer but the OpenAPI document (decision 0028).
+    """`Cache-Control: no-store` on every API answer but the OpenAPI document, the public description
+    of the API (decision 0028).
 
     Most answers carry personal data or tokens (/me, /members/…, /sessions, /token/refresh, every
     sign-in and registration step), errors may name fields, and the rest is cheap to recompute:
@@ -50,6 +51,6 @@ class ApiNoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(API_PREFIX) and request.path not in CACHEABLE:
+        if request.path.startswith(API_PREFIX) and request.path != settings.API_DOCUMENT_PATH:
             response["Cache-Control"] = "no-store"
         return response

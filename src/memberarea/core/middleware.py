@@ -4,6 +4,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 
 from .errors import MemberAreaError
 from .logging import bind_request_id, unbind_request_id
@@ -45,6 +46,27 @@ class ProbeMiddleware:
     def __call__(self, request):
         probe = self.probes.get(request.path_info)
         return probe(request) if probe else self.get_response(request)
+
+
+class PageMethodsMiddleware:
+    """The pages speak GET, HEAD and POST, the API's OpenAPI document GET and HEAD: any other method
+    (TRACE, OPTIONS, PUT, an invented one) is 405 with `Allow` before a view or a login redirect is
+    reached (issue 15). API operations have their own methods; the probes answer earlier."""
+
+    PAGES = ("GET", "HEAD", "POST")
+    DOCUMENT = ("GET", "HEAD")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == settings.API_DOCUMENT_PATH:
+            allowed: tuple[str, ...] | None = self.DOCUMENT
+        else:
+            allowed = None if request.path.startswith("/api/") else self.PAGES
+        if allowed is not None and request.method not in allowed:
+            return HttpResponseNotAllowed(allowed)
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -15,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .brand import brand
 from .errors import SERVER_ERROR, SERVICE_UNAVAILABLE, MemberAreaError
@@ -66,12 +67,14 @@ def server_error(request) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def health(request) -> JsonResponse:
     """Liveness: the process answers. Orchestrators restart it when this fails."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
+@require_safe
 def ready(request) -> JsonResponse:
     """Readiness: the database (and Redis when configured) answer. Proxies stop routing when not."""
     checks: dict[str, str] = {}

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "memberarea.api.middleware.ApiNoStoreMiddleware",  # outside the error shaping: shaped answers get it too
     "memberarea.api.middleware.ApiErrorMiddleware",  # inside LocaleMiddleware: messages in the request's language
+    "memberarea.core.middleware.PageMethodsMiddleware",  # inside the error shaping: the API document's 405 is JSON
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "memberarea.core.middleware.TextInputMiddleware",  # after the CSRF check: a forged form hears 403 first
@@ -63,6 +64,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "memberarea.urls"
+API_DOCUMENT_PATH = "/api/v1/openapi.json"  # the one API answer that may be cached; GET and HEAD only
 WSGI_APPLICATION = "memberarea.wsgi.application"
 
 TEMPLATES: list[dict[str, Any]] = [

@@ -187,7 +187,14 @@ def registration_details_submit(
     flow = registration_get(
         flow_id=flow_id,
         kind=kind,
-        states=(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING, RegistrationState.LINKING),
+        # READY too: a repeated or corrected step 2 (the answer lost on a bad network) is answered
+        # again, not as an expired flow; the password step re-checks what is pending before it ends.
+        states=(
+            RegistrationState.IDENTIFIED,
+            RegistrationState.VERIFYING,
+            RegistrationState.READY,
+            RegistrationState.LINKING,
+        ),
     )
     _check_document_tries(flow)
     clean_email, clean_phone = _clean_contacts(email, phone, flow.membership)
