@@ -26,7 +26,9 @@ def body_from(schema: dict, text: Callable[[dict], str]) -> object:
     schema = resolved(schema)
     options = schema.get("anyOf") or schema.get("oneOf")
     if options:
-        return body_from(next(o for o in options if resolved(o).get("type") != "null"), text)
+        chosen = resolved(next(o for o in options if resolved(o).get("type") != "null"))
+        outer = {key: value for key, value in schema.items() if key not in ("anyOf", "oneOf")}
+        return body_from({**outer, **chosen}, text)  # a field's format or examples sit beside anyOf
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         return {name: body_from(value, text) for name, value in schema.get("properties", {}).items()}

@@ -84,7 +84,9 @@ api = MemberAreaAPI(
     "status (`x-error-codes` in that response); `info.x-error-codes` lists every code with its HTTP status. "
     "Every operation may answer `server_error` (500) and `service_unavailable` (503, with Retry-After); one "
     "with a JSON body also `invalid` (400), `payload_too_large` (413) and `unsupported_media_type` (415, "
-    "send `Content-Type: application/json`); one that needs a token also `unauthenticated` (401).",
+    "send `Content-Type: application/json`); one that needs a token also `unauthenticated` (401). A string with "
+    "NUL or an unpaired UTF-16 surrogate, anywhere in a body, is `invalid` on its field. Answers are "
+    "`Cache-Control: no-store`, this document aside.",
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN; the JSON document is enough
 )

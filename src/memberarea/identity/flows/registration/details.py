@@ -48,6 +48,7 @@ from memberarea.identity.models import (
 from memberarea.identity.usernames import username_index
 
 MAX_TEXT = 200  # any single text field; a 10,000-character value is refused, not cut
+MAX_DOCUMENT = 40  # a typed document number, separators included
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _clean_contact(name: str, value: str | None, normalise, errors: dict, *, inv
 def _clean_document(document_type: str, number: str, country: str) -> tuple[str, str, str]:
     if document_type not in DocumentType.values:
         raise MemberAreaError(INVALID, fields={"document_type": [_("Choose NIF (DNI), NIE or passport.")]})
-    if len(number or "") > 40 or len(country or "") > 2:
+    if len(number or "") > MAX_DOCUMENT or len(country or "") > 2:
         raise MemberAreaError(INVALID, fields={"document_number": [_("This is too long.")]})
     if document_type == DocumentType.PASSPORT and not re.fullmatch(r"[A-Za-z]{2}", (country or "").strip()):
         raise MemberAreaError(INVALID, fields={"document_country": [_("Choose the country that issued the passport.")]})
