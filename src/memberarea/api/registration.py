@@ -97,7 +97,7 @@ class DetailsIn(Schema):
         "NIE with its first and last letters, or 5 to 20 letters and digits of a passport",
         max_length=MAX_DOCUMENT,
         pattern=DOCUMENT_PATTERN,
-        examples=["23456789D", "Y2345678Z"],
+        examples=["23456789D", "X2345678T"],
     )
     document_country: str | None = Field(
         None, description="ISO 3166 alpha-2 issuing country, passports only", pattern=COUNTRY_PATTERN
