@@ -3,7 +3,10 @@
 import pytest
 from django.test import Client
 
+from memberarea.enrollment.services import integration_client_create
+
 from . import declared
+from .test_every_declared_error import World
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +22,15 @@ def _only_declared_errors(settings):
 @pytest.fixture
 def api() -> Client:
     return Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def token(db) -> str:
+    """An integration client's bearer token, for the enrollment door."""
+    return integration_client_create(name="core-system")[1]
+
+
+@pytest.fixture
+def world(request, settings) -> World:
+    """Builds what a recipe needs, on demand (tests/api/test_every_declared_error.py)."""
+    return World(request, Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en"), settings)

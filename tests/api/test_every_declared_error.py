@@ -17,7 +17,6 @@ from django.test import Client
 
 from memberarea.api.router import api as product_api
 from memberarea.core.errors import REGISTRY
-from memberarea.enrollment.services import integration_client_create
 from memberarea.identity.freeze import account_freeze
 from memberarea.identity.models import Account
 from memberarea.identity.services import account_create
@@ -540,17 +539,6 @@ def test_the_table_has_every_operation_and_only_declared_codes():
         assert set(recipes) <= declared, f"{name}: recipes for codes it does not declare"
         without_recipe = declared - set(recipes) - set(COMMON)
         assert not without_recipe, f"{name} declares {without_recipe} and the table cannot provoke them"
-
-
-@pytest.fixture
-def token(db) -> str:
-    """An integration client's bearer token, for the enrollment door."""
-    return integration_client_create(name="core-system")[1]
-
-
-@pytest.fixture
-def world(request, settings) -> World:
-    return World(request, Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en"), settings)
 
 
 @pytest.mark.parametrize(("name", "code"), _cases(), ids=[f"{name} {code}" for name, code in _cases()])

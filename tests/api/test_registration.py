@@ -243,3 +243,32 @@ def test_a_contact_field_sent_empty_is_a_field_error_not_a_keep(api, enrolled, f
         "invalid",
     )
     assert list(body["fields"]) == [field]
+
+
+@pytest.mark.req("REG-3")
+@pytest.mark.req("REL-1")
+def test_an_address_line_with_a_lone_surrogate_is_refused_and_the_flow_goes_on(api, enrolled):
+    """Issue 15, defect 2: accepted with 200, then every …/password answered 500; only a new flow worked."""
+    flow_id = started(api)
+    details = {"document_type": "nif", "document_number": HOLDER_NIF}
+    address = {"line1": "Calle \ud800 1", "postal_code": "46001", "city": "Valencia"}
+    refused = error(post(api, f"/{flow_id}/details", {**details, "address": address}), 400, "invalid")
+    assert set(refused["fields"]) == {"address.line1"}
+    assert RegistrationFlow.objects.get().details is None
+    address["line1"] = "Calle Mayor 1"
+    assert post(api, f"/{flow_id}/details", {**details, "address": address}).json() == {"verify": []}
+    assert post(api, f"/{flow_id}/password", {"password": PASSWORD}).status_code == 201
+
+
+@pytest.mark.req("REG-3")
+@pytest.mark.req("REL-1")
+def test_the_details_step_posted_again_on_a_live_flow_answers_again(api, enrolled):
+    """Issue 15, defect 9: the same details posted twice (a lost answer, a retry) answered flow_expired."""
+    flow_id = started(api)
+    details = {"document_type": "nif", "document_number": HOLDER_NIF}
+    assert post(api, f"/{flow_id}/details", details).json() == {"verify": []}
+    assert post(api, f"/{flow_id}/details", details).json() == {"verify": []}
+    assert post(api, f"/{flow_id}/details", {**details, "email": "nueva@example.org"}).json() == {"verify": ["email"]}
+    code = last_code("nueva@example.org")
+    assert post(api, f"/{flow_id}/verify", {"channel": "email", "code": code}).json() == {"verify": []}
+    assert post(api, f"/{flow_id}/password", {"password": PASSWORD}).status_code == 201

@@ -1,5 +1,6 @@
 """Response headers and cookies (quality bar REL-6) on the pages this skeleton serves."""
 
+import json
 import os
 import subprocess
 import sys
@@ -60,15 +61,16 @@ def test_production_sends_hsts_and_secure_host_prefixed_cookies(tmp_path):
         "MEMBERAREA_VAR_DIR": str(tmp_path),
     }
     probe = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, "
-        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
-        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_HTTPONLY)"
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "from memberarea.identity.devices import _cookie_options; "
+        "print(json.dumps([s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_HTTPONLY, [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
+        "_cookie_options(1)['secure']], [s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME, "
+        "s.TRUSTED_DEVICE_COOKIE, s.KNOWN_DEVICE_COOKIE]]))"
     )
     result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-    hsts, subdomains, redirect, session_secure, csrf_secure, language_secure, session, csrf, httponly = (
-        result.stdout.split()
-    )
-    assert int(hsts) >= 31536000 and subdomains == "True" and redirect == "True"
-    assert session_secure == csrf_secure == language_secure == httponly == "True"
-    assert session.startswith("__Host-") and csrf.startswith("__Host-")
+    hsts, subdomains, redirect, httponly, secure, names = json.loads(result.stdout)
+    assert hsts >= 31536000 and subdomains and redirect and httponly
+    assert all(secure), secure  # session, CSRF, language, the device cookies
+    # session, CSRF, language, trusted device, known device (issue 15, defect 9: the last three lacked it)
+    assert all(name.startswith("__Host-") for name in names), names

@@ -22,7 +22,7 @@ router = Router(tags=["account"], auth=app_token)
 STEP_UP = "the last step-up is older than STEP_UP_SECONDS: POST /reauthenticate first"
 
 
-class MemberOut(Schema):
+class MeMemberOut(Schema):
     member_id: str = Field(description="UUID of the membership")
     name: str
     relationship: str = Field(description="holder | spouse_partner | child | other")
@@ -34,21 +34,24 @@ class MeOut(Schema):
     language: Literal["es", "en"]
     email: str
     phone: str
-    members: list[MemberOut]
+    members: list[MeMemberOut]
 
 
 class LanguageIn(Schema):
     language: Literal["es", "en"]
 
 
-class PasswordIn(Schema):
+class PasswordChangeIn(Schema):
     current_password: str
     password: str
 
 
 class ContactIn(Schema):
     channel: Literal["email", "sms"]
-    value: str = Field(description="the new email address, or the new mobile number")
+    value: str = Field(
+        description="the new email address (channel email), or the new mobile number (channel sms)",
+        examples=["nueva@example.org", "612 345 678"],
+    )
 
 
 class ContactStartOut(Schema):
@@ -90,7 +93,7 @@ def language(request, payload: LanguageIn):
     ("current_password_incorrect", "in fields.current_password"),
     ("password_policy", "one message per broken rule in fields.password"),
 )
-def password(request, payload: PasswordIn):
+def password(request, payload: PasswordChangeIn):
     account_settings.account_password_change(
         account=request.auth.account,
         session=request.auth,

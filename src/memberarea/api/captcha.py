@@ -6,7 +6,6 @@ web forms send the same answer in their `altcha` field.
 
 from typing import Literal
 
-from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from memberarea.core.captcha import captcha_challenge
@@ -42,6 +41,5 @@ class CaptchaChallengeOut(Schema):
     "for how to solve it. The answer is never cached (`Cache-Control: no-store`).",
 )
 @raises()
-def captcha(request, response: HttpResponse):
-    response["Cache-Control"] = "no-store"
-    return captcha_challenge()
+def captcha(request):
+    return captcha_challenge()  # never cached: every API answer is no-store (api/middleware.py)

@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from memberarea.api.declared import raises
 from memberarea.core import errors
 from memberarea.core.errors import MemberAreaError
+from memberarea.core.text import text_check
 from memberarea.enrollment.services import batch_summary, enrollment_batch_import, integration_client_authenticate
 
 router = Router(tags=["enrollment"])
@@ -116,6 +117,7 @@ def _body(request) -> dict:
         raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]}) from None
     if not isinstance(body, dict):
         raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]})
+    text_check(body)
     return body
 
 

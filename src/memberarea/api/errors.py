@@ -10,6 +10,7 @@ from ninja.parser import Parser
 
 from memberarea.core import errors
 from memberarea.core.errors import MemberAreaError
+from memberarea.core.text import text_check
 
 STATUS_CODES = {
     400: errors.INVALID,
@@ -43,12 +44,15 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str | Promise]]:
 
 
 class JsonParser(Parser):
-    """Bodies are JSON: another declared content type is `unsupported_media_type` (415), not a guess."""
+    """Bodies are JSON: another declared content type is `unsupported_media_type` (415), not a guess.
+    Every string in the body, at any depth, follows the text rule (core/text.py): `invalid` on its field."""
 
     def parse_body(self, request):
         if request.content_type != "application/json":
             raise MemberAreaError(errors.UNSUPPORTED_MEDIA_TYPE)
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        text_check(data)
+        return data
 
 
 def install(api) -> None:

@@ -49,7 +49,7 @@ class SendOut(Schema):
     resend_after: dt.datetime
 
 
-class CodeIn(Schema):
+class LoginCodeIn(Schema):
     code: str
 
 
@@ -109,7 +109,7 @@ def send(request, login_id: str, payload: SendIn):
     "installation not seen before emails the member.",
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
-def verify(request, login_id: str, payload: CodeIn):
+def verify(request, login_id: str, payload: LoginCodeIn):
     completed = flow.login_verify(flow_id=flow_id_parse(login_id), kind=API, code=payload.code)
     tokens = sign_in_finish(request=request, account=completed.account).tokens
     return Status(
@@ -157,6 +157,6 @@ def reauthenticate_send(request, login_id: str, payload: SendIn):
     "too_many_attempts",
     ("flow_expired", "also for a step-up started by another session"),
 )
-def reauthenticate_verify(request, login_id: str, payload: CodeIn):
+def reauthenticate_verify(request, login_id: str, payload: LoginCodeIn):
     flow.step_up_verify(flow_id=flow_id_parse(login_id), session=request.auth, kind=API, code=payload.code)
     return Status(204, None)

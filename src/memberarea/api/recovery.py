@@ -13,6 +13,7 @@ from memberarea.identity.flows import recovery
 from memberarea.identity.flows.username_reminder import username_reminder_request
 
 from .declared import raises
+from .fields import birth_date_field, member_number_field, policy_number_field, username_field
 
 router = Router(tags=["recovery"])
 
@@ -29,7 +30,7 @@ class Accepted(Schema):
 
 
 class RecoveryIn(Schema):
-    username: str = Field(description="The identity document the member signs in with", max_length=100)
+    username: str = username_field()
     captcha: str | None = CAPTCHA
 
 
@@ -41,11 +42,9 @@ class ConfirmIn(Schema):
 
 
 class ReminderIn(Schema):
-    member_number: str = Field(
-        description="As printed on the card; spaces, hyphens and lower case are fine", max_length=100
-    )
-    policy_number: str = Field(max_length=100)
-    date_of_birth: str = Field(description="YYYY-MM-DD", max_length=100)
+    member_number: str = member_number_field()
+    policy_number: str = policy_number_field()
+    date_of_birth: str = birth_date_field()
     captcha: str | None = CAPTCHA
 
 

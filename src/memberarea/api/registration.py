@@ -11,9 +11,12 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from memberarea.core.network import client_address
+from memberarea.enrollment.identifiers import MAX_MOBILE
 from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows.registration.complete import registration_complete
 from memberarea.identity.flows.registration.details import (
+    MAX_DOCUMENT,
+    MAX_TEXT,
     AddressInput,
     registration_code_resend,
     registration_code_verify,
@@ -26,15 +29,16 @@ from memberarea.identity.models import CodeChannel, FlowKind
 from memberarea.identity.sign_in import sign_in_finish
 
 from .declared import raises
+from .fields import COUNTRY_PATTERN, DOCUMENT_PATTERN, birth_date_field, member_number_field, policy_number_field
 
 router = Router(tags=["registration"])
 API = FlowKind.API
 
 
 class StartIn(Schema):
-    member_number: str = Field(description="As printed on the card; spaces, hyphens and lower case are fine")
-    date_of_birth: str = Field(description="YYYY-MM-DD")
-    policy_number: str
+    member_number: str = member_number_field()
+    date_of_birth: str = birth_date_field()
+    policy_number: str = policy_number_field()
     captcha: str | None = Field(
         None, description="An ALTCHA solution (see GET /captcha); required after repeated failures (captcha_required)"
     )
@@ -64,45 +68,64 @@ class StartOut(Schema):
 
 
 class AddressIn(Schema):
-    line1: str
-    line2: str = ""
-    postal_code: str
-    city: str
-    province: str = ""
-    country: str = "ES"
+    line1: str = Field(min_length=1, max_length=MAX_TEXT)
+    line2: str = Field("", max_length=MAX_TEXT)
+    postal_code: str = Field(min_length=1, max_length=MAX_TEXT)
+    city: str = Field(min_length=1, max_length=MAX_TEXT)
+    province: str = Field("", max_length=MAX_TEXT)
+    country: str = Field("ES", pattern=COUNTRY_PATTERN, description="ISO 3166 alpha-2")
 
 
 class DetailsIn(Schema):
     address: AddressIn | None = Field(None, description="omit to keep the address on record")
-    email: str | None = Field(None, description="omit to keep the email on record; a new one gets a code")
-    phone: str | None = Field(None, description="a mobile; omit to keep the one on record; a new one gets an SMS code")
+    email: str | None = Field(
+        None,
+        description="omit to keep the email on record; a new one gets a code",
+        max_length=MAX_TEXT,
+        json_schema_extra={"format": "email"},
+    )
+    phone: str | None = Field(
+        None,
+        description="a mobile that receives SMS (Spanish, or international with +); omit to keep the one on "
+        "record; a new one gets an SMS code",
+        max_length=MAX_MOBILE,
+        examples=["612 345 678", "+44 7700 900123"],
+    )
     document_type: Literal["nif", "nie", "passport"]
-    document_number: str = Field(description="becomes the username; must match the document on record, if any")
-    document_country: str | None = Field(None, description="ISO 3166 alpha-2 issuing country, passports only")
+    document_number: str = Field(
+        description="becomes the username; must match the document on record, if any: a NIF with its letter, a "
+        "NIE with its first and last letters, or 5 to 20 letters and digits of a passport",
+        max_length=MAX_DOCUMENT,
+        pattern=DOCUMENT_PATTERN,
+        examples=["23456789D", "X2345678T"],
+    )
+    document_country: str | None = Field(
+        None, description="ISO 3166 alpha-2 issuing country, passports only", pattern=COUNTRY_PATTERN
+    )
 
 
 class VerifyOut(Schema):
     verify: list[Literal["email", "sms"]] = Field(description="channels still waiting for their code")
 
 
-class CodeIn(Schema):
+class RegistrationCodeIn(Schema):
     channel: Literal["email", "sms"]
     code: str
 
 
-class ChannelIn(Schema):
+class RegistrationChannelIn(Schema):
     channel: Literal["email", "sms"]
 
 
-class ResendOut(Schema):
+class RegistrationResendOut(Schema):
     resend_after: dt.datetime
 
 
-class PasswordIn(Schema):
+class RegistrationPasswordIn(Schema):
     password: str
 
 
-class SessionOut(Schema):
+class RegistrationSessionOut(Schema):
     username: str
     access_token: str = Field(description="send as `Authorization: Bearer …`; lives 15 minutes")
     refresh_token: str = Field(description="exchange for a new pair; rotates at each use")
@@ -171,7 +194,7 @@ def details(request, flow_id: str, payload: DetailsIn):
     summary="Prove a new email or mobile with the code sent to it",
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
-def verify(request, flow_id: str, payload: CodeIn):
+def verify(request, flow_id: str, payload: RegistrationCodeIn):
     return {
         "verify": registration_code_verify(
             flow_id=flow_id_parse(flow_id), kind=API, channel=CodeChannel(payload.channel), code=payload.code
@@ -181,11 +204,11 @@ def verify(request, flow_id: str, payload: CodeIn):
 
 @router.post(
     "/{flow_id}/resend",
-    response={200: ResendOut},
+    response={200: RegistrationResendOut},
     summary="Send a new code to a contact still waiting",
 )
 @raises("flow_expired", ("rate_limited", "cooldown"), ("too_many_attempts", "send limit"))
-def resend(request, flow_id: str, payload: ChannelIn):
+def resend(request, flow_id: str, payload: RegistrationChannelIn):
     return {
         "resend_after": registration_code_resend(
             flow_id=flow_id_parse(flow_id), kind=API, channel=CodeChannel(payload.channel)
@@ -195,7 +218,7 @@ def resend(request, flow_id: str, payload: ChannelIn):
 
 @router.post(
     "/{flow_id}/password",
-    response={201: SessionOut},
+    response={201: RegistrationSessionOut},
     summary="Step 3: choose the password; the account is created and signed in",
 )
 @raises(
@@ -204,7 +227,7 @@ def resend(request, flow_id: str, payload: ChannelIn):
     "flow_expired",
     ("password_policy", "one message per broken rule in fields.password"),
 )
-def password(request, flow_id: str, payload: PasswordIn):
+def password(request, flow_id: str, payload: RegistrationPasswordIn):
     account = registration_complete(flow_id=flow_id_parse(flow_id), kind=API, password=payload.password)
     return _signed_in(request, account)
 
@@ -229,20 +252,20 @@ def _signed_in(request, account) -> Status:
     description="Only after details answered link_offered. Sends a code to the account's verified email (or mobile).",
 )
 @raises("invalid_credentials", "rate_limited", "flow_expired")
-def link(request, flow_id: str, payload: PasswordIn):
+def link(request, flow_id: str, payload: RegistrationPasswordIn):
     return {"verify": registration_link_password(flow_id=flow_id_parse(flow_id), kind=API, password=payload.password)}
 
 
-class LinkCodeIn(Schema):
+class RegistrationLinkCodeIn(Schema):
     code: str
 
 
 @router.post(
     "/{flow_id}/link/verify",
-    response={201: SessionOut},
+    response={201: RegistrationSessionOut},
     summary="Re-joiner: the code; the membership is linked to the account, which is signed in",
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
-def link_verify(request, flow_id: str, payload: LinkCodeIn):
+def link_verify(request, flow_id: str, payload: RegistrationLinkCodeIn):
     account = registration_link_complete(flow_id=flow_id_parse(flow_id), kind=API, code=payload.code)
     return _signed_in(request, account)

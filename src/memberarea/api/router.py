@@ -17,6 +17,8 @@ from .recovery import router as recovery_router
 from .registration import router as registration_router
 from .sessions import router as sessions_router
 
+LOCAL_DEFINITIONS, COMPONENTS = "#/$defs/", "#/components/schemas/"
+
 
 class MemberAreaAPI(NinjaAPI):
     def operations(self) -> dict[str, Operation]:
@@ -41,10 +43,37 @@ class MemberAreaAPI(NinjaAPI):
             for code in sorted(REGISTRY.values(), key=lambda c: (c.status, c.code))
         ]
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        error_schema = errors.ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(error_schema.pop("$defs", {}))
-        components["ErrorResponse"] = error_schema
+        components["ErrorResponse"] = errors.ErrorResponse.model_json_schema()
+        _hoist_definitions(schema, components)
         return schema
+
+
+def _hoist_definitions(document: dict, components: dict) -> None:
+    """Move every schema's local `$defs` (pydantic's, in a hand-given request body or the error
+    shape) into the components and point its references (`$ref`, a discriminator's mapping) there."""
+    found: dict = {}
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            found.update(node.pop("$defs", {}))
+            nodes: list = list(node.values())
+        else:
+            nodes = node if isinstance(node, list) else []
+        for value in nodes:
+            collect(value)
+
+    def point(node: object) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str) and value.startswith(LOCAL_DEFINITIONS):
+                node[key] = COMPONENTS + value.removeprefix(LOCAL_DEFINITIONS)  # type: ignore[index]
+            else:
+                point(value)
+
+    collect(document)
+    collect(found)  # a definition may carry definitions of its own
+    components.update(found)
+    point(document)
 
 
 api = MemberAreaAPI(
@@ -55,7 +84,9 @@ api = MemberAreaAPI(
     "status (`x-error-codes` in that response); `info.x-error-codes` lists every code with its HTTP status. "
     "Every operation may answer `server_error` (500) and `service_unavailable` (503, with Retry-After); one "
     "with a JSON body also `invalid` (400), `payload_too_large` (413) and `unsupported_media_type` (415, "
-    "send `Content-Type: application/json`); one that needs a token also `unauthenticated` (401).",
+    "send `Content-Type: application/json`); one that needs a token also `unauthenticated` (401). A string with "
+    "NUL or an unpaired UTF-16 surrogate, anywhere in a body, is `invalid` on its field. Answers are "
+    "`Cache-Control: no-store`, this document aside.",
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN; the JSON document is enough
 )

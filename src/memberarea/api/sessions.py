@@ -31,7 +31,7 @@ class RefreshIn(Schema):
     refresh_token: str = Field(max_length=512, description="the newest refresh token the app holds")
 
 
-class TokensOut(Schema):
+class RefreshedTokensOut(Schema):
     access_token: str = Field(description="send as `Authorization: Bearer …`; lives 15 minutes")
     refresh_token: str = Field(description="replaces the one sent, which no longer works")
     expires_at: dt.datetime = Field(description="when the access token expires")
@@ -64,7 +64,7 @@ class EndedOut(Schema):
 
 @router.post(
     "/token/refresh",
-    response={200: TokensOut},
+    response={200: RefreshedTokensOut},
     summary="Exchange the refresh token for a new access and refresh token",
     description="The refresh token sent is retired.",
 )

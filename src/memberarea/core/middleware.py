@@ -4,9 +4,12 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 
+from .errors import MemberAreaError
 from .logging import bind_request_id, unbind_request_id
-from .views import health, ready
+from .text import text_check
+from .views import bad_input, health, ready
 
 _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
@@ -45,6 +48,27 @@ class ProbeMiddleware:
         return probe(request) if probe else self.get_response(request)
 
 
+class PageMethodsMiddleware:
+    """The pages speak GET, HEAD and POST, the API's OpenAPI document GET and HEAD: any other method
+    (TRACE, OPTIONS, PUT, an invented one) is 405 with `Allow` before a view or a login redirect is
+    reached (issue 15). API operations have their own methods; the probes answer earlier."""
+
+    PAGES = ("GET", "HEAD", "POST")
+    DOCUMENT = ("GET", "HEAD")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == settings.API_DOCUMENT_PATH:
+            allowed: tuple[str, ...] | None = self.DOCUMENT
+        else:
+            allowed = None if request.path.startswith("/api/") else self.PAGES
+        if allowed is not None and request.method not in allowed:
+            return HttpResponseNotAllowed(allowed)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -57,3 +81,27 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             response.setdefault("Cache-Control", "no-store")  # personal pages never sit in shared caches
         return response
+
+
+class TextInputMiddleware:
+    """The text rule (core/text.py) for query strings and form fields, before any view reads them.
+
+    A field with NUL (the one unacceptable character a browser's form can carry: it encodes text as
+    UTF-8, and Django reads broken bytes as U+FFFD) answers 400 `invalid` naming the field. API
+    bodies are JSON and checked by the API's parser; their form data is never read here.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        try:
+            text_check({name: "".join(values) for name, values in request.GET.lists()})
+            if not request.path.startswith("/api/"):
+                text_check({name: "".join(values) for name, values in request.POST.lists()})
+        except MemberAreaError as error:
+            return bad_input(request, error)
+        return None

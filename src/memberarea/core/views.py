@@ -12,8 +12,10 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .brand import brand
 from .errors import SERVER_ERROR, SERVICE_UNAVAILABLE, MemberAreaError
@@ -46,6 +48,15 @@ def _error_response(request, error, template_name: str) -> HttpResponse:
     return response
 
 
+def bad_input(request, error: MemberAreaError) -> HttpResponse:
+    """A request refused before its view (the text rule): the error shape under /api/, else a page
+    in the site's layout with the field messages."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error.as_payload(), status=error.status)
+    message = " ".join(dict.fromkeys(str(text) for texts in error.fields.values() for text in texts))
+    return render(request, "web/errors/400.html", {"message": message or error.message}, status=error.status)
+
+
 def server_error(request) -> HttpResponse:
     """handler500: a clean 503 for an outage, the generic error page otherwise. Touches no database."""
     if is_outage(sys.exc_info()[1]):
@@ -56,12 +67,14 @@ def server_error(request) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def health(request) -> JsonResponse:
     """Liveness: the process answers. Orchestrators restart it when this fails."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
+@require_safe
 def ready(request) -> JsonResponse:
     """Readiness: the database (and Redis when configured) answer. Proxies stop routing when not."""
     checks: dict[str, str] = {}

@@ -19,6 +19,7 @@ from memberarea.core.crypto import blind_index
 
 from .models import DocumentType
 
+MAX_MOBILE = 32  # characters of a typed mobile number, spaces and signs included
 _NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−]+")  # whitespace and the hyphens people paste
 _DOCUMENT_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−./]+")
 _PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
@@ -135,7 +136,7 @@ def mobile_normalise(value: str) -> str:
     Numbers phonenumbers can only class as "fixed line or mobile" are accepted; fixed lines are not.
     """
     value = unicodedata.normalize("NFKC", value or "").strip()
-    if not value or len(value) > 32:
+    if not value or len(value) > MAX_MOBILE:
         raise InvalidContact
     try:
         number = phonenumbers.parse(value, None if value.startswith("+") else "ES")

@@ -48,9 +48,12 @@ MIDDLEWARE = [
     "memberarea.core.middleware.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "memberarea.api.middleware.ApiNoStoreMiddleware",  # outside the error shaping: shaped answers get it too
     "memberarea.api.middleware.ApiErrorMiddleware",  # inside LocaleMiddleware: messages in the request's language
+    "memberarea.core.middleware.PageMethodsMiddleware",  # inside the error shaping: the API document's 405 is JSON
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "memberarea.core.middleware.TextInputMiddleware",  # after the CSRF check: a forged form hears 403 first
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "memberarea.identity.session_middleware.SessionRegistryMiddleware",
     "memberarea.identity.middleware.AccountLanguageMiddleware",
@@ -61,6 +64,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "memberarea.urls"
+API_DOCUMENT_PATH = "/api/v1/openapi.json"  # the one API answer that may be cached; GET and HEAD only
 WSGI_APPLICATION = "memberarea.wsgi.application"
 
 TEMPLATES: list[dict[str, Any]] = [

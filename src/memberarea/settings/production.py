@@ -65,4 +65,7 @@ LANGUAGE_COOKIE_SECURE = True
 # The __Host- prefix pins cookies to this exact origin over HTTPS (no Domain, Path=/).
 SESSION_COOKIE_NAME = "__Host-ma_session"
 CSRF_COOKIE_NAME = "__Host-ma_csrf"
+LANGUAGE_COOKIE_NAME = "__Host-ma_language"
+TRUSTED_DEVICE_COOKIE = "__Host-ma_trusted"  # Secure with the session cookie (identity/devices.py)
+KNOWN_DEVICE_COOKIE = "__Host-ma_device"
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host and "*" not in host]

@@ -571,3 +571,19 @@ def test_an_empty_email_for_a_member_with_none_on_record_asks_for_one(enrolled):
     assert set(raised.value.fields) == {"email", "phone"}
     with translation.override("en"):
         assert str(raised.value.fields["email"][0]) == "We need an email address to send you codes."
+
+
+@pytest.mark.req("REG-3")
+@pytest.mark.req("REL-1")
+@pytest.mark.parametrize("line1", ["Calle \ud800 1", "Calle\x00 1"])
+def test_an_address_that_cannot_be_stored_is_refused_before_anything_is_written(enrolled, line1):
+    """It used to be kept in the flow and to break the password step for good (500 at every try)."""
+    flow = start()
+    address = AddressInput(line1, "", "46001", "Valencia", "Valencia", "ES")
+    with pytest.raises(MemberAreaError) as refused:
+        submit_details(flow, address=address)
+    assert refused.value.code == "invalid" and set(refused.value.fields) == {"address.line1"}
+    flow.refresh_from_db()
+    assert flow.details is None and flow.state == RegistrationState.IDENTIFIED
+    submit_details(flow, address=AddressInput("Calle Mayor 1", "", "46001", "Valencia", "Valencia", "ES"))
+    assert complete(registration_get(flow_id=flow.pk, kind=flow.kind)).username == HOLDER_NIF

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from memberarea.core import clock
 from memberarea.core.errors import INVALID, MemberAreaError
 from memberarea.core.ratelimit import Limit, attempt_count, attempt_reserve
+from memberarea.core.text import text_check
 from memberarea.enrollment.identifiers import (
     InvalidContact,
     InvalidDocument,
@@ -47,6 +48,7 @@ from memberarea.identity.models import (
 from memberarea.identity.usernames import username_index
 
 MAX_TEXT = 200  # any single text field; a 10,000-character value is refused, not cut
+MAX_DOCUMENT = 40  # a typed document number, separators included
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class AddressInput:
 
 def _text(name: str, value: str | None, *, required: bool = False) -> str:
     value = (value or "").strip()
+    text_check(value, field=name)  # stored as typed, encrypted only at the last step: refused now
     if len(value) > MAX_TEXT:
         raise MemberAreaError(INVALID, fields={name: [_("This is too long.")]})
     if required and not value:
@@ -122,7 +125,7 @@ def _clean_contact(name: str, value: str | None, normalise, errors: dict, *, inv
 def _clean_document(document_type: str, number: str, country: str) -> tuple[str, str, str]:
     if document_type not in DocumentType.values:
         raise MemberAreaError(INVALID, fields={"document_type": [_("Choose NIF (DNI), NIE or passport.")]})
-    if len(number or "") > 40 or len(country or "") > 2:
+    if len(number or "") > MAX_DOCUMENT or len(country or "") > 2:
         raise MemberAreaError(INVALID, fields={"document_number": [_("This is too long.")]})
     if document_type == DocumentType.PASSPORT and not re.fullmatch(r"[A-Za-z]{2}", (country or "").strip()):
         raise MemberAreaError(INVALID, fields={"document_country": [_("Choose the country that issued the passport.")]})
@@ -185,7 +188,14 @@ def registration_details_submit(
     flow = registration_get(
         flow_id=flow_id,
         kind=kind,
-        states=(RegistrationState.IDENTIFIED, RegistrationState.VERIFYING, RegistrationState.LINKING),
+        # READY too: a repeated or corrected step 2 (the answer lost on a bad network) is answered
+        # again, not as an expired flow; the password step re-checks what is pending before it ends.
+        states=(
+            RegistrationState.IDENTIFIED,
+            RegistrationState.VERIFYING,
+            RegistrationState.READY,
+            RegistrationState.LINKING,
+        ),
     )
     _check_document_tries(flow)
     clean_email, clean_phone = _clean_contacts(email, phone, flow.membership)
