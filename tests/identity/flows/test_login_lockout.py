@@ -101,7 +101,8 @@ def test_captcha_required_answers_do_not_count_toward_the_lock(member_account, s
         error_code(attempt, f"Guess{guess}Word", captcha=False)
     assert {error_code(attempt, f"More{n}Word", captcha=False) for n in range(30)} == {"captcha_required"}
     assert error_code(attempt, "Wrong1Password", captcha="not-a-solution") == "captcha_invalid"
-    assert attempt(PASSWORD).state == LoginState.CHOOSE  # three real failures: under the lock
+    assert error_code(attempt, "Third1Wrong") == "invalid_credentials"  # the third password checked
+    assert attempt(PASSWORD).state == LoginState.CHOOSE  # three real failures: under the lock of four
     assert not Message.objects.filter(template="login_locked").exists()
 
 
