@@ -35,7 +35,8 @@ class Received:
 
 
 class RecordingHandler:
-    """Accepts every message and keeps it; optionally stalls the first DATA until released."""
+    """Accepts every message and keeps it; optionally stalls the first DATA until released, or
+    answers every DATA only after `data_delay` seconds (a slow server)."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
@@ -44,8 +45,12 @@ class RecordingHandler:
         self.stalled = threading.Event()
         self.release = threading.Event()
         self._stalled_once = False
+        self.data_delay = 0.0
+        self.in_data = threading.Event()
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        self.in_data.set()
+        await asyncio.sleep(self.data_delay)
         if self.stall_first and not self._stalled_once:
             self._stalled_once = True
             self.stalled.set()

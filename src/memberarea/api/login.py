@@ -12,6 +12,7 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from memberarea.core.network import client_address
+from memberarea.identity.devices import device_presented
 from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows import login as flow
 from memberarea.identity.models import CodeChannel, FlowKind
@@ -67,7 +68,9 @@ def _flow_out(started) -> dict:
     "/login",
     response={201: LoginOut},
     summary="Sign-in, step 1: identity document and password",
-    description="One answer for every wrong combination of document and password.",
+    description="One answer for every wrong combination of document and password. Send the installation's "
+    "`X-Device-Id` header: after failures from elsewhere, an installation the member signed in on before "
+    "is not locked out with the others.",
 )
 @raises(
     "invalid_credentials",
@@ -84,6 +87,7 @@ def login(request, payload: LoginIn):
         captcha=payload.captcha,
         address=client_address(request),
         kind=API,
+        device=device_presented(request, app=True),
     )
     return Status(201, _flow_out(started))
 

@@ -1,4 +1,4 @@
-"""Human names for the codes staff pages show: audit events and message templates.
+"""Human names for the codes staff pages show: audit events, message templates and queued tasks.
 
 One mapping each, translated; a test fails when an event written anywhere in src/ or a message
 template has no name here. An unknown code (an entry older than a renamed event) shows as itself.
@@ -76,9 +76,22 @@ MESSAGE_LABELS = {
 }
 
 
+# By the task function's name (the last part of its task path).
+TASK_LABELS = {
+    "message_deliver_task": _("Message delivery"),
+    "recovery_link_send": _("Password recovery link"),
+    "username_reminder_send": _("Forgotten username"),
+}
+
+
 def event_label(code: str) -> str:
     return str(EVENT_LABELS.get(code, code))
 
 
 def message_label(template: str) -> str:
     return str(MESSAGE_LABELS.get(template, template))
+
+
+def task_label(task_path: str) -> str:
+    name = task_path.rpartition(".")[2]
+    return str(TASK_LABELS.get(name, name))

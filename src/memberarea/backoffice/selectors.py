@@ -15,6 +15,7 @@ from memberarea.core import clock
 from memberarea.core.masking import BULLETS, mask_email, mask_phone
 from memberarea.core.models import AuditEntry
 from memberarea.core.ratelimit import lock_active
+from memberarea.core.tasks import WORKER_LOST, tasks_failed
 from memberarea.enrollment.identifiers import (
     InvalidContact,
     InvalidDocument,
@@ -303,6 +304,21 @@ def _member_ids(member: str) -> set[str]:
 
 def deliveries_failed() -> QuerySet[Message]:
     return messages_failed()[:AUDIT_LIMIT]
+
+
+def background_tasks_failed() -> list[dict]:
+    """Queued tasks that gave up (decision 0029): what, how many attempts, when, and whether the worker
+    kept stopping or the task raised. Never the arguments nor the traceback."""
+    return [
+        {
+            "task_path": row.task_path,
+            "attempts": len(row.worker_ids),
+            "finished_at": row.finished_at,
+            "worker_lost": row.exception_class_path == WORKER_LOST,
+            "error": row.exception_class_path.rpartition(".")[2],
+        }
+        for row in tasks_failed()[:AUDIT_LIMIT]
+    ]
 
 
 def staff_choices() -> list[tuple[str, str]]:

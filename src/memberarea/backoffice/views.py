@@ -225,7 +225,11 @@ def audit(request):
 
 @staff_required(*DELIVERY_ROLES)
 def deliveries(request):
-    return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()})
+    return _page(request, "deliveries.html", _deliveries_context())
+
+
+def _deliveries_context() -> dict:
+    return {"failed": selectors.deliveries_failed(), "failed_tasks": selectors.background_tasks_failed()}
 
 
 @staff_required(*DELIVERY_ROLES)
@@ -239,7 +243,7 @@ def delivery_retry(request, message_id: uuid.UUID):
             ticket=request.POST.get("ticket", ""),
         )
     except MemberAreaError as error:
-        return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()}, error)
+        return _page(request, "deliveries.html", _deliveries_context(), error)
     messages.success(request, _("The message will be sent again."))
     return redirect("backoffice:deliveries")
 

@@ -19,6 +19,7 @@ from .captcha import used_captchas_prune
 from .models import AuditHead, PeriodicJobState
 from .ratelimit import counters_prune
 from .storage import stored_files_prune
+from .tasks import task_effects_prune, tasks_recover
 
 logger = logging.getLogger("memberarea.jobs")
 
@@ -82,7 +83,14 @@ def _prune_rate_counters() -> str:
 def _prune_task_results() -> str:
     cutoff = clock.now() - dt.timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
-    return f"{deleted} finished task rows deleted"
+    marks = task_effects_prune(cutoff)
+    return f"{deleted} finished task rows deleted, {marks} effect marks"
+
+
+@periodic("recover_tasks", dt.timedelta(seconds=settings.WORKER_SWEEP_SECONDS))
+def _recover_tasks() -> str:
+    """Tasks whose worker stopped beating run again, or fail visibly after the last attempt (decision 0029)."""
+    return tasks_recover()
 
 
 @periodic("audit_head_anchor", dt.timedelta(hours=1))

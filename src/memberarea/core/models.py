@@ -120,3 +120,35 @@ datamap.declare(
     challenge_hash=NotPersonal("hash of a random server-made challenge"),
     expires_at=NotPersonal("expiry of the challenge"),
 )
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker's lease on the tasks it claims (decision 0029): renewed while the process lives.
+
+    A task still RUNNING whose worker has not beaten within TASK_LEASE_SECONDS is taken back.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+
+class TaskEffect(models.Model):
+    """The once-only mark of a queued task's effects, written in the same transaction as they are: a
+    retry of the same task (its worker died after committing) finds it and does nothing."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    created_at = models.DateTimeField(db_index=True)
+
+
+datamap.declare(
+    WorkerHeartbeat,
+    worker_id=NotPersonal("random worker id"),
+    started_at=NotPersonal("worker bookkeeping"),
+    beat_at=NotPersonal("worker bookkeeping"),
+)
+datamap.declare(
+    TaskEffect,
+    key=NotPersonal("id of a queued task"),
+    created_at=NotPersonal("task bookkeeping"),
+)

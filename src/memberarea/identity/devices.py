@@ -9,11 +9,15 @@ the account signing in.
 A **known device** is anywhere the account has signed in before. Every browser gets a long-lived
 random id cookie (the app sends an `X-Device-Id` header instead), stored per account as a keyed
 hash; a sign-in from a device new to an account that has signed in before emails the member.
+
+Both are **recognised** at the password step: the sign-in lock-out that failures from new devices
+set does not apply to a device the owner has used (decision 0031).
 """
 
 import datetime as dt
 import re
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -42,6 +46,7 @@ from .sessions import (
 TRUSTED_DEVICE_SALT = "memberarea.identity.trusted-device"
 KNOWN_DEVICE_COOKIE_DAYS = 400  # the longest lifetime browsers grant a cookie (RFC 6265bis)
 DEVICE_ID_HEADER = "X-Device-Id"
+KNOWN_DEVICE_PURPOSE = "known-device"
 # What the app may send as its installation id; anything else counts as no id.
 DEVICE_ID_FORMAT = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
@@ -57,19 +62,25 @@ def _cookie_options(days: int) -> dict:
 
 
 # --- trusted devices -----------------------------------------------------------------------------
-def trusted_device_current(request, account: Account) -> TrustedDevice | None:
-    """The live trusted device this browser's cookie names for `account`, if any. Reads only."""
-    token = request.get_signed_cookie(
+def _trusted_token(request) -> str:
+    return request.get_signed_cookie(
         settings.TRUSTED_DEVICE_COOKIE,
-        default=None,
+        default="",
         salt=TRUSTED_DEVICE_SALT,
         max_age=settings.TRUSTED_DEVICE_DAYS * 24 * 60 * 60,
     )
+
+
+def _trusted_live(token_hash: str):
+    return TrustedDevice.objects.filter(token_hash=token_hash, revoked_at__isnull=True, expires_at__gt=clock.now())
+
+
+def trusted_device_current(request, account: Account) -> TrustedDevice | None:
+    """The live trusted device this browser's cookie names for `account`, if any. Reads only."""
+    token = _trusted_token(request)
     if not token:
         return None
-    return TrustedDevice.objects.filter(
-        token_hash=token_digest(token), account=account, revoked_at__isnull=True, expires_at__gt=clock.now()
-    ).first()
+    return _trusted_live(token_digest(token)).filter(account=account).first()
 
 
 def trusted_device_valid(request, account: Account) -> bool:
@@ -114,6 +125,56 @@ def trusted_device_remember(*, request, response, account: Account) -> TrustedDe
         settings.TRUSTED_DEVICE_COOKIE, token, salt=TRUSTED_DEVICE_SALT, **_cookie_options(settings.TRUSTED_DEVICE_DAYS)
     )
     return device
+
+
+# --- recognised at the password step (decision 0031) ----------------------------------------------
+@dataclass(frozen=True)
+class DevicePresented:
+    """What a request shows of its device before anyone is signed in: the keyed hash of its
+    known-device id and the digest of its trusted-device token, each "" when absent."""
+
+    known_hash: str = ""
+    trusted_hash: str = ""
+
+
+NO_DEVICE = DevicePresented()
+
+
+def device_presented(request, *, app: bool) -> DevicePresented:
+    """Read the device's proofs: the browser's cookies, or the app's X-Device-Id header. Reads only."""
+    presented = (
+        request.headers.get(DEVICE_ID_HEADER, "") if app else request.COOKIES.get(settings.KNOWN_DEVICE_COOKIE, "")
+    )
+    token = "" if app else _trusted_token(request)
+    return DevicePresented(
+        known_hash=blind_index(KNOWN_DEVICE_PURPOSE, presented) if DEVICE_ID_FORMAT.fullmatch(presented) else "",
+        trusted_hash=token_digest(token) if token else "",
+    )
+
+
+def device_recognised(device: DevicePresented, username_hash: str) -> str:
+    """A key for the device when the account of `username_hash` has signed in on it before or trusts
+    it, else "". The same queries whether or not the username exists (REL-5)."""
+    if (
+        device.trusted_hash
+        and _trusted_live(device.trusted_hash).filter(account__username_index=username_hash).exists()
+    ):
+        return device.trusted_hash
+    if (
+        device.known_hash
+        and KnownDevice.objects.filter(account__username_index=username_hash, device_hash=device.known_hash).exists()
+    ):
+        return device.known_hash
+    return ""
+
+
+def device_keys(account: Account) -> list[str]:
+    """The keys `device_recognised` can answer for the account: its known devices and live trusted ones."""
+    known = KnownDevice.objects.filter(account=account).values_list("device_hash", flat=True)
+    trusted = TrustedDevice.objects.filter(
+        account=account, revoked_at__isnull=True, expires_at__gt=clock.now()
+    ).values_list("token_hash", flat=True)
+    return [*known, *trusted]
 
 
 # --- known devices -------------------------------------------------------------------------------
@@ -209,7 +270,7 @@ def known_device_check(*, request, response, account: Account) -> bool:
     recorded silently. True when the member is told about a new device.
     """
     value, lasting = _device_id(request, response)
-    device_hash = blind_index("known-device", value)
+    device_hash = blind_index(KNOWN_DEVICE_PURPOSE, value)
     now = clock.now()
     if KnownDevice.objects.filter(account=account, device_hash=device_hash).update(last_seen_at=now):
         return False

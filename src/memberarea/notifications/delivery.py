@@ -3,15 +3,16 @@
 Exactly one worker sends a message at a time without row locks: a conditional update moves it from
 "pending and due" (or "sending with an expired lease") to "sending" and counts the attempt; the
 update's row count says who won. After the send the row becomes sent, or pending again with
-exponential back-off and jitter, or failed after the last attempt. A worker that dies while
-sending leaves a lease that runs out; the sweep then dispatches the message again and the next
-worker resends it with the same reference (at-least-once; providers de-duplicate by reference).
-A message marked sent is never claimed again.
+exponential back-off and jitter, or failed after the last attempt. While the send runs, a
+heartbeat renews the lease (three times per NOTIFICATION_LEASE_SECONDS), so a slow provider never
+lets another worker take the message over (decision 0029). A worker that dies while sending stops
+renewing; its lease runs out, the sweep dispatches the message again and the next worker resends
+it with the same reference (at-least-once; providers de-duplicate by reference). A message marked
+sent is never claimed again.
 """
 
 import datetime as dt
 import logging
-import secrets
 import uuid
 from collections.abc import Callable
 
@@ -19,12 +20,14 @@ from django.conf import settings
 from django.db.models import F, Q
 
 from memberarea.core import clock
+from memberarea.core.tasks import backoff as _backoff
+from memberarea.core.tasks import renewed
 
 from .channels import DeliveryError, message_send
 from .models import FINISHED_STATES, Message, State
 
 logger = logging.getLogger("memberarea.notifications")
-_random = secrets.SystemRandom()
+RENEWALS_PER_LEASE = 3
 
 CONTENT_PURGE = {"subject": None, "body_text": None, "body_html": None}
 
@@ -35,18 +38,19 @@ def message_deliver(message_id: uuid.UUID) -> str:
     claimed = (
         Message.objects.filter(pk=message_id)
         .filter(_claimable(now))
-        .update(
-            state=State.SENDING,
-            leased_until=now + dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
+        .update(state=State.SENDING, leased_until=_lease_end(), attempts=F("attempts") + 1)
     )
     if not claimed:  # past its expiry, not due, already being sent, or finished
         return "expired" if _expire(Message.objects.filter(pk=message_id), now) else "skipped"
     message = Message.objects.get(pk=message_id)
     attempt = message.attempts
     try:
-        message_send(message)
+        with renewed(
+            lambda: _lease_renew(message, attempt),
+            every=settings.NOTIFICATION_LEASE_SECONDS / RENEWALS_PER_LEASE,
+            name="delivery-lease",
+        ):
+            message_send(message)
     except DeliveryError as error:
         return _failure_record(message, attempt, error.code, permanent=error.permanent)
     except Exception:  # a bug or a broken row must not kill the worker; it counts as an attempt
@@ -54,6 +58,15 @@ def message_deliver(message_id: uuid.UUID) -> str:
         return _failure_record(message, attempt, "internal_error", permanent=False)
     _sent_record(message)
     return "sent"
+
+
+def _lease_end() -> dt.datetime:
+    return clock.now() + dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+
+
+def _lease_renew(message: Message, attempt: int) -> None:
+    """The send is still running: the message stays this attempt's (unless it lost the row already)."""
+    Message.objects.filter(pk=message.pk, state=State.SENDING, attempts=attempt).update(leased_until=_lease_end())
 
 
 def _claimable(now: dt.datetime) -> Q:
@@ -93,9 +106,9 @@ def _failure_record(message: Message, attempt: int, code: str, *, permanent: boo
 
 def backoff(attempt: int) -> dt.timedelta:
     """Delay after failed attempt `attempt` (1-based): base × 2^(attempt-1), capped, ±20 % jitter."""
-    base = settings.NOTIFICATION_BACKOFF_BASE_SECONDS
-    delay = min(settings.NOTIFICATION_BACKOFF_MAX_SECONDS, base * 2 ** min(attempt - 1, 30))
-    return dt.timedelta(seconds=delay * _random.uniform(0.8, 1.2))
+    return _backoff(
+        attempt, base=settings.NOTIFICATION_BACKOFF_BASE_SECONDS, cap=settings.NOTIFICATION_BACKOFF_MAX_SECONDS
+    )
 
 
 def _expire(messages, now: dt.datetime) -> int:

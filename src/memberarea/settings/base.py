@@ -244,8 +244,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@example.invalid")
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 12)
 NOTIFICATION_BACKOFF_BASE_SECONDS = env_int("NOTIFICATION_BACKOFF_BASE_SECONDS", 90)
 NOTIFICATION_BACKOFF_MAX_SECONDS = env_int("NOTIFICATION_BACKOFF_MAX_SECONDS", 6 * 60 * 60)
-# How long a worker owns a message it is sending; past it, another worker may take it over.
-# Keep it above the channel timeouts (SMTP `timeout`, NOTIFICATION_SMS_TIMEOUT_SECONDS).
+# How long a worker owns a message it is sending; past it, another worker may take it over. A
+# heartbeat renews it three times per lease while the send runs, so a slow provider never loses it;
+# it runs out only when the worker stops (decision 0029).
 NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 60)
 # How often the sweep re-dispatches due and abandoned messages, and how long a dispatched message
 # may wait for its task before the sweep dispatches it again.
@@ -282,6 +283,12 @@ BRAND: dict[str, Any] = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 15)
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7)
+# A worker renews its lease (a heartbeat, four times per lease) while it lives; a task still running
+# when its worker's lease has run out is queued again, or failed after TASK_MAX_ATTEMPTS claims. A
+# task that raises is retried after TASK_RETRY_BASE_SECONDS, doubling (decision 0029).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 120)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 
 # --- Enrollment (ENR-2, ENR-3; see docs/import.md) --------------------------------------------
 # Rows per import transaction: bigger is faster, smaller holds write locks for less time.

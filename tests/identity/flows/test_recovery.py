@@ -2,17 +2,22 @@
 single use, and everything a new password does to the account."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks.base import TaskContext
+from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from memberarea.core import clock
 from memberarea.core.crypto import blind_index
 from memberarea.core.models import AuditEntry, UsedCaptcha
+from memberarea.core.tasks import tasks_recover
 from memberarea.enrollment.models import Membership
 from memberarea.identity.backends import DocumentBackend
 from memberarea.identity.flows import recovery
@@ -29,7 +34,7 @@ from memberarea.identity.models import (
 )
 from memberarea.identity.services import account_create
 from memberarea.identity.usernames import username_index
-from memberarea.notifications.models import Message
+from memberarea.notifications.models import DevOutboxEntry, Message
 from tests.captcha_solving import captcha_answer
 from tests.core.conftest import run_together
 from tests.enrollment.records import import_members, member_row, nif
@@ -69,7 +74,7 @@ def run_queued_jobs() -> int:
     """What the worker does with the queued recovery and reminder jobs; returns how many ran."""
     rows = list(DBTaskResult.objects.ready().filter(task_path__startswith="memberarea.identity.flows."))
     for row in rows:
-        row.task.call(*row.task_result.args, **row.task_result.kwargs)
+        row.task.call(TaskContext(task_result=row.task_result), *row.task_result.args, **row.task_result.kwargs)
         row.delete()
     return len(rows)
 
@@ -83,7 +88,8 @@ def emailed_token(to: str = EMAIL) -> str:
 
 def link_sent(username: str = HOLDER_NIF) -> str:
     """Run the worker's half directly, as the queued job would, and return the emailed token."""
-    recovery.recovery_link_send.call(username_index(username), "es")
+    recovery.recovery_link_send.enqueue(username_index(username), "es")
+    run_queued_jobs()
     return emailed_token()
 
 
@@ -348,3 +354,27 @@ def test_a_link_of_a_deactivated_account_does_not_work(member_account):
     token = link_sent()
     Account.objects.update(is_active=False)
     assert error_code(recovery.recovery_link_get, token=token) == "link_invalid"
+
+
+@pytest.mark.req("REC-2")
+@pytest.mark.req("REL-3")
+@pytest.mark.django_db(transaction=True)
+def test_the_task_run_again_after_its_worker_died_past_its_commit_sends_no_second_link(member_account, settings):
+    """The worker committed the link and its email, then died before recording success: the task runs
+    again after the lease and finds its effects done (decision 0029)."""
+    job = recovery.recovery_link_send.enqueue(username_index(HOLDER_NIF), "es")
+    call_command("worker", "--burst", stdout=io.StringIO())
+    [sent] = Message.objects.filter(template="password_reset")
+    token = LINK.search(DevOutboxEntry.objects.get(reference=sent.reference).body_text).group(1)
+    DBTaskResult.objects.filter(pk=job.id).update(
+        status=TaskResultStatus.RUNNING,
+        worker_ids=["died-after-commit"],
+        started_at=clock.now() - dt.timedelta(seconds=settings.TASK_LEASE_SECONDS + 1),
+    )
+    assert tasks_recover().startswith("1 queued again")
+    call_command("worker", "--burst", stdout=io.StringIO())
+
+    row = DBTaskResult.objects.get(pk=job.id)
+    assert (row.status, len(row.worker_ids)) == (TaskResultStatus.SUCCESSFUL, 2)
+    assert list(Message.objects.filter(template="password_reset")) == [sent]
+    assert recovery.recovery_link_get(token=token).account == member_account  # the emailed link still works

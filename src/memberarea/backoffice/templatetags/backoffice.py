@@ -2,10 +2,11 @@
 
 from django import template
 
-from memberarea.backoffice.labels import event_label, message_label
+from memberarea.backoffice.labels import event_label, message_label, task_label
 
 register = template.Library()
 
 
 register.filter("event_label", event_label)
 register.filter("message_label", message_label)
+register.filter("task_label", task_label)

@@ -5,6 +5,10 @@ argon2 verification either way. Failures are reserved atomically, per keyed user
 address, before the hash is checked: past a threshold the captcha is required, past a higher one
 the username is locked for a while (its owner is told) and the password is not even checked, so
 the number of hash verifications an attacker gets is bounded by the settings, not by their effort.
+An answer that never reached the password check (captcha required or wrong, address blocked) gives
+its reservation back. The lock is scoped (decision 0031): failures from devices the account has
+never used lock those; a device the owner signed in on before, or trusts, counts and locks apart,
+so the owner still gets in from it with the password and the second step.
 
 A right password opens a LoginFlow; the member picks email or SMS (masked), gets a 6-digit code
 (the email also carries a one-time link that works only in the browser that started), and the
@@ -16,6 +20,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from dataclasses import dataclass
 from typing import NoReturn
 
 from django.conf import settings
@@ -53,6 +58,7 @@ from memberarea.notifications.services import message_enqueue
 
 from ..backends import equalising_hash
 from ..contacts import AccountContacts, account_contacts
+from ..devices import NO_DEVICE, DevicePresented, device_keys, device_recognised
 from ..freeze import not_me_url
 from ..models import Account, CodeChannel, FlowKind, LoginFlow, LoginPurpose, LoginState, SessionRecord
 from ..usernames import normalise_username, username_index
@@ -65,7 +71,8 @@ MAX_PASSWORD = 1024
 def _limits() -> dict[str, Limit]:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     return {
-        "user": Limit("login-user", settings.LOGIN_FAILURES_BEFORE_LOCK, window),
+        "user": Limit("login-user", settings.LOGIN_FAILURES_BEFORE_LOCK, window),  # from new devices
+        "device": Limit("login-device", settings.LOGIN_FAILURES_BEFORE_LOCK, window),  # from one recognised device
         "address": Limit("login-address", settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK, window),
         "codes": Limit("login-codes", settings.LOGIN_CODES_PER_ACCOUNT_PER_DAY, settings.LOGIN_CODES_WINDOW_SECONDS),
     }
@@ -77,48 +84,84 @@ def _binding_hash(binding: str) -> str:
 
 # --- the password step ---------------------------------------------------------------------------
 def login_start(
-    *, username: str, password: str, captcha: str | None, address: str, kind: FlowKind, browser_binding: str = ""
+    *,
+    username: str,
+    password: str,
+    captcha: str | None,
+    address: str,
+    kind: FlowKind,
+    browser_binding: str = "",
+    device: DevicePresented = NO_DEVICE,
 ) -> LoginFlow:
     """Document + password (LOGIN-1, LOGIN-4) → a flow waiting for the second step.
 
     `browser_binding`: a random value the browser keeps in its session; the email link works only
-    where it is presented again. Raises INVALID_CREDENTIALS for every wrong combination.
+    where it is presented again. `device`: what the request shows of its device
+    (`devices.device_presented`); a device the account knows is counted and locked apart from new
+    ones. Raises INVALID_CREDENTIALS for every wrong combination.
     """
     username, password = username or "", password or ""
     if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD or not normalise_username(username):
         raise MemberAreaError(INVALID_CREDENTIALS)
     limits = _limits()
     user_key = username_index(username)
-    if lock_active("login", user_key):
+    scope = _scope(user_key, device_recognised(device, user_key))
+    if lock_active(scope.lock, scope.subject):
         raise MemberAreaError(INVALID_CREDENTIALS)  # locked: not even checked (LOGIN-4)
-    user_count = attempt_reserve(limits["user"], user_key).count
+    user_count = attempt_reserve(scope.limit, scope.subject).count
     address_count = attempt_reserve(limits["address"], address).count
-    if address_count > settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK:
-        raise MemberAreaError(RATE_LIMITED)
-    if (
-        user_count > settings.LOGIN_FAILURES_BEFORE_CAPTCHA
-        or address_count > settings.LOGIN_ADDRESS_FAILURES_BEFORE_CAPTCHA
-    ):
-        captcha_verify(captcha)
+    try:
+        if address_count > settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK:
+            raise MemberAreaError(RATE_LIMITED)
+        if (
+            user_count > settings.LOGIN_FAILURES_BEFORE_CAPTCHA
+            or address_count > settings.LOGIN_ADDRESS_FAILURES_BEFORE_CAPTCHA
+        ):
+            captcha_verify(captcha)
+    except MemberAreaError:
+        # Never reached the password: nothing to count toward a lock (decision 0031). The address
+        # stays counted once it is over its block, so a blocked address stays blocked.
+        attempt_release(scope.limit, scope.subject)
+        if address_count <= settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK:
+            attempt_release(limits["address"], address)
+        raise
     account = Account.objects.filter(username_index=user_key).first()
     if account is None:
         check_password(password, equalising_hash())
-        _failed(None, user_key, user_count)
+        _failed(None, scope, user_count)
     if not account.check_password(password) or not account.is_active:
-        _failed(account, user_key, user_count)
-    attempt_release(limits["user"], user_key)
+        _failed(account, scope, user_count)
+    attempt_release(scope.limit, scope.subject)
     attempt_release(limits["address"], address)
     if account.frozen_at is not None:
         raise MemberAreaError(ACCOUNT_FROZEN)
     return _flow_create(account=account, kind=kind, purpose=LoginPurpose.SIGN_IN, browser_binding=browser_binding)
 
 
-def _failed(account: Account | None, user_key: str, user_count: int) -> NoReturn:
-    """The failure stays counted; at the threshold the username is locked, known or not (so the two
-    behave alike), and an existing account's owner is told, once."""
+@dataclass(frozen=True)
+class _Scope:
+    """Where a password failure counts and what it locks: the username for new devices, or the
+    username on one device the account knows (decision 0031)."""
+
+    limit: Limit
+    lock: str
+    subject: str
+    new_device: bool
+
+
+def _scope(user_key: str, recognised: str) -> _Scope:
+    if recognised:
+        return _Scope(_limits()["device"], "login-device", f"{user_key}:{recognised}", new_device=False)
+    return _Scope(_limits()["user"], "login", user_key, new_device=True)
+
+
+def _failed(account: Account | None, scope: _Scope, user_count: int) -> NoReturn:
+    """The failure stays counted; at the threshold the scope is locked, known username or not (so the
+    two behave alike). When new devices are locked out, an existing account's owner is told, once,
+    how to get in now."""
     if user_count >= settings.LOGIN_FAILURES_BEFORE_LOCK:
-        locked_now = lock_set("login", user_key, settings.LOGIN_LOCK_SECONDS)
-        if account is not None and locked_now:
+        locked_now = lock_set(scope.lock, scope.subject, settings.LOGIN_LOCK_SECONDS)
+        if account is not None and locked_now and scope.new_device:
             _notify_locked(account)
     raise MemberAreaError(INVALID_CREDENTIALS)
 
@@ -129,9 +172,14 @@ def login_failures_count(account: Account) -> int:
 
 
 def login_failures_clear(account: Account) -> None:
-    """Recovery unlocks (LOGIN-4): the username's failures and lock are forgotten."""
-    attempts_clear(_limits()["user"], account.username_index)
-    lock_clear("login", account.username_index)
+    """Recovery unlocks (LOGIN-4): the username's failures and locks are forgotten, for new devices
+    and for each device the account knows."""
+    for scope in [
+        _scope(account.username_index, ""),
+        *(_scope(account.username_index, key) for key in device_keys(account)),
+    ]:
+        attempts_clear(scope.limit, scope.subject)
+        lock_clear(scope.lock, scope.subject)
 
 
 def _notify_locked(account: Account) -> None:

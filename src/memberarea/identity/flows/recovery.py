@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskContext
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
@@ -30,6 +30,7 @@ from memberarea.core.crypto import blind_index
 from memberarea.core.errors import INVALID, RATE_LIMITED, MemberAreaError
 from memberarea.core.links import public_url_of
 from memberarea.core.ratelimit import Limit, attempt_reserve
+from memberarea.core.tasks import task_effect_once
 from memberarea.enrollment.identifiers import email_index
 from memberarea.enrollment.models import Person
 from memberarea.identity.errors import LINK_INVALID
@@ -119,13 +120,14 @@ def recovery_tokens_supersede(*, account: Account) -> int:
     )
 
 
-@task()
-def recovery_link_send(username_hash: str, language: str) -> None:
+@task(takes_context=True)
+def recovery_link_send(context: TaskContext, username_hash: str, language: str) -> None:
     """The worker's half of a request (REC-2): if the username is a member's account, a new link to every
     verified email, in the account's language; otherwise nothing.
 
     Staff-only accounts (roles, no membership) are not recovered by email. `language`, the request's,
-    is used only when the account's remembered language is no longer offered.
+    is used only when the account's remembered language is no longer offered. A retry of the same
+    queued task after its effects committed sends nothing (decision 0029).
     """
     account = Account.objects.filter(username_index=username_hash, is_active=True).first()
     if account is None or (account.is_staff and not Person.objects.filter(account=account).exists()):
@@ -145,6 +147,8 @@ def recovery_link_send(username_hash: str, language: str) -> None:
     expires_at = now + dt.timedelta(hours=settings.RECOVERY_LINK_HOURS)
     language = account_message_language(account, language)
     with transaction.atomic():
+        if not task_effect_once(context):
+            return
         recovery_tokens_supersede(account=account)
         link = RecoveryToken.objects.create(
             id=uuid.uuid4(),

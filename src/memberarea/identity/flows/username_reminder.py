@@ -19,11 +19,13 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+from django_tasks.base import TaskContext
 
 from memberarea.core.audit import audit_record
 from memberarea.core.crypto import blind_index
 from memberarea.core.links import sign_in_url
 from memberarea.core.ratelimit import Limit
+from memberarea.core.tasks import task_effect_once
 from memberarea.enrollment.models import DocumentType
 from memberarea.notifications.models import Channel
 from memberarea.notifications.rendering import message_language
@@ -78,10 +80,13 @@ def username_reminder_request(
     )
 
 
-@task()
-def username_reminder_send(member_number: str, policy_number: str, birth_hash: str, language: str) -> None:
+@task(takes_context=True)
+def username_reminder_send(
+    context: TaskContext, member_number: str, policy_number: str, birth_hash: str, language: str
+) -> None:
     """The worker's half (LOGIN-8): when the facts match a member with an account, the masked document
-    and its type to the account's verified emails, in the account's language; otherwise nothing."""
+    and its type to the account's verified emails, in the account's language; otherwise nothing.
+    A retry of the same queued task after its effects committed sends nothing (decision 0029)."""
     membership = membership_by_numbers(member_number=member_number, policy_number=policy_number)
     if membership is None or not hmac.compare_digest(_birth_hash(membership.person.date_of_birth), birth_hash):
         return
@@ -91,20 +96,22 @@ def username_reminder_send(member_number: str, policy_number: str, birth_hash: s
     recipients = [
         (to, name) for channel, to, name in account_verified_contacts(account) if channel == CodeChannel.EMAIL
     ]
-    context = {
+    shown = {
         "document_name": DOCUMENT_NAMES.get(membership.person.document_type, _("identity document")),
         "document": document_mask(account.username),
         "sign_in_url": sign_in_url(),
     }
     language = account_message_language(account, language)
     with transaction.atomic():
+        if not task_effect_once(context):
+            return
         for to, first_name in recipients:
             message_enqueue(
                 channel=Channel.EMAIL,
                 to=to,
                 template="username_reminder",
                 language=language,
-                context={**context, "first_name": first_name},
+                context={**shown, "first_name": first_name},
                 subject_id=str(account.pk),
                 account=account,
             )

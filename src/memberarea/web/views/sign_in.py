@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from memberarea.core.errors import CAPTCHA_INVALID, CAPTCHA_REQUIRED, MemberAreaError, choice_parse
 from memberarea.core.form_pages import form_page
 from memberarea.core.network import client_address
-from memberarea.identity.devices import trusted_device_valid
+from memberarea.identity.devices import device_presented, trusted_device_valid
 from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows import login
 from memberarea.identity.models import CodeChannel, FlowKind, LoginState
@@ -62,6 +62,7 @@ def sign_in(request):
             address=client_address(request),
             kind=BROWSER,
             browser_binding=_binding(request),
+            device=device_presented(request, app=False),
         )
     except MemberAreaError as error:
         if error.error in (CAPTCHA_REQUIRED, CAPTCHA_INVALID):
