@@ -323,3 +323,23 @@ def test_the_refusal_speaks_spanish_when_asked(tmp_path, policies):
     out, _, error = _run(policies, members, "--language", "es")
     assert "No se ha aplicado nada" in str(error)
     assert "fila 3, columna 1 (member_number): este número ya aparece en una fila anterior" in out
+
+
+@pytest.mark.req("ENR-2")
+def test_the_documented_samples_windows_1252_workbook_and_broken_behave_as_docs_import_md_says(repo_root):
+    samples = repo_root / "docs" / "samples"
+    policies = samples / "enrollment-policies.csv"
+    cp1252 = samples / "enrollment-members-cp1252.csv"
+    assert "--encoding cp1252" in _refused(policies, cp1252)
+    out, _, error = _run(policies, cp1252, "--encoding", "cp1252", "--no-welcome")
+    assert error is None, out
+    assert Membership.objects.get(member_number="MS000246").first_name == "François"
+    out, _, error = _run(samples / "enrollment-members.csv", samples / "enrollment-members.xlsx", "--no-welcome")
+    assert error is None, out
+    assert Membership.objects.get(member_number="30040017").postal_code == "08003"
+    assert Membership.objects.get(member_number="MS000103").start_date == dt.date(2021, 1, 1)
+    before = _counts()
+    out, _, error = _run(samples / "enrollment-members-broken.csv")
+    assert error is not None and _counts() == before
+    assert "row 2, column 3 (first_name): a quote opens here" in out
+    assert "row 3, column 21 (document_country): the row ends here" in out
