@@ -28,17 +28,19 @@ def site_env(folder: Path, **extra: str) -> dict[str, str]:
 class Run:
     seconds: float
     peak_rss_mib: float
+    cpu_seconds: float = 0.0  # the child's user + system time: steadier than wall time on a shared machine
 
 
 def manage(env: dict[str, str], *args: str, check: bool = True) -> Run:
     """Run one manage.py command in a child process; wall time and the child's peak memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=check, capture_output=True)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     # ru_maxrss of children is the largest child so far; run the larger case last (see callers).
-    return Run(seconds=seconds, peak_rss_mib=max(peak, before) / 1024)
+    return Run(seconds=seconds, peak_rss_mib=max(after.ru_maxrss, before.ru_maxrss) / 1024, cpu_seconds=cpu)
 
 
 def table(title: str, header: tuple[str, ...], rows: list[tuple]) -> str:

@@ -101,3 +101,50 @@ def test_malformed_batches_are_400_invalid(client, token):
     assert "records.0.member_number" in response.json()["error"]["fields"]
     wrong_type = client.post(URL, data="a=b", content_type="text/plain", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert wrong_type.status_code == 415
+
+
+def _post_bytes(client, body: bytes, token):
+    return client.post(URL, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.mark.req("ENR-2")
+def test_a_body_that_is_not_utf8_is_invalid_naming_the_field_and_byte_and_nothing_is_applied(client, token):
+    # The API answers in Spanish, the default language.
+    body = json.dumps(_batch(), ensure_ascii=False).replace("Nombre", "Íñigo").encode("cp1252")
+    response = _post_bytes(client, body, token)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert set(error["fields"]) == {"records.1.first_name", "records.2.first_name"}
+    assert error["fields"]["records.1.first_name"] == [
+        'No es texto UTF-8 válido (byte 0xCD). Envíelo en UTF-8 o indique la codificación en "encoding", por '
+        'ejemplo "cp1252".'
+    ]
+    assert Membership.objects.count() == 0 and ImportBatch.objects.count() == 0
+
+
+@pytest.mark.req("ENR-2")
+def test_a_body_in_the_encoding_it_names_is_read_in_that_encoding(client, token):
+    batch = _batch(encoding="cp1252")
+    batch["records"][1]["last_name"] = "Muñoz Garçon (30 €)"
+    response = _post_bytes(client, json.dumps(batch, ensure_ascii=False).encode("cp1252"), token)
+    assert response.status_code == 200, response.content
+    assert Membership.objects.get(member_number="M000001").last_name == "Muñoz Garçon (30 €)"
+
+
+@pytest.mark.req("ENR-2")
+def test_an_unknown_encoding_or_a_byte_outside_the_named_one_is_invalid_on_its_field(client, token):
+    response = _post(client, _batch(encoding="utf-16"), token)
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["encoding"]
+    body = json.dumps(_batch(encoding="cp1252")).replace("Nombre", "Nom\\u00e9").encode().replace(b"Nom", b"N\x81m", 1)
+    response = _post_bytes(client, body, token)
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert fields == {
+        "records.1.first_name": [
+            'No es texto cp1252 válido (byte 0x81). Envíelo en UTF-8 o indique la codificación en "encoding", '
+            'por ejemplo "cp1252".'
+        ]
+    }
+    assert Membership.objects.count() == 0

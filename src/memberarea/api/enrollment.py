@@ -6,10 +6,13 @@ is larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE, which must stay small for e
 """
 
 import json
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
 from pydantic import ValidationError as PydanticValidationError
@@ -18,6 +21,7 @@ from memberarea.api.declared import raises
 from memberarea.core import errors
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.text import text_check
+from memberarea.enrollment.files import encoding_resolve
 from memberarea.enrollment.services import batch_summary, enrollment_batch_import, integration_client_authenticate
 
 router = Router(tags=["enrollment"])
@@ -68,6 +72,9 @@ class MemberRecordIn(Schema):
 
 
 class BatchIn(Schema):
+    encoding: str = Field(
+        "utf-8", max_length=40, description="of the body's text when a core system cannot send UTF-8, e.g. cp1252"
+    )
     batch_id: str = Field(..., min_length=1, max_length=100, description="unique per client; repeats are not reapplied")
     send_welcome: bool = Field(True, description="false for the first load of an existing customer base")
     records: list[Annotated[PolicyRecordIn | MemberRecordIn, Field(discriminator="record")]] = Field(
@@ -111,14 +118,58 @@ def _body(request) -> dict:
     raw = request.read(limit + 1)
     if len(raw) > limit:
         raise MemberAreaError(errors.PAYLOAD_TOO_LARGE)
+    body = _json(raw, "utf-8")
+    codec = body.get("encoding") or "utf-8"
+    if codec != "utf-8":
+        if not isinstance(codec, str):
+            raise MemberAreaError(errors.INVALID, fields={"encoding": [errors.INVALID.message]})
+        try:
+            codec = encoding_resolve(codec)
+        except MemberAreaError as exc:
+            raise MemberAreaError(errors.INVALID, fields=exc.fields) from None
+        body = _json(raw, codec) if codec != "utf-8" else body
+    undecodable = dict(_undecodable(body, ""))
+    if undecodable:
+        encoding = "UTF-8" if codec == "utf-8" else codec
+        raise MemberAreaError(
+            errors.INVALID,
+            fields={
+                name: [format_lazy(UNDECODABLE, encoding=encoding, value=f"{byte:02X}")]
+                for name, byte in undecodable.items()
+            },
+        )
+    text_check(body)  # after the byte check: an undecodable byte is named as such, not as a bad character
+    return body
+
+
+UNDECODABLE = gettext_lazy(
+    'Not valid {encoding} text (byte 0x{value}). Send UTF-8, or name the encoding in "encoding", e.g. "cp1252".'
+)
+
+
+def _json(raw: bytes, codec: str) -> dict:
+    """The body parsed with its bytes decoded in `codec`; a byte that is not text stays as a lone surrogate."""
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(raw.decode(codec, "surrogateescape"))
+    except ValueError:
         raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]}) from None
     if not isinstance(body, dict):
         raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]})
-    text_check(body)
     return body
+
+
+def _undecodable(value, path: str) -> Iterator[tuple[str, int]]:
+    """(field, first bad byte) for each string of the body holding a byte its encoding cannot read."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _undecodable(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _undecodable(item, f"{path}.{index}")
+    elif isinstance(value, str):
+        bad = next((ord(char) for char in value if "\udc80" <= char <= "\udcff"), None)
+        if bad is not None:
+            yield path or "__all__", bad - 0xDC00
 
 
 @router.post(

@@ -13,3 +13,9 @@ WELCOME_NO_RECIPIENT = ErrorCode(
     _("This membership has no email to send the welcome to (nor, for a minor, a guardian's)."),
     409,
 )
+
+IMPORT_FILE_REFUSED = ErrorCode(
+    "import_file_refused",
+    _("This file cannot be imported as it is; nothing in it was applied."),
+    400,
+)

@@ -30,6 +30,7 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 
 from . import records as codes
+from .bulk import rows_insert
 from .identifiers import document_index, email_index, mobile_index, normalise_number, suppression_key
 from .models import (
     Guardianship,
@@ -410,12 +411,12 @@ class _MemberChunk:
             self.changed_persons[person.pk] = person
 
     def write(self, now) -> None:
-        Person.objects.bulk_create(self.new_persons.values())
+        rows_insert(Person, list(self.new_persons.values()))
         for person in self.changed_persons.values():
             if person.pk not in self.new_persons:
                 person.updated_at = now
                 person.save()
-        Membership.objects.bulk_create(self.new_memberships)
+        rows_insert(Membership, self.new_memberships)
         for membership in self.changed_memberships:
             membership.save()
         names_index_write([*self.new_memberships, *self.changed_memberships])

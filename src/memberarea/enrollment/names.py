@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from .bulk import rows_insert
 from .identifiers import name_word_index, name_words
 from .models import Membership, NameToken
 
@@ -23,7 +24,7 @@ def names_index_write(memberships: Iterable[Membership]) -> int:
         return 0
     NameToken.objects.filter(membership__in=memberships).delete()
     tokens = [NameToken(membership=m, token=token) for m in memberships for token in membership_name_tokens(m)]
-    NameToken.objects.bulk_create(tokens)
+    rows_insert(NameToken, tokens)
     return len(tokens)
 
 

@@ -7,7 +7,7 @@ things. Errors are (field, code) pairs — a stable code, never the offending va
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -77,7 +77,7 @@ class PolicyRecord:
         return self.number
 
     def digest(self) -> str:
-        return _digest("policy", asdict(self))
+        return _digest("policy", vars(self))
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class MemberRecord:
 
     def digest(self) -> str:
         """A keyed hash of the whole record: an unchanged re-import is recognised without decrypting."""
-        return _digest("member", asdict(self))
+        return _digest("member", vars(self))
 
 
 def _digest(kind: str, values: dict) -> str:
