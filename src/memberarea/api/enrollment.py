@@ -73,7 +73,11 @@ class MemberRecordIn(Schema):
 
 class BatchIn(Schema):
     encoding: str = Field(
-        "utf-8", max_length=40, description="of the body's text when a core system cannot send UTF-8, e.g. cp1252"
+        "utf-8",
+        max_length=40,
+        # The names an app should send; the server also reads any other encoding that writes ASCII as ASCII.
+        pattern=r"^(utf-8|UTF-8|cp1252|windows-1252|latin-1|iso-8859-1|iso-8859-15)$",
+        description="of the body's text when a core system cannot send UTF-8, e.g. cp1252",
     )
     batch_id: str = Field(..., min_length=1, max_length=100, description="unique per client; repeats are not reapplied")
     send_welcome: bool = Field(True, description="false for the first load of an existing customer base")
@@ -121,6 +125,7 @@ def _body(request) -> dict:
     body = _json(raw, "utf-8")
     codec = body.get("encoding") or "utf-8"
     if codec != "utf-8":
+        text_check({"encoding": codec})  # a bad character in the name is refused before it is looked up
         if not isinstance(codec, str):
             raise MemberAreaError(errors.INVALID, fields={"encoding": [errors.INVALID.message]})
         try:
