@@ -1,7 +1,20 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from memberarea.api.router import api
-from memberarea.web.views import account, language, members, pages, recovery, registration, security, sessions, sign_in
+from memberarea.web.views import (
+    account,
+    language,
+    members,
+    pages,
+    privacy_documents,
+    recovery,
+    registration,
+    security,
+    sessions,
+    sign_in,
+)
+
+register_converter(privacy_documents.DocumentKindConverter, "document")
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -34,6 +47,10 @@ urlpatterns = [
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
     path("staff/", include("memberarea.backoffice.urls")),
+    # The published documents (PRIV-1): the version in force, and every version at its own address.
+    path("privacy/notice/acknowledge/", privacy_documents.notice_acknowledge, name="privacy-notice-acknowledge"),
+    path("privacy/<document:kind>/", privacy_documents.document, name="privacy-document"),
+    path("privacy/<document:kind>/v<int:number>/", privacy_documents.document_version, name="privacy-document-version"),
     # The member area: the member acted for is part of the path (GUARD-1), as an opaque UUID.
     path("members/", members.members_home, name="members"),
     path("members/<uuid:member_id>/", members.dashboard, name="member-dashboard"),

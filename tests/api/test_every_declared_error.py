@@ -443,6 +443,15 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
     "GET /api/v1/members/{member_id}": _member_not_found(""),
     "GET /api/v1/members/{member_id}/card": _member_not_found("/card"),
     "GET /api/v1/members/{member_id}/card.pdf": _member_not_found("/card.pdf"),
+    "GET /api/v1/privacy/notices/{kind}": {"not_found": lambda w: w.call("get", "/privacy/notices/no-such-document")},
+    "GET /api/v1/privacy/notices/{kind}/v/{number}": {
+        "not_found": lambda w: w.call("get", "/privacy/notices/notice/v/99")
+    },
+    "POST /api/v1/privacy/notices/notice/acknowledgement": {
+        "notice_not_current": lambda w: w.call(
+            "post", "/privacy/notices/notice/acknowledgement", {"version": 7}, token=w.token()
+        )
+    },
     **{
         name: {}
         for name in (

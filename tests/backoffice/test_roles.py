@@ -27,6 +27,8 @@ PAGES = [
     ("/staff/audit/", ALL),
     ("/staff/deliveries/", {A, S}),
     ("/staff/staff/", {D}),
+    ("/staff/documents/", {P}),
+    ("/staff/documents/notice/publish/", {P}),
 ]
 
 

@@ -19,6 +19,8 @@ from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from memberarea.demo.enrollment import demo_members_load
+from memberarea.demo.staff import demo_staff_load
 from memberarea.notifications.delivery import message_deliver
 from memberarea.notifications.models import Message, State
 from tests.identity.signing_in import FIREFOX_WINDOWS, session_sign_in
@@ -135,7 +137,15 @@ def open_page(browser, live_server, transactional_db, traffic) -> Iterator[Calla
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo data, loaded through the real import (demo members, staff, Carmen's account)."""
+    """The demo's staff and members, loaded through the real import (Carmen's account too), without the
+    privacy history: the tests that register Lucía or link an account to her need her without one."""
+    demo_staff_load()
+    demo_members_load()
+
+
+@pytest.fixture
+def demo_privacy(demo):
+    """The whole demo, as `make run` loads it: the notice's version 2 and Lucía's account and consent."""
     call_command("demo_load", stdout=io.StringIO())
 
 

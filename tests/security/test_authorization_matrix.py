@@ -87,6 +87,12 @@ EXEMPT = {
     "DELETE /api/v1/sessions": "the token's own account",
     "DELETE /api/v1/sessions/{session_id}": "own sessions only: another account's id is 404 (test_sessions)",
     "GET /api/v1/captcha": "public challenge",
+    "privacy/<document:kind>/": "public documents (PRIV-1)",
+    "privacy/<document:kind>/v<int:number>/": "public documents (PRIV-1)",
+    "privacy/notice/acknowledge/": "the signed-in account's own acknowledgement",
+    "GET /api/v1/privacy/notices/{kind}": "public documents (PRIV-1)",
+    "GET /api/v1/privacy/notices/{kind}/v/{number}": "public documents (PRIV-1)",
+    "POST /api/v1/privacy/notices/notice/acknowledgement": "the token's own account",
 }
 
 
@@ -120,6 +126,8 @@ STAFF_ROUTES = {
     "staff/staff/": "administrator only",
     "staff/staff/<uuid:account_id>/roles/": "administrator only",
     "staff/staff/<uuid:account_id>/deactivate/": "administrator only",
+    "staff/documents/": "privacy officer only (BO-1: publish notice versions)",
+    "staff/documents/<str:kind>/publish/": "privacy officer only (BO-1: publish notice versions)",
 }
 
 

@@ -31,6 +31,7 @@ from memberarea.backoffice.views import ACTIONS
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Account, Role
 from memberarea.notifications.models import Message
+from memberarea.privacy.models import DocumentKind
 from memberarea.web.views.pages import HELP_TOPICS
 from tests.backoffice.conftest import REASON, make_staff
 from tests.enrollment.records import nif
@@ -203,6 +204,15 @@ BUILDERS: dict[str, PathBuilder] = {
     "staff/deliveries/<uuid:message_id>/retry/": lambda v: [f"/staff/deliveries/{v.message_id}/retry/"],
     "staff/staff/<uuid:account_id>/roles/": lambda v: [f"/staff/staff/{v.spare_staff_id}/roles/"],
     "staff/staff/<uuid:account_id>/deactivate/": lambda v: [f"/staff/staff/{v.spare_staff_id}/deactivate/"],
+    "privacy/<document:kind>/": lambda v: [f"/privacy/{kind}/" for kind in DocumentKind],
+    "privacy/<document:kind>/v<int:number>/": lambda v: [
+        *(f"/privacy/{kind}/v1/" for kind in DocumentKind),
+        "/privacy/notice/v99/",
+    ],
+    "staff/documents/<str:kind>/publish/": lambda v: [
+        *(f"/staff/documents/{kind}/publish/" for kind in DocumentKind),
+        "/staff/documents/no-such/publish/",
+    ],
 }
 # Crawled last, in this order: what they do would change the pages after them.
 LAST = ("account/sessions/end-others/", "sign-out/")

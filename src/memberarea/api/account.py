@@ -17,6 +17,7 @@ from memberarea.members.selectors import account_profile
 
 from .auth import app_token
 from .declared import raises
+from .privacy_notices import NoticeToAcknowledge, notice_to_acknowledge_out
 
 router = Router(tags=["account"], auth=app_token)
 STEP_UP = "the last step-up is older than STEP_UP_SECONDS: POST /reauthenticate first"
@@ -35,6 +36,9 @@ class MeOut(Schema):
     email: str
     phone: str
     members: list[MeMemberOut]
+    notice_to_acknowledge: NoticeToAcknowledge | None = Field(
+        description="a new privacy notice version the member has not acknowledged yet (null when none)"
+    )
 
 
 class LanguageIn(Schema):
@@ -67,7 +71,8 @@ class ContactConfirmIn(Schema):
 @router.get("/me", response={200: MeOut}, summary="The signed-in member's account")
 @raises()
 def me(request):
-    return account_profile(request.auth.account)
+    account = request.auth.account
+    return {**account_profile(account), "notice_to_acknowledge": notice_to_acknowledge_out(account)}
 
 
 @router.put(

@@ -20,6 +20,7 @@ from memberarea.identity.sign_in import sign_in_finish
 
 from .auth import app_token
 from .declared import raises
+from .privacy_notices import NoticeToAcknowledge, notice_to_acknowledge_out
 
 router = Router(tags=["sign-in"])
 API = FlowKind.API
@@ -58,6 +59,13 @@ class TokensOut(Schema):
     access_token: str = Field(description="send as `Authorization: Bearer …`; lives 15 minutes")
     refresh_token: str = Field(description="exchange at POST /token/refresh; rotates at each use")
     expires_at: dt.datetime = Field(description="when the access token expires")
+
+
+class SignedInOut(TokensOut):
+    notice_to_acknowledge: NoticeToAcknowledge | None = Field(
+        description='a new privacy notice version to show with "I have read it" before anything else (null '
+        "when none): show it, then POST /privacy/notices/notice/acknowledgement"
+    )
 
 
 def _flow_out(started) -> dict:
@@ -107,7 +115,7 @@ def send(request, login_id: str, payload: SendIn):
 
 @router.post(
     "/login/{login_id}/verify",
-    response={201: TokensOut},
+    response={201: SignedInOut},
     summary="Sign-in, step 3: the code; answers the app session's tokens",
     description="Send the installation's `X-Device-Id` header (16–128 letters, digits, - or _): a sign-in from an "
     "installation not seen before emails the member.",
@@ -118,7 +126,12 @@ def verify(request, login_id: str, payload: LoginCodeIn):
     tokens = sign_in_finish(request=request, account=completed.account).tokens
     return Status(
         201,
-        {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token, "expires_at": tokens.expires_at},
+        {
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_at": tokens.expires_at,
+            "notice_to_acknowledge": notice_to_acknowledge_out(completed.account),
+        },
     )
 
 

@@ -27,6 +27,7 @@ from memberarea.identity.flows.registration.link import registration_link_comple
 from memberarea.identity.flows.registration.state import registration_summary
 from memberarea.identity.models import CodeChannel, FlowKind
 from memberarea.identity.sign_in import sign_in_finish
+from memberarea.privacy.notices import notice_acknowledge_at_registration
 
 from .declared import raises
 from .fields import COUNTRY_PATTERN, DOCUMENT_PATTERN, birth_date_field, member_number_field, policy_number_field
@@ -220,6 +221,8 @@ def resend(request, flow_id: str, payload: RegistrationChannelIn):
     "/{flow_id}/password",
     response={201: RegistrationSessionOut},
     summary="Step 3: choose the password; the account is created and signed in",
+    description="Show the privacy notice in force (GET /privacy/notices/notice) before this step: creating the "
+    "account records that the member read that version.",
 )
 @raises(
     "already_registered",
@@ -229,6 +232,7 @@ def resend(request, flow_id: str, payload: RegistrationChannelIn):
 )
 def password(request, flow_id: str, payload: RegistrationPasswordIn):
     account = registration_complete(flow_id=flow_id_parse(flow_id), kind=API, password=payload.password)
+    notice_acknowledge_at_registration(account=account)  # the app shows the notice in force first (PRIV-1)
     return _signed_in(request, account)
 
 

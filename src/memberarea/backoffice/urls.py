@@ -12,6 +12,8 @@ urlpatterns = [
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<uuid:message_id>/retry/", views.delivery_retry, name="delivery-retry"),
     path("staff/", views.staff, name="staff"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),
     path("staff/<uuid:account_id>/roles/", views.staff_roles, name="staff-roles"),
     path("staff/<uuid:account_id>/deactivate/", views.staff_deactivate, name="staff-deactivate"),
 ]

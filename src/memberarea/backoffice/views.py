@@ -6,6 +6,7 @@ reference; the grant lasts `BACKOFFICE_REASON_GRANT_SECONDS` (15 minutes by defa
 member, then it asks again.
 """
 
+import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable
@@ -29,6 +30,10 @@ from memberarea.enrollment.models import DocumentType, Membership
 from memberarea.identity.models import Account, CodeChannel, Role
 from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
+from memberarea.privacy.documents import document_publish as publish
+from memberarea.privacy.models import DocumentKind
+from memberarea.privacy.rendering import document_render
+from memberarea.privacy.selectors import version_in_force, versions_all
 
 from . import selectors, services
 from .forms import AuditFilterForm
@@ -47,6 +52,7 @@ UNLOCK_ROLES = roles_for(Purpose.UNLOCK)
 FREEZE_ROLES = roles_for(Purpose.FREEZE)
 DELIVERY_ROLES = roles_for(Purpose.DELIVERIES)
 ADMIN_ROLES = (Role.ADMINISTRATOR,)
+DOCUMENT_ROLES = (Role.PRIVACY_OFFICER,)  # BO-1: "publish notice versions"
 
 
 def staff_required(*roles: str):
@@ -79,6 +85,7 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
         "freeze": bool(request.user.roles & set(FREEZE_ROLES)),
         "deliveries": bool(request.user.roles & set(DELIVERY_ROLES)),
         "manage_staff": request.user.has_role(Role.ADMINISTRATOR),
+        "documents": bool(request.user.roles & set(DOCUMENT_ROLES)),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -303,3 +310,52 @@ def staff_deactivate(request, account_id: uuid.UUID):
         return _staff_page(request, error=error)
     messages.success(request, _("The account has been deactivated."))
     return redirect("backoffice:staff")
+
+
+# --- published documents (privacy officers, PRIV-1) -----------------------------------------------
+DOCUMENT_TEXTS = ("body_es", "body_en", "summary_es", "summary_en")
+
+
+@staff_required(*DOCUMENT_ROLES)
+def documents(request):
+    """Every version of each document, future ones included, with the one in force marked."""
+    kinds = [
+        {"kind": kind, "label": kind.label, "versions": versions_all(kind), "in_force": version_in_force(kind)}
+        for kind in DocumentKind
+    ]
+    return _page(request, "documents.html", {"kinds": kinds, "today": clock.today_in(settings.INSURER_TIME_ZONE)})
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@staff_required(*DOCUMENT_ROLES)
+@require_http_methods(["GET", "POST"])
+def document_publish(request, kind: str):
+    """Write the next version (both languages, a summary of changes, the day it takes effect), preview it, publish."""
+    if kind not in DocumentKind.values:
+        raise Http404
+    document = DocumentKind(kind)
+    current = version_in_force(document)
+    values = {name: getattr(current, name) for name in ("body_es", "body_en")} | {"summary_es": "", "summary_en": ""}
+    context: dict = {"kind": document, "label": document.label, "current": current, "values": values}
+    if request.method == "GET":
+        return _page(request, "document_publish.html", context)
+    texts = {name: request.POST.get(name, "") for name in DOCUMENT_TEXTS}
+    context["values"] = {**texts, "effective_on": request.POST.get("effective_on", "")}
+    if request.POST.get("action") != "publish":
+        context["preview"] = {"es": document_render(texts["body_es"]), "en": document_render(texts["body_en"])}
+        return _page(request, "document_publish.html", context)
+    try:
+        version = publish(
+            actor=request.user, kind=document, effective_on=_day(request.POST.get("effective_on", "")), **texts
+        )
+    except MemberAreaError as error:
+        return _page(request, "document_publish.html", context, error)
+    done = {"document": document.label, "number": version.number}
+    messages.success(request, _("Published: %(document)s, version %(number)s.") % done)
+    return redirect("backoffice:documents")

@@ -5,10 +5,12 @@ trusted device), the web's registration, and the app's sign-in and registration.
 proof is the same everywhere and lives here: the session starts (a browser session or an app
 session with its tokens), the device is noted (a new one emails the member), the browser is
 trusted when the member asked for it, and the browser keeps the language it signed in with.
+Then every hook in `SIGNED_IN` runs: upper apps add theirs at start-up (the privacy app records the
+notice version in force), since identity never imports them.
 """
 
 from dataclasses import dataclass
-from typing import overload
+from typing import Protocol, overload
 
 from django.http import HttpResponseBase
 from django.utils import translation
@@ -20,6 +22,14 @@ from .sessions import AppTokens, app_session_start, browser_session_start
 # The language the browser was using when it signed in; it wins over the account's saved one for
 # the rest of the session (AccountLanguageMiddleware), so the pages do not switch under the member.
 SESSION_LANGUAGE_KEY = "_memberarea_language"
+
+
+class SignedInHook(Protocol):
+    def __call__(self, *, request, account: Account, session: SessionRecord) -> None: ...
+
+
+# Called after every sign-in, web or app, once the session exists; filled by upper apps' AppConfig.ready.
+SIGNED_IN: list[SignedInHook] = []
 
 
 @dataclass(frozen=True)
@@ -51,14 +61,19 @@ def sign_in_finish(
     `response` is the browser's response (it receives the device cookies); None means the app,
     which gets a token pair and names its installation with the X-Device-Id header.
     """
+    signed_in: SignedIn
     if response is None:
         known_device_check(request=request, response=None, account=account)
         tokens = app_session_start(account=account, request=request)
-        return AppSignedIn(session=tokens.session, tokens=tokens)
-    language = translation.get_language()
-    record = browser_session_start(request=request, account=account)
-    request.session[SESSION_LANGUAGE_KEY] = language
-    if trust_device:
-        trusted_device_remember(request=request, response=response, account=account)
-    known_device_check(request=request, response=response, account=account)
-    return SignedIn(session=record)
+        signed_in = AppSignedIn(session=tokens.session, tokens=tokens)
+    else:
+        language = translation.get_language()
+        record = browser_session_start(request=request, account=account)
+        request.session[SESSION_LANGUAGE_KEY] = language
+        if trust_device:
+            trusted_device_remember(request=request, response=response, account=account)
+        known_device_check(request=request, response=response, account=account)
+        signed_in = SignedIn(session=record)
+    for hook in SIGNED_IN:
+        hook(request=request, account=account, session=signed_in.session)
+    return signed_in

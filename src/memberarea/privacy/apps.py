@@ -8,9 +8,14 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from memberarea.identity.sign_in import SIGNED_IN  # noqa: PLC0415  (AppConfig.ready: the hook below)
+
         from . import errors  # noqa: F401, PLC0415  (AppConfig.ready: registers the app's error codes)
+        from .notices import notice_in_force_at_sign_in  # noqa: PLC0415  (models need the app registry)
 
         post_migrate.connect(_documents_ensure, sender=self)
+        if notice_in_force_at_sign_in not in SIGNED_IN:
+            SIGNED_IN.append(notice_in_force_at_sign_in)  # every sign-in records the notice in force (PRIV-1)
 
 
 def _documents_ensure(**_kwargs) -> None:

@@ -13,3 +13,8 @@ MINOR_NO_CHOICES = ErrorCode(
     _("Nobody under 18 receives marketing or is counted in analytics, so there is nothing to choose for this member."),
     409,
 )
+NOTICE_NOT_CURRENT = ErrorCode(
+    "notice_not_current",
+    _("This is not the privacy notice in force any more. Please read the current version and confirm again."),
+    409,
+)

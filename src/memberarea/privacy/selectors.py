@@ -1,13 +1,16 @@
 """Reads of the privacy centre: the document version in force, an account's current choices."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.safestring import SafeString
 
 from memberarea.core import clock
 from memberarea.identity.models import Account
 
 from .models import ConsentChoice, ConsentPurpose, DocumentKind, DocumentVersion
+from .rendering import document_render
 
 
 def version_in_force(kind: DocumentKind, *, on: dt.date | None = None) -> DocumentVersion:
@@ -24,3 +27,54 @@ def choices_current(*, account: Account) -> dict[ConsentPurpose, ConsentChoice |
     """Every purpose with the account's current choice, None where it never chose (that is: not given)."""
     chosen = {ConsentPurpose(choice.purpose): choice for choice in ConsentChoice.objects.filter(account=account)}
     return {purpose: chosen.get(purpose) for purpose in ConsentPurpose}
+
+
+def _public(kind: DocumentKind):
+    """A kind's versions anyone may read: those whose effective day has come (a future one is not yet public)."""
+    return DocumentVersion.objects.filter(kind=kind, effective_on__lte=clock.today_in(settings.INSURER_TIME_ZONE))
+
+
+def version_public(kind: DocumentKind, number: int) -> DocumentVersion | None:
+    """One version by its number, once it has taken effect; readable at its URL forever after (PRIV-1)."""
+    return _public(kind).filter(number=number).first() or (
+        DocumentVersion.objects.filter(kind=kind, number=number).first() if number == 1 else None
+    )
+
+
+def versions_public(kind: DocumentKind) -> list[DocumentVersion]:
+    """Every version that has taken effect, newest first (version 1 always: it is the fallback in force)."""
+    versions = list(_public(kind).order_by("-number"))
+    return versions or [version_in_force(kind)]
+
+
+def versions_all(kind: DocumentKind) -> list[DocumentVersion]:
+    """Every version, future ones included, newest first: the privacy officer's list."""
+    return list(DocumentVersion.objects.filter(kind=kind).select_related("published_by").order_by("-number"))
+
+
+@dataclass(frozen=True)
+class DocumentShown:
+    """One version as a reader sees it, in one language."""
+
+    version: DocumentVersion
+    kind: DocumentKind
+    number: int
+    effective_on: dt.date
+    body: str
+    summary: str
+
+    @property
+    def html(self) -> SafeString:
+        return document_render(self.body)
+
+
+def document_shown(version: DocumentVersion, language: str) -> DocumentShown:
+    spanish = language.startswith("es")
+    return DocumentShown(
+        version=version,
+        kind=DocumentKind(version.kind),
+        number=version.number,
+        effective_on=version.effective_on,
+        body=version.body_es if spanish else version.body_en,
+        summary=version.summary_es if spanish else version.summary_en,
+    )

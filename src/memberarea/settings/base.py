@@ -382,6 +382,9 @@ ADULT_AGE = env_int("ADULT_AGE", 18)
 COMING_OF_AGE_NOTICE_DAYS = env_int("COMING_OF_AGE_NOTICE_DAYS", 31)
 COMING_OF_AGE_CATCH_UP_DAYS = env_int("COMING_OF_AGE_CATCH_UP_DAYS", 7)
 
+# Privacy notices (PRIV-1): how many days the home page announces a notice version after it takes effect.
+PRIVACY_NOTICE_ANNOUNCE_DAYS = env_int("PRIVACY_NOTICE_ANNOUNCE_DAYS", 30)
+
 # Back office (BO-2): how long a reason given at the gate opens one member's page for one staff session.
 BACKOFFICE_REASON_GRANT_SECONDS = env_int("BACKOFFICE_REASON_GRANT_SECONDS", 15 * 60)
 

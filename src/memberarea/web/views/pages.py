@@ -5,7 +5,11 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from memberarea.privacy.notices import notice_announced
+from memberarea.privacy.selectors import document_shown
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,10 @@ _BY_SLUG = {topic.slug: topic for topic in HELP_TOPICS}
 
 
 def home(request):
-    return render(request, "web/home.html")
+    """The home page; it announces a notice version in its first days (PRIV-1)."""
+    announced = notice_announced()
+    context = {"announced": document_shown(announced, get_language()) if announced else None}
+    return render(request, "web/home.html", context)
 
 
 def help_index(request):

@@ -37,6 +37,7 @@ from memberarea.identity.flows.registration.state import (
 )
 from memberarea.identity.models import CodeChannel, FlowKind, RegistrationState
 from memberarea.identity.sign_in import sign_in_finish
+from memberarea.privacy.notices import notice_acknowledge_at_registration
 
 FLOW_KEY = "registration_flow"
 CAPTCHA_KEY = "registration_captcha"
@@ -167,6 +168,7 @@ def password(request, current):
         account = registration_complete(flow_id=current.pk, kind=BROWSER, password=request.POST.get("password", ""))
     except MemberAreaError as error:
         return _page(request, "password.html", {"flow": current}, error)
+    notice_acknowledge_at_registration(account=account)  # the page links the notice in force (PRIV-1)
     return _finish(request, account)
 
 

@@ -22,6 +22,8 @@ from memberarea.identity.flows import login
 from memberarea.identity.models import CodeChannel, FlowKind, LoginState
 from memberarea.identity.sign_in import sign_in_finish
 
+from .privacy_documents import after_sign_in
+
 FLOW_KEY = "login_flow"
 BINDING_KEY = "login_binding"
 CAPTCHA_KEY = "login_captcha"
@@ -135,6 +137,6 @@ def _signed_in(request, flow, *, trust: bool):
     target = request.session.get(NEXT_KEY) or None
     for key in (FLOW_KEY, BINDING_KEY, CAPTCHA_KEY, NEXT_KEY):
         request.session.pop(key, None)
-    response = redirect(target or ("backoffice:home" if account.is_staff else DEFAULT_NEXT))
+    response = redirect(after_sign_in(account, target or ("backoffice:home" if account.is_staff else DEFAULT_NEXT)))
     sign_in_finish(request=request, account=account, response=response, trust_device=trust)
     return response

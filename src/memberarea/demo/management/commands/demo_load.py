@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from memberarea.demo.enrollment import DEMO_MEMBER_PASSWORD, demo_members_load
+from memberarea.demo.privacy import demo_privacy_load
 from memberarea.demo.staff import demo_staff_load
 
 
@@ -26,3 +27,8 @@ class Command(BaseCommand):
                 f"{m.date_of_birth.isoformat():<10}  {m.demonstrates}"
             )
         self.stdout.write(f"  Carmen Vidal Pons already has an account (her NIF / {DEMO_MEMBER_PASSWORD}).")
+        demo_privacy_load()
+        self.stdout.write(
+            f"  Lucía Ferrer Navas has an account too (51234567C / {DEMO_MEMBER_PASSWORD}): she opted in to offers by"
+            " email a month ago, and is asked to read the privacy notice's version 2 (in force for five days)."
+        )
