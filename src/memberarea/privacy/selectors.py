@@ -7,7 +7,7 @@ from django.conf import settings
 from memberarea.core import clock
 from memberarea.identity.models import Account
 
-from .models import ConsentChoice, ConsentPurpose, DocumentKind, DocumentVersion
+from .models import ConsentChoice, ConsentPurpose, ConsentRecord, DocumentKind, DocumentVersion
 
 
 def version_in_force(kind: DocumentKind, *, on: dt.date | None = None) -> DocumentVersion:
@@ -24,3 +24,9 @@ def choices_current(*, account: Account) -> dict[ConsentPurpose, ConsentChoice |
     """Every purpose with the account's current choice, None where it never chose (that is: not given)."""
     chosen = {ConsentPurpose(choice.purpose): choice for choice in ConsentChoice.objects.filter(account=account)}
     return {purpose: chosen.get(purpose) for purpose in ConsentPurpose}
+
+
+def consent_history(*, account: Account) -> list[ConsentRecord]:
+    """Every consent record of the account, newest first, with the notice it was given under (PRIV-2)."""
+    records = ConsentRecord.objects.filter(account=account).select_related("notice_version")
+    return list(records.order_by("-at", "purpose"))
