@@ -12,7 +12,7 @@ import pytest
 
 from memberarea.identity.models import Account
 from memberarea.privacy.models import ConsentRecord
-from tests.browser.keyboard import serious_findings, tab_to
+from tests.browser.keyboard import follow_with_the_keyboard, serious_findings, tab_to
 from tests.identity.signing_in import CHROME_ANDROID
 from tests.privacy.conftest import member_id
 from tests.privacy.test_receipts import SCHEMA
@@ -24,12 +24,6 @@ TEXTS = {
     "en": {"nav": "Privacy", "sms": "Offers and news by SMS", "saved": "1 change recorded",
            "gpc": "Your Global Privacy Control signal is honoured", "minor": "Nobody under 18"},
 }  # fmt: skip
-
-
-def follow(page, selector: str) -> None:
-    tab_to(page, selector)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 @pytest.mark.req("PRIV-2")
@@ -47,10 +41,10 @@ def test_a_member_switches_sms_on_with_the_keyboard_and_keeps_the_receipt(
     text = TEXTS[language]
     page.goto("/account/")
 
-    follow(page, f"nav.main-nav a:text-is('{text['nav']}')")
+    follow_with_the_keyboard(page, f"nav.main-nav a:text-is('{text['nav']}')")
     assert urlsplit(page.url).path == "/privacy/"
     findings = serious_findings(page)
-    follow(page, "main a[href='/privacy/preferences/']")
+    follow_with_the_keyboard(page, "main a[href='/privacy/preferences/']")
     assert page.locator("html").get_attribute("lang") == language
     findings += serious_findings(page)
 
@@ -65,7 +59,7 @@ def test_a_member_switches_sms_on_with_the_keyboard_and_keeps_the_receipt(
     assert not page.locator("#id_marketing_email").is_checked()
     findings += serious_findings(page)
 
-    follow(page, "main a[href='/privacy/consents/']")
+    follow_with_the_keyboard(page, "main a[href='/privacy/consents/']")
     (record,) = ConsentRecord.objects.filter(account=member_account)
     assert (record.purpose, record.given, record.method, record.language) == (
         "marketing_sms", True, "web_form", language
@@ -82,7 +76,9 @@ def test_a_member_switches_sms_on_with_the_keyboard_and_keeps_the_receipt(
     assert text["gpc"] in page.locator("[data-notice='gpc']").inner_text()
     findings += serious_findings(page)
 
-    follow(page, f"nav.member-selector a[href='/privacy/preferences/{member_id(3)}/']")  # the guardian's minor
+    follow_with_the_keyboard(
+        page, f"nav.member-selector a[href='/privacy/preferences/{member_id(3)}/']"
+    )  # the guardian's minor
     assert text["minor"] in page.locator("[data-notice='minor_has_no_choices']").inner_text()
     assert page.locator("input[type='checkbox']").count() == 0
     findings += serious_findings(page)
