@@ -6,6 +6,7 @@ from memberarea.web.views import (
     language,
     members,
     pages,
+    privacy_consent,
     privacy_documents,
     recovery,
     registration,
@@ -56,6 +57,14 @@ urlpatterns = [
     path("members/<uuid:member_id>/", members.dashboard, name="member-dashboard"),
     path("members/<uuid:member_id>/card/", members.card_page, name="member-card"),
     path("members/<uuid:member_id>/card.pdf", members.card_pdf, name="member-card-pdf"),
+    # The privacy centre (PRIV-2, PRIV-3, PRIV-5): choices belong to the signed-in account; the member
+    # chosen in the selector is in the path, and a guardian's minor has nothing to choose (PRIV-12).
+    path("privacy/", privacy_consent.centre, name="privacy"),
+    path("privacy/preferences/", privacy_consent.preferences, name="privacy-preferences"),
+    path("privacy/preferences/<uuid:member_id>/", privacy_consent.preferences, name="privacy-preferences-member"),
+    path("privacy/consents/", privacy_consent.consents, name="privacy-consents"),
+    path("privacy/consents/<uuid:receipt_id>/receipt.json", privacy_consent.receipt, name="privacy-consent-receipt"),
+    path(".well-known/gpc.json", privacy_consent.gpc_json, name="gpc-json"),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

@@ -17,6 +17,7 @@ from django.test import Client
 
 from memberarea.api.router import api as product_api
 from memberarea.core.errors import REGISTRY
+from memberarea.enrollment.models import Membership
 from memberarea.identity.freeze import account_freeze
 from memberarea.identity.models import Account
 from memberarea.identity.services import account_create
@@ -213,6 +214,33 @@ def _request_recipes(path: str, body: dict) -> dict[str, Recipe]:
 
 def _member_not_found(suffix: str) -> dict[str, Recipe]:
     return {"not_found": lambda w: w.call("get", f"/members/{uuid.uuid4()}{suffix}", token=w.token())}
+
+
+def _privacy_recipes() -> dict[str, dict[str, Recipe]]:
+    """Member 1 (the token's) is guardian of member 3, a minor: nothing to choose for them (PRIV-12)."""
+
+    def call(operation: str, number: int | None, receipt: str = UNKNOWN) -> Recipe:
+        method, path = operation.split(" ", maxsplit=1)
+
+        def recipe(w: World):
+            token = w.token()
+            member = str(Membership.objects.get(member_number=f"M{number:06d}").pk) if number else str(uuid.uuid4())
+            concrete = path.removeprefix("/api/v1").replace("{member_id}", member).replace("{receipt_id}", receipt)
+            return w.call(method.lower(), concrete, {"choices": {"surveys": True}}, token=token)
+
+        return recipe
+
+    prefix = "/api/v1/privacy/members/{member_id}"
+    recipes = {
+        name: {"not_found": call(name, None), "minor_has_no_choices": call(name, 3)}
+        for name in (f"GET {prefix}/preferences", f"PUT {prefix}/preferences", f"GET {prefix}/consents")
+    }
+    # The receipt: the account's own member, a receipt it does not have.
+    recipes[f"GET {prefix}/consents/{{receipt_id}}"] = {
+        "not_found": call(f"GET {prefix}/consents/{{receipt_id}}", 1),
+        "minor_has_no_choices": call(f"GET {prefix}/consents/{{receipt_id}}", 3),
+    }
+    return recipes
 
 
 def _frozen_login(w: World):
@@ -452,6 +480,7 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
             "post", "/privacy/notices/notice/acknowledgement", {"version": 7}, token=w.token()
         )
     },
+    **_privacy_recipes(),
     **{
         name: {}
         for name in (
@@ -481,7 +510,7 @@ def _reachable(w: World, name: str) -> tuple[str, str, str]:
     """The method, a concrete path and a token (when needed) that reach the operation past its auth."""
     method, template, operation = _operations()[name]
     path = template.removeprefix("/api/v1").replace("{", "").replace("}", "")
-    for parameter in ("flow_id", "login_id", "session_id", "member_id"):
+    for parameter in ("flow_id", "login_id", "session_id", "member_id", "receipt_id"):
         path = path.replace(parameter, UNKNOWN)
     if "security" not in operation:
         return method, path, ""

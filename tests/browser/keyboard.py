@@ -27,6 +27,13 @@ def tab_to(page: Page, selector: str, limit: int = 80) -> None:
     raise AssertionError(f"{selector} cannot be reached with Tab")
 
 
+def follow_with_the_keyboard(page: Page, selector: str) -> None:
+    """Tab to a link and press Enter, waiting for the page it opens."""
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def type_into(page: Page, selector: str, text: str) -> None:
     tab_to(page, selector)
     page.keyboard.type(text)

@@ -8,7 +8,7 @@ from memberarea.enrollment.identifiers import normalise_number
 from memberarea.enrollment.models import Membership
 from memberarea.enrollment.services import person_account_link
 from memberarea.identity.services import account_create
-from tests.browser.keyboard import serious_findings, tab_to
+from tests.browser.keyboard import follow_with_the_keyboard, serious_findings, tab_to
 from tests.enrollment.records import nif
 from tests.identity.signing_in import CHROME_ANDROID
 
@@ -24,12 +24,6 @@ def lucia_signed_in(signed_in_page, *, language: str, width: int):
     account = account_create(username=nif("51234567"), password="Lindero7Azul", language=language)
     person_account_link(person=demo_member("MA-2001-01").person, account=account, actor_id="system")
     return signed_in_page(account, language=language, width=width, user_agent=CHROME_ANDROID)[0]
-
-
-def follow_with_the_keyboard(page, selector: str) -> None:
-    tab_to(page, selector)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 @pytest.mark.req("GUARD-1")

@@ -3,6 +3,7 @@ every kind of actor — or exempt with a reason. A new route that is neither fai
 endpoint can escape the one access check."""
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from memberarea.identity.models import Role
 from memberarea.identity.services import account_create
 from tests.enrollment.records import import_members, import_policies, member_row, nif, policy_row
 from tests.identity.signing_in import app_sign_in, signed_in_client
+from tests.privacy.records import holder_receipt_id
 
 pytestmark = pytest.mark.django_db
 MADRID = ZoneInfo("Europe/Madrid")
@@ -93,16 +95,29 @@ EXEMPT = {
     "GET /api/v1/privacy/notices/{kind}": "public documents (PRIV-1)",
     "GET /api/v1/privacy/notices/{kind}/v/{number}": "public documents (PRIV-1)",
     "POST /api/v1/privacy/notices/notice/acknowledgement": "the token's own account",
+    "privacy/": "the signed-in account's own privacy centre: links only",
+    "privacy/preferences/": "the own membership, via access_member (tests/privacy/test_preferences_page.py)",
+    "privacy/consents/": "the signed-in account's own consent records",
+    "privacy/consents/<uuid:receipt_id>/receipt.json": "own records only: another account's receipt is 404 (below)",
+    ".well-known/gpc.json": "public statement that the site honours Global Privacy Control",
 }
 
 
 @dataclass(frozen=True)
 class Scoped:
-    """A member-scoped route and how to call it for one member; `api` routes answer 401, pages redirect."""
+    """A member-scoped route and how to call it for one member; `api` routes answer 401, pages redirect.
+    `minor` is the status a guardian gets for a minor: the page or data, or an error that says why
+    there is nothing there for a minor (PRIV-12)."""
 
     method: str
     path: Callable[[str], str]
     api: bool = False
+    body: dict | None = None
+    minor: int = 200
+
+
+def _privacy_api(suffix: str, method: str = "get", body: dict | None = None) -> Scoped:
+    return Scoped(method, lambda m: f"/api/v1/privacy/members/{m}{suffix}", api=True, body=body, minor=409)
 
 
 MEMBER_SCOPED: dict[str, Scoped] = {
@@ -112,6 +127,15 @@ MEMBER_SCOPED: dict[str, Scoped] = {
     "GET /api/v1/members/{member_id}": Scoped("get", lambda m: f"/api/v1/members/{m}", api=True),
     "GET /api/v1/members/{member_id}/card": Scoped("get", lambda m: f"/api/v1/members/{m}/card", api=True),
     "GET /api/v1/members/{member_id}/card.pdf": Scoped("get", lambda m: f"/api/v1/members/{m}/card.pdf", api=True),
+    "privacy/preferences/<uuid:member_id>/": Scoped("get", lambda m: f"/privacy/preferences/{m}/"),
+    "GET /api/v1/privacy/members/{member_id}/preferences": _privacy_api("/preferences"),
+    "PUT /api/v1/privacy/members/{member_id}/preferences": _privacy_api(
+        "/preferences", "put", {"choices": {"surveys": True}}
+    ),
+    "GET /api/v1/privacy/members/{member_id}/consents": _privacy_api("/consents"),
+    "GET /api/v1/privacy/members/{member_id}/consents/{receipt_id}": Scoped(
+        "get", lambda m: f"/api/v1/privacy/members/{m}/consents/{holder_receipt_id()}", api=True, minor=409
+    ),
 }
 # The back office: each page against each role is the BO-1 matrix of tests/backoffice/test_roles.py
 # (members there get 404, visitors the sign-in page); the member pages ask for a reason (BO-4).
@@ -192,14 +216,15 @@ def world(enrolled) -> World:
 
 
 def _call(route: Scoped, actor, member_id: str):
+    body = {} if route.body is None else {"data": json.dumps(route.body), "content_type": "application/json"}
     if actor is None:
         client = Client()
-        return getattr(client, route.method)(route.path(member_id))
+        return getattr(client, route.method)(route.path(member_id), **body)
     if route.api:
         token = app_sign_in(actor).access_token
-        return getattr(Client(), route.method)(route.path(member_id), HTTP_AUTHORIZATION=f"Bearer {token}")
+        return getattr(Client(), route.method)(route.path(member_id), HTTP_AUTHORIZATION=f"Bearer {token}", **body)
     client, _ = signed_in_client(actor)
-    return getattr(client, route.method)(route.path(member_id))
+    return getattr(client, route.method)(route.path(member_id), **body)
 
 
 def _allowed(response) -> bool:
@@ -219,7 +244,7 @@ SCOPED = sorted(MEMBER_SCOPED)
 def test_self_and_the_guardian_are_allowed_everyone_else_is_not(world, route_name):
     route = MEMBER_SCOPED[route_name]
     assert _allowed(_call(route, world.holder, world.holder_id)), "self"
-    assert _allowed(_call(route, world.holder, world.child_id)), "guardian of a minor on the same policy"
+    assert _call(route, world.holder, world.child_id).status_code == route.minor, "guardian of a minor, same policy"
     assert _denied(_call(route, world.spouse, world.child_id)), "another adult of the same policy"
     assert _denied(_call(route, world.spouse, world.holder_id)), "another adult of the same policy"
     assert _denied(_call(route, world.stranger, world.child_id)), "a member of another policy"
@@ -244,3 +269,20 @@ def test_staff_do_not_use_the_member_area(world, route_name, role):
     """Staff read member data only in the back office, after giving a reason (BO-4)."""
     staff = account_create(username=f"STAFF-{role}", password="Staff7Password", roles=(role,))
     assert _denied(_call(MEMBER_SCOPED[route_name], staff, world.child_id))
+
+
+@pytest.mark.req("PRIV-2")
+@pytest.mark.req("GUARD-3")
+def test_another_accounts_receipt_is_not_found_on_either_door(world):
+    """A receipt is reached through its owner's account only: another member asking for it through their
+    own membership (the API) or their own history (the web) is told it does not exist."""
+    receipt = holder_receipt_id()
+    stranger_id = str(Membership.objects.get(member_number="M000008").pk)
+    web = f"/privacy/consents/{receipt}/receipt.json"
+
+    assert _allowed(signed_in_client(world.holder)[0].get(web))
+    assert _denied(signed_in_client(world.stranger)[0].get(web))
+    api = Scoped("get", lambda m: f"/api/v1/privacy/members/{m}/consents/{receipt}", api=True)
+    assert _allowed(_call(api, world.holder, world.holder_id))
+    assert _denied(_call(api, world.stranger, stranger_id))
+    assert _call(api, world.stranger, stranger_id).json()["error"]["code"] == "not_found"

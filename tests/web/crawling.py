@@ -38,6 +38,7 @@ from tests.enrollment.records import nif
 from tests.identity.flows.test_recovery import link_sent
 from tests.identity.registering import HOLDER_NIF, PASSWORD, last_code
 from tests.identity.signing_in import session_sign_in, signed_in_client
+from tests.privacy.records import holder_receipt_id
 from tests.security.test_authorization_matrix import MEMBER_SCOPED, every_route
 from tests.web.test_translations import CATALOGUES
 
@@ -192,6 +193,9 @@ BUILDERS: dict[str, PathBuilder] = {
     "sign-in/link/<str:token>/": lambda v: [f"/sign-in/link/{NOT_A_TOKEN}/"],
     "security/not-me/<str:token>/": lambda v: [f"/security/not-me/{NOT_A_TOKEN}/"],
     "account/sessions/<uuid:entry_id>/end/": lambda v: [f"/account/sessions/{v.other_session_id}/end/"],
+    "privacy/consents/<uuid:receipt_id>/receipt.json": lambda v: [
+        f"/privacy/consents/{holder_receipt_id()}/receipt.json"
+    ],
     **{
         route: (lambda v, scoped=scoped: [scoped.path(v.member_id)])
         for route, scoped in MEMBER_SCOPED.items()

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from memberarea.core import clock
 from memberarea.identity.models import Account
 
-from .models import ConsentChoice, ConsentPurpose, DocumentKind, DocumentVersion
+from .models import ConsentChoice, ConsentPurpose, ConsentRecord, DocumentKind, DocumentVersion
 from .rendering import document_render
 
 
@@ -78,3 +78,9 @@ def document_shown(version: DocumentVersion, language: str) -> DocumentShown:
         body=version.body_es if spanish else version.body_en,
         summary=version.summary_es if spanish else version.summary_en,
     )
+
+
+def consent_history(*, account: Account) -> list[ConsentRecord]:
+    """Every consent record of the account, newest first, with the notice it was given under (PRIV-2)."""
+    records = ConsentRecord.objects.filter(account=account).select_related("notice_version")
+    return list(records.order_by("-at", "purpose"))

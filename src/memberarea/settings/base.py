@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "memberarea.identity.session_middleware.SessionRegistryMiddleware",
     "memberarea.identity.middleware.AccountLanguageMiddleware",
+    "memberarea.privacy.gpc.GlobalPrivacyControlMiddleware",  # after the account and its language (PRIV-5)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -278,6 +279,12 @@ BRAND: dict[str, Any] = {
     "international_phone": env_str("BRAND_INTERNATIONAL_PHONE", "+34 900 000 001"),
     "privacy_email": env_str("BRAND_PRIVACY_EMAIL", "privacidad@example.invalid"),
 }
+
+# --- Privacy centre (PRIV-2, PRIV-5; see docs/privacy.md) ------------------------------------
+# The `jurisdiction` of every consent receipt: the country (ISO 3166) whose law governs the consent.
+PRIVACY_JURISDICTION = env_str("PRIVACY_JURISDICTION", "ES")
+# /.well-known/gpc.json's `lastUpdate`: the day this deployment last changed how it honours GPC.
+PRIVACY_GPC_LAST_UPDATE = env_str("PRIVACY_GPC_LAST_UPDATE", "2026-12-05")
 
 # --- Background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,26 @@
+"""The `member_account` data set (tests/identity/registering.py) seen from the privacy centre: member 1
+holds POL-100 with an account and is guardian of member 3, a minor."""
+
+import pytest
+
+from memberarea.enrollment.models import Membership
+from memberarea.privacy.models import ConsentRecord
+from tests.identity.signing_in import signed_in_client
+
+
+def member_id(number: int) -> str:
+    return str(Membership.objects.get(member_number=f"M{number:06d}").pk)
+
+
+@pytest.fixture
+def holder_client(member_account):
+    """Member 1 signed in, in English."""
+    member_account.language = "en"
+    member_account.save(update_fields=["language"])
+    return signed_in_client(member_account, language="en")[0]
+
+
+def records_of(account) -> list[tuple[str, bool, str, bool]]:
+    """(purpose, given, method, gpc) of every record of the account, oldest first."""
+    rows = ConsentRecord.objects.filter(account=account).order_by("at", "purpose")
+    return [(row.purpose, row.given, row.method, row.gpc) for row in rows]
