@@ -1,7 +1,18 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.web.views import account, language, members, pages, recovery, registration, security, sessions, sign_in
+from memberarea.web.views import (
+    account,
+    language,
+    members,
+    pages,
+    privacy_cookies,
+    recovery,
+    registration,
+    security,
+    sessions,
+    sign_in,
+)
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -33,6 +44,7 @@ urlpatterns = [
     path("account/sessions/<uuid:entry_id>/end/", sessions.session_end_view, name="account-session-end"),
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
+    path("privacy/cookies/choices/", privacy_cookies.cookie_choices, name="cookie-choices"),
     path("staff/", include("memberarea.backoffice.urls")),
     # The member area: the member acted for is part of the path (GUARD-1), as an opaque UUID.
     path("members/", members.members_home, name="members"),

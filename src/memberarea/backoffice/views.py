@@ -29,8 +29,10 @@ from memberarea.enrollment.models import DocumentType, Membership
 from memberarea.identity.models import Account, CodeChannel, Role
 from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
+from memberarea.privacy.selectors import page_views_per_day
 
 from . import selectors, services
+from .charts import bar_chart
 from .forms import AuditFilterForm
 
 GRANTS_KEY = "backoffice_record_grants"
@@ -47,6 +49,7 @@ UNLOCK_ROLES = roles_for(Purpose.UNLOCK)
 FREEZE_ROLES = roles_for(Purpose.FREEZE)
 DELIVERY_ROLES = roles_for(Purpose.DELIVERIES)
 ADMIN_ROLES = (Role.ADMINISTRATOR,)
+ANALYTICS_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)  # page views per day (PRIV-6)
 
 
 def staff_required(*roles: str):
@@ -79,6 +82,7 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
         "freeze": bool(request.user.roles & set(FREEZE_ROLES)),
         "deliveries": bool(request.user.roles & set(DELIVERY_ROLES)),
         "manage_staff": request.user.has_role(Role.ADMINISTRATOR),
+        "analytics": bool(request.user.roles & set(ANALYTICS_ROLES)),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -242,6 +246,14 @@ def delivery_retry(request, message_id: uuid.UUID):
         return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()}, error)
     messages.success(request, _("The message will be sent again."))
     return redirect("backoffice:deliveries")
+
+
+@staff_required(*ANALYTICS_ROLES)
+def analytics(request):
+    """Page views per day over the last 30 days (PRIV-6): an SVG chart drawn here, and the same numbers as a table."""
+    days = page_views_per_day(days=30)
+    context = {"chart": bar_chart(days), "days": days, "total": sum(count for _, count in days)}
+    return _page(request, "analytics.html", context)
 
 
 # --- staff management (administrators) ----------------------------------------------------------
