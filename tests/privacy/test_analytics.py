@@ -316,3 +316,19 @@ def test_the_settings_page_explains_each_category_and_an_unknown_answer_is_refus
     assert (
         'name="analytics" value="yes" aria-describedby="hint_analytics" checked' in client.get(CHOICES).content.decode()
     )
+
+
+@pytest.mark.req("UI-2")
+@pytest.mark.parametrize("path", ["/", CHOICES])
+def test_the_content_security_policy_lets_no_page_load_anything_from_another_site(path):
+    """The browser itself refuses a third-party font, script, image or connection (the browser tests watch too)."""
+    policy = Client().get(path)["Content-Security-Policy"]
+    sources = {source for directive in policy.split(";") for source in directive.split()[1:]}
+    assert sources <= {"'self'", "'none'", "data:"}
+
+
+def test_the_choice_cookie_is_first_party_httponly_and_lax():
+    response = _answer(Client(), "reject")
+    cookie = response.cookies[settings.COOKIE_CHOICE_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and not cookie["domain"]
+    assert cookie["max-age"] == settings.COOKIE_CHOICE_AGE
