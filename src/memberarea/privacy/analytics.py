@@ -21,8 +21,8 @@ from .models import ConsentChoice, ConsentPurpose, PageViewCount
 NOT_COUNTED = ("staff/", "dev/", "api/")
 
 
-def page_view_count(*, path_template: str, language: str, day: dt.date | None = None) -> None:
-    """Add one view to the day's row, creating it on the first view: one atomic UPDATE … SET count = count + 1.
+def page_view_count(*, path_template: str, language: str, day: dt.date | None = None, views: int = 1) -> None:
+    """Add a view (or `views`) to the day's row, creating it on the first: one atomic UPDATE … SET count = count + n.
 
     Two first views racing both miss the row; the loser's INSERT hits the unique constraint (inside
     a savepoint) and it adds its view with the UPDATE instead, so no view is lost or doubled. No
@@ -30,13 +30,13 @@ def page_view_count(*, path_template: str, language: str, day: dt.date | None = 
     """
     day = day or clock.today_in(settings.INSURER_TIME_ZONE)
     rows = PageViewCount.objects.filter(day=day, path_template=path_template, language=language)
-    if rows.update(count=F("count") + 1):
+    if rows.update(count=F("count") + views):
         return
     try:
         with transaction.atomic():
-            PageViewCount.objects.create(day=day, path_template=path_template, language=language, count=1)
+            PageViewCount.objects.create(day=day, path_template=path_template, language=language, count=views)
     except IntegrityError:
-        rows.update(count=F("count") + 1)
+        rows.update(count=F("count") + views)
 
 
 def page_view_counted(request: HttpRequest, response: HttpResponse) -> bool:

@@ -2,8 +2,8 @@
 
 Consents are kept twice on purpose: `ConsentRecord` is the immutable history (one row per change,
 the receipt a member downloads), `ConsentChoice` the current answer per account and purpose, which
-audiences and pages read without replaying the history. Only `privacy.consent.consent_set` writes
-either, in one transaction.
+audiences and pages read without replaying the history. Only `privacy.consent` writes either, in one
+transaction: `consent_set` for an account, `visitor_consent_set` for a browser's cookie answer.
 """
 
 import uuid

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from memberarea.demo.analytics import demo_page_views_load
 from memberarea.demo.enrollment import DEMO_MEMBER_PASSWORD, demo_members_load
 from memberarea.demo.staff import demo_staff_load
 
@@ -26,3 +27,7 @@ class Command(BaseCommand):
                 f"{m.date_of_birth.isoformat():<10}  {m.demonstrates}"
             )
         self.stdout.write(f"  Carmen Vidal Pons already has an account (her NIF / {DEMO_MEMBER_PASSWORD}).")
+        if demo_page_views_load():
+            self.stdout.write(
+                "  Page views of the last 30 days loaded: Back office > Page views (DEMO-PRIVACY, DEMO-ADMIN)."
+            )
