@@ -7,6 +7,7 @@ from memberarea.web.views import (
     members,
     pages,
     privacy_consent,
+    privacy_cookies,
     privacy_documents,
     recovery,
     registration,
@@ -47,6 +48,7 @@ urlpatterns = [
     path("account/sessions/<uuid:entry_id>/end/", sessions.session_end_view, name="account-session-end"),
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
+    path("privacy/cookies/choices/", privacy_cookies.cookie_choices, name="cookie-choices"),
     path("staff/", include("memberarea.backoffice.urls")),
     # The published documents (PRIV-1): the version in force, and every version at its own address.
     path("privacy/notice/acknowledge/", privacy_documents.notice_acknowledge, name="privacy-notice-acknowledge"),

@@ -26,6 +26,7 @@ PAGES = [
     ("/staff/members/{m}/freeze/", {S}),
     ("/staff/audit/", ALL),
     ("/staff/deliveries/", {A, S}),
+    ("/staff/analytics/", {P, D}),
     ("/staff/staff/", {D}),
     ("/staff/documents/", {P}),
     ("/staff/documents/notice/publish/", {P}),

@@ -11,6 +11,8 @@ from memberarea.demo.enrollment import _members
 from memberarea.enrollment.identifiers import is_minor
 from memberarea.enrollment.models import Guardianship, ImportRowError, Membership, Person, Policy
 from memberarea.notifications.models import Message
+from memberarea.privacy.models import PageViewCount
+from memberarea.privacy.selectors import page_views_per_day
 from tests.enrollment.records import clear_text_forms, database_dump
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +90,14 @@ def test_the_demo_policies_have_their_kinds():
     kinds = dict(Policy.objects.values_list("number", "type"))
     assert kinds["POLF2001"] == "family" and kinds["POLC3001"] == "corporate"
     assert kinds["POLX4001"] == "international" and kinds["POLE5001"] == "individual"
+
+
+@pytest.mark.req("PRIV-6")
+def test_the_demo_has_30_days_of_page_views_loaded_once():
+    _load()
+    days = page_views_per_day(days=31)
+    assert days[-1][1] == 0  # today starts empty: the visitor's own views come on top
+    assert all(count > 0 for _, count in days[:-1])
+    first = list(PageViewCount.objects.order_by("id").values_list("day", "path_template", "language", "count"))
+    _load()
+    assert list(PageViewCount.objects.order_by("id").values_list("day", "path_template", "language", "count")) == first

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<uuid:message_id>/retry/", views.delivery_retry, name="delivery-retry"),
+    path("analytics/", views.analytics, name="analytics"),
     path("staff/", views.staff, name="staff"),
     path("documents/", views.documents, name="documents"),
     path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),

@@ -33,9 +33,10 @@ from memberarea.members.models import AccessReason
 from memberarea.privacy.documents import document_publish as publish
 from memberarea.privacy.models import DocumentKind
 from memberarea.privacy.rendering import document_render
-from memberarea.privacy.selectors import version_in_force, versions_all
+from memberarea.privacy.selectors import page_views_per_day, version_in_force, versions_all
 
 from . import selectors, services
+from .charts import bar_chart
 from .forms import AuditFilterForm
 
 GRANTS_KEY = "backoffice_record_grants"
@@ -53,6 +54,7 @@ FREEZE_ROLES = roles_for(Purpose.FREEZE)
 DELIVERY_ROLES = roles_for(Purpose.DELIVERIES)
 ADMIN_ROLES = (Role.ADMINISTRATOR,)
 DOCUMENT_ROLES = (Role.PRIVACY_OFFICER,)  # BO-1: "publish notice versions"
+ANALYTICS_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)  # page views per day (PRIV-6)
 
 
 def staff_required(*roles: str):
@@ -86,6 +88,7 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
         "deliveries": bool(request.user.roles & set(DELIVERY_ROLES)),
         "manage_staff": request.user.has_role(Role.ADMINISTRATOR),
         "documents": bool(request.user.roles & set(DOCUMENT_ROLES)),
+        "analytics": bool(request.user.roles & set(ANALYTICS_ROLES)),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -253,6 +256,14 @@ def delivery_retry(request, message_id: uuid.UUID):
         return _page(request, "deliveries.html", _deliveries_context(), error)
     messages.success(request, _("The message will be sent again."))
     return redirect("backoffice:deliveries")
+
+
+@staff_required(*ANALYTICS_ROLES)
+def analytics(request):
+    """Page views per day over the last 30 days (PRIV-6): an SVG chart drawn here, and the same numbers as a table."""
+    days = page_views_per_day(days=30)
+    context = {"chart": bar_chart(days), "days": days, "total": sum(count for _, count in days)}
+    return _page(request, "analytics.html", context)
 
 
 # --- staff management (administrators) ----------------------------------------------------------

@@ -10,7 +10,7 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from memberarea.identity.sign_in import SIGNED_IN  # noqa: PLC0415  (AppConfig.ready: the hook below)
 
-        from . import errors  # noqa: F401, PLC0415  (AppConfig.ready: registers the app's error codes)
+        from . import errors, jobs  # noqa: F401, PLC0415  (AppConfig.ready: registers the error codes and periodic jobs)
         from .notices import notice_in_force_at_sign_in  # noqa: PLC0415  (models need the app registry)
 
         post_migrate.connect(_documents_ensure, sender=self)

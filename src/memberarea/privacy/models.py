@@ -2,8 +2,8 @@
 
 Consents are kept twice on purpose: `ConsentRecord` is the immutable history (one row per change,
 the receipt a member downloads), `ConsentChoice` the current answer per account and purpose, which
-audiences and pages read without replaying the history. Only `privacy.consent.consent_set` writes
-either, in one transaction.
+audiences and pages read without replaying the history. Only `privacy.consent` writes either, in one
+transaction: `consent_set` for an account, `visitor_consent_set` for a browser's cookie answer.
 """
 
 import uuid
@@ -150,6 +150,26 @@ class ConsentChoice(models.Model):
         indexes = [models.Index(fields=["purpose", "given"], name="consent_audience")]
 
 
+class PageViewCount(models.Model):
+    """How often one page was viewed on one day in one language, by browsers that accepted analytics (PRIV-6).
+
+    Nothing here tells visitors apart: no account, session, consent id, address, user agent or
+    referrer, and the page is its route's pattern (`members/<uuid:member_id>/`), never the concrete
+    path with its ids. `privacy.analytics.page_view_count` is the one writer (decision 0027).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField(help_text="the day in the insurer's time zone")
+    path_template = models.CharField(max_length=200)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "path_template", "language"], name="one_count_per_page_and_day")
+        ]
+
+
 _CONSENT = [MARKETING, LEGAL_OBLIGATION]
 
 datamap.declare(
@@ -196,4 +216,12 @@ datamap.declare(
     method=Personal(PREFERENCE, MEMBER, _CONSENT),
     record=Personal(PREFERENCE, GENERATED, _CONSENT),
     at=Personal(ACTIVITY, GENERATED, _CONSENT),
+)
+datamap.declare(
+    PageViewCount,
+    id=NotPersonal("sequence number"),
+    day=NotPersonal("a calendar day shared by every visitor counted that day"),
+    path_template=NotPersonal("a route pattern of the site, never a concrete path with ids"),
+    language=NotPersonal("one of the site's languages, aggregated over every visitor"),
+    count=NotPersonal("an aggregate number of page views"),
 )

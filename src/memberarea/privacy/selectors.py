@@ -1,15 +1,16 @@
-"""Reads of the privacy centre: the document version in force, an account's current choices."""
+"""Reads of the privacy centre: the document version in force, an account's current choices, page views."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils.safestring import SafeString
 
 from memberarea.core import clock
 from memberarea.identity.models import Account
 
-from .models import ConsentChoice, ConsentPurpose, ConsentRecord, DocumentKind, DocumentVersion
+from .models import ConsentChoice, ConsentPurpose, ConsentRecord, DocumentKind, DocumentVersion, PageViewCount
 from .rendering import document_render
 
 
@@ -84,3 +85,16 @@ def consent_history(*, account: Account) -> list[ConsentRecord]:
     """Every consent record of the account, newest first, with the notice it was given under (PRIV-2)."""
     records = ConsentRecord.objects.filter(account=account).select_related("notice_version")
     return list(records.order_by("-at", "purpose"))
+
+
+def page_views_per_day(*, days: int = 30, today: dt.date | None = None) -> list[tuple[dt.date, int]]:
+    """The page views of each of the last `days` days (today included, oldest first), 0 where none (PRIV-6)."""
+    last = today or clock.today_in(settings.INSURER_TIME_ZONE)
+    first = last - dt.timedelta(days=days - 1)
+    totals = dict(
+        PageViewCount.objects.filter(day__range=(first, last))
+        .values("day")
+        .annotate(total=Sum("count"))
+        .values_list("day", "total")
+    )
+    return [(day, totals.get(day, 0)) for day in (first + dt.timedelta(days=n) for n in range(days))]

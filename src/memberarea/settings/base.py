@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "memberarea.identity.session_middleware.SessionRegistryMiddleware",
     "memberarea.identity.middleware.AccountLanguageMiddleware",
     "memberarea.privacy.gpc.GlobalPrivacyControlMiddleware",  # after the account and its language (PRIV-5)
+    "memberarea.privacy.middleware.PageViewMiddleware",  # after the language is settled: counts carry it
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -80,6 +81,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "memberarea.core.brand.brand_context",
+                "memberarea.privacy.cookies.cookie_banner_context",
             ],
         },
     },
@@ -399,3 +401,13 @@ BACKOFFICE_REASON_GRANT_SECONDS = env_int("BACKOFFICE_REASON_GRANT_SECONDS", 15 
 TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 30)
 TRUSTED_DEVICE_COOKIE = "ma_trusted"
 KNOWN_DEVICE_COOKIE = "ma_device"
+
+# Cookies and first-party analytics (PRIV-6; docs/privacy.md, decision 0027). Page views are counted
+# on the server (route pattern, language, day: no identifiers) only for browsers that accepted the
+# one optional category. Off: no counting and no cookie banner, since nothing would need consent.
+ANALYTICS_ENABLED = env_bool("ANALYTICS_ENABLED", True)
+# The browser's answer to the banner: signed, holding the choice and a random consent id.
+COOKIE_CHOICE_COOKIE = "ma_cookie_choice"
+COOKIE_CHOICE_AGE = env_int("COOKIE_CHOICE_DAYS", 365) * 24 * 60 * 60  # then the banner asks again
+# Daily counts older than this are deleted by a periodic job (about 13 months: a year to compare with).
+ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 400)

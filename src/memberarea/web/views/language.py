@@ -2,23 +2,19 @@
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from memberarea.identity.services import account_language_set
 from memberarea.identity.sign_in import SESSION_LANGUAGE_KEY
 
+from .redirects import next_same_site
+
 
 @require_POST
 def language_switch(request):
     language = request.POST.get("language", "")
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(next_same_site(request, request.POST.get("next", "/")))
     if language in dict(settings.LANGUAGES) and check_for_language(language):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from memberarea.demo.analytics import demo_page_views_load
 from memberarea.demo.enrollment import DEMO_MEMBER_PASSWORD, demo_members_load
 from memberarea.demo.privacy import demo_privacy_load
 from memberarea.demo.staff import demo_staff_load
@@ -32,3 +33,7 @@ class Command(BaseCommand):
             f"  Lucía Ferrer Navas has an account too (51234567C / {DEMO_MEMBER_PASSWORD}): she opted in to offers by"
             " email a month ago, and is asked to read the privacy notice's version 2 (in force for five days)."
         )
+        if demo_page_views_load():
+            self.stdout.write(
+                "  Page views of the last 30 days loaded: Back office > Page views (DEMO-PRIVACY, DEMO-ADMIN)."
+            )

@@ -1,0 +1,66 @@
+"""Server-rendered charts for staff pages: the geometry of an SVG bar chart, computed here, drawn by a template.
+
+No script and nothing from another site (PRIV-6): the page carries the SVG itself, and the numbers
+again as a table for screen readers and for reading exact values.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 720, 240  # the drawing's own units (viewBox); the page scales it to the column
+LEFT, BOTTOM, TOP = 40, 24, 12  # room for the scale on the left and the days below
+
+
+@dataclass(frozen=True)
+class Bar:
+    day: dt.date
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str  # the day of the month under every seventh bar (and the last), else ""
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    baseline: float  # y of the horizontal axis
+    left: int
+    top: int
+    scale_max: int  # the value the top of the drawing stands for
+    bars: list[Bar]
+
+
+def _scale_max(largest: int) -> int:
+    """A round top for the scale: 1, 2 or 5 times a power of ten, at least the largest value."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * step >= largest:
+                return factor * step
+        step *= 10
+
+
+def bar_chart(points: list[tuple[dt.date, int]]) -> BarChart:
+    """One bar per (day, count), oldest on the left."""
+    scale_max = _scale_max(max((count for _, count in points), default=0) or 1)
+    baseline = HEIGHT - BOTTOM
+    slot = (WIDTH - LEFT) / max(len(points), 1)
+    bars = []
+    for index, (day, count) in enumerate(points):
+        height = (baseline - TOP) * count / scale_max
+        shown = index % 7 == 0 or index == len(points) - 1
+        bars.append(
+            Bar(
+                day=day,
+                count=count,
+                x=round(LEFT + index * slot + slot * 0.15, 2),
+                y=round(baseline - height, 2),
+                width=round(slot * 0.7, 2),
+                height=round(height, 2),
+                label=str(day.day) if shown else "",
+            )
+        )
+    return BarChart(width=WIDTH, height=HEIGHT, baseline=baseline, left=LEFT, top=TOP, scale_max=scale_max, bars=bars)

@@ -1,0 +1,13 @@
+"""The privacy app's periodic jobs, run by the worker (core.jobs)."""
+
+import datetime as dt
+
+from memberarea.core.jobs import periodic
+
+from .analytics import page_view_counts_prune
+
+
+@periodic("page_view_counts_prune", dt.timedelta(days=1))
+def page_view_counts_expire() -> str:
+    """Daily page-view counts are kept ANALYTICS_RETENTION_DAYS (decision 0027)."""
+    return f"{page_view_counts_prune()} old daily counts deleted"
