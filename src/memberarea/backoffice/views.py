@@ -47,6 +47,8 @@ UNLOCK_ROLES = roles_for(Purpose.UNLOCK)
 FREEZE_ROLES = roles_for(Purpose.FREEZE)
 DELIVERY_ROLES = roles_for(Purpose.DELIVERIES)
 ADMIN_ROLES = (Role.ADMINISTRATOR,)
+# BO-1: every role searches (masked results) but marketing, which never sees a member.
+SEARCH_ROLES = tuple(role for role in Role if role != Role.MARKETING)
 
 
 def staff_required(*roles: str):
@@ -73,6 +75,7 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
     if error is not None and error.code == NOT_FOUND.code:
         raise Http404
     may = {
+        "search": bool(request.user.roles & set(SEARCH_ROLES)),
         "record": bool(request.user.roles & set(RECORD_ROLES)),
         "assist": bool(request.user.roles & set(ASSIST_ROLES)),
         "unlock": bool(request.user.roles & set(UNLOCK_ROLES)),
@@ -113,7 +116,7 @@ def home(request):
     return _page(request, "home.html")
 
 
-@staff_required()
+@staff_required(*SEARCH_ROLES)
 def search(request):
     query = request.GET.get("q", "").strip()
     hits = selectors.members_search(query) if query else None
