@@ -32,6 +32,8 @@ EVENT_LABELS = {
     "member.card_downloaded": _("Card downloaded"),
     "member.coming_of_age_sent": _("Coming-of-age invitation sent"),
     "member.guardian_ending_sent": _("Guardian told that guardianship ends"),
+    "privacy.restriction_lifted": _("Restriction of processing lifted"),
+    "privacy.restriction_started": _("Restriction of processing started"),
     "recovery.link_sent": _("Password recovery link sent"),
     "registration.started": _("Registration started"),
     "session.ended": _("Session ended"),

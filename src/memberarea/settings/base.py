@@ -378,3 +378,10 @@ BACKOFFICE_REASON_GRANT_SECONDS = env_int("BACKOFFICE_REASON_GRANT_SECONDS", 15 
 TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 30)
 TRUSTED_DEVICE_COOKIE = "ma_trusted"
 KNOWN_DEVICE_COOKIE = "ma_device"
+
+# Marketing campaigns and unsubscribe (PRIV-4, docs/privacy.md "Campaigns and unsubscribe"): members
+# queued per batch of a campaign's sending, how long an unsubscribe link (and an SMS's short link)
+# works, and the longest SMS campaign text (the short link is added after it).
+PRIVACY_CAMPAIGN_BATCH_SIZE = env_int("PRIVACY_CAMPAIGN_BATCH_SIZE", 200)
+PRIVACY_UNSUBSCRIBE_LINK_DAYS = env_int("PRIVACY_UNSUBSCRIBE_LINK_DAYS", 60)
+PRIVACY_CAMPAIGN_SMS_MAX_LENGTH = env_int("PRIVACY_CAMPAIGN_SMS_MAX_LENGTH", 120)
