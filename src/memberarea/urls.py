@@ -1,7 +1,18 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.web.views import account, language, members, pages, recovery, registration, security, sessions, sign_in
+from memberarea.web.views import (
+    account,
+    language,
+    members,
+    pages,
+    privacy_unsubscribe,
+    recovery,
+    registration,
+    security,
+    sessions,
+    sign_in,
+)
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -33,6 +44,9 @@ urlpatterns = [
     path("account/sessions/<uuid:entry_id>/end/", sessions.session_end_view, name="account-session-end"),
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
+    # Unsubscribe without signing in (PRIV-4): the email's signed link, the SMS's short link.
+    path("privacy/unsubscribe/<str:token>/", privacy_unsubscribe.unsubscribe_link, name="privacy-unsubscribe"),
+    path("u/<str:code>", privacy_unsubscribe.unsubscribe_short, name="unsubscribe-short"),
     path("staff/", include("memberarea.backoffice.urls")),
     # The member area: the member acted for is part of the path (GUARD-1), as an opaque UUID.
     path("members/", members.members_home, name="members"),

@@ -54,6 +54,8 @@ EXEMPT = {
     "account/sessions/<uuid:entry_id>/end/": "own sessions only: another account's id is 404 (test_sessions_page)",
     "security/not-me/": "the signed link names the account",
     "security/not-me/<str:token>/": "the signed link names the account",
+    "privacy/unsubscribe/<str:token>/": "the signed link names the account and the one purpose it withdraws",
+    "u/<str:code>": "the SMS short link's random code names the account and the one purpose it withdraws",
     "api/v1/openapi.json": "the public API description",
     "api/v1/": "the API's root",
     "dev/outbox": "development outbox, demo mode only",

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
@@ -31,6 +32,8 @@ from memberarea.backoffice.views import ACTIONS
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Account, Role
 from memberarea.notifications.models import Message
+from memberarea.privacy.models import ConsentPurpose
+from memberarea.privacy.unsubscribe import unsubscribe_short_url, unsubscribe_url
 from memberarea.web.views.pages import HELP_TOPICS
 from tests.backoffice.conftest import REASON, make_staff
 from tests.enrollment.records import nif
@@ -114,6 +117,16 @@ def staff_record_open(visit: Visit) -> None:
     visit.client.post(f"/staff/members/{visit.holder_id}/", REASON)
 
 
+def _unsubscribe(visit: Visit, channel: str) -> str:
+    """A valid unsubscribe link of the holder (PRIV-4): the signed email link, or a new SMS short link."""
+    account = Membership.objects.select_related("person__account").get(pk=visit.holder_id).person.account
+    if channel == "email":
+        url = unsubscribe_url(account=account, purpose=ConsentPurpose.MARKETING_EMAIL)
+    else:
+        url = unsubscribe_short_url(account=account, purpose=ConsentPurpose.MARKETING_SMS)
+    return urlsplit(url).path
+
+
 # --- states a plain GET does not reach: flows half-way, for a new anonymous browser ------------------
 def _sign_in_password(client: Client) -> bool:
     return client.post("/sign-in/", {"username": HOLDER_NIF, "password": PASSWORD}).get("Location") == "/sign-in/code/"
@@ -190,6 +203,8 @@ BUILDERS: dict[str, PathBuilder] = {
     "password-reset/<str:token>/": lambda v: [f"/password-reset/{NOT_A_TOKEN}/"],
     "sign-in/link/<str:token>/": lambda v: [f"/sign-in/link/{NOT_A_TOKEN}/"],
     "security/not-me/<str:token>/": lambda v: [f"/security/not-me/{NOT_A_TOKEN}/"],
+    "privacy/unsubscribe/<str:token>/": lambda v: [f"/privacy/unsubscribe/{NOT_A_TOKEN}/", _unsubscribe(v, "email")],
+    "u/<str:code>": lambda v: ["/u/not-a-code", _unsubscribe(v, "sms")],
     "account/sessions/<uuid:entry_id>/end/": lambda v: [f"/account/sessions/{v.other_session_id}/end/"],
     **{
         route: (lambda v, scoped=scoped: [scoped.path(v.member_id)])

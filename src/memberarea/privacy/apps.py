@@ -8,7 +8,7 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import errors  # noqa: F401, PLC0415  (AppConfig.ready: registers the app's error codes)
+        from . import errors, jobs  # noqa: F401, PLC0415  (AppConfig.ready: registers the app's error codes and job)
 
         post_migrate.connect(_documents_ensure, sender=self)
 

@@ -21,7 +21,7 @@ from memberarea.identity.contacts import contact_usable
 from memberarea.identity.models import Account
 from memberarea.notifications.models import Channel
 
-from .models import ConsentChoice, ConsentPurpose
+from .models import Campaign, ConsentChoice, ConsentPurpose
 from .selectors import gpc_opted_out_accounts, restricted_accounts
 
 CHANNEL_PURPOSE = {Channel.EMAIL: ConsentPurpose.MARKETING_EMAIL, Channel.SMS: ConsentPurpose.MARKETING_SMS}
@@ -96,3 +96,10 @@ def _suppressed(people) -> set:
     }  # fmt: skip
     listed = SuppressedPerson.objects.filter(key__in=list(keys)).values_list("key", flat=True)
     return {keys[key] for key in listed}
+
+
+def campaign_audience(campaign: Campaign) -> list[Recipient]:
+    """Who the campaign reaches today: the one audience selector with the campaign's filters."""
+    return marketing_audience(
+        AudienceFilter(channel=Channel(campaign.channel), policy_type=campaign.policy_type, language=campaign.language)
+    )

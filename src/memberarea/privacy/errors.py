@@ -13,3 +13,12 @@ MINOR_NO_CHOICES = ErrorCode(
     _("Nobody under 18 receives marketing or is counted in analytics, so there is nothing to choose for this member."),
     409,
 )
+CAMPAIGN_NOT_EDITABLE = ErrorCode(
+    "campaign_not_editable", _("This campaign can no longer be changed: it has been submitted or sent."), 409
+)
+CAMPAIGN_NOT_SUBMITTED = ErrorCode(
+    "campaign_not_submitted", _("Only a campaign waiting for approval can be approved or rejected."), 409
+)
+CAMPAIGN_OWN_APPROVAL = ErrorCode(
+    "campaign_own_approval", _("A campaign must be approved by someone other than the person who drafted it."), 403
+)
