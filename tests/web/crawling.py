@@ -32,7 +32,8 @@ from memberarea.backoffice.views import ACTIONS
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Account, Role
 from memberarea.notifications.models import Message
-from memberarea.privacy.models import ConsentPurpose
+from memberarea.privacy.campaigns import campaign_create
+from memberarea.privacy.models import Campaign, ConsentPurpose
 from memberarea.privacy.unsubscribe import unsubscribe_short_url, unsubscribe_url
 from memberarea.web.views.pages import HELP_TOPICS
 from tests.backoffice.conftest import REASON, make_staff
@@ -40,6 +41,7 @@ from tests.enrollment.records import nif
 from tests.identity.flows.test_recovery import link_sent
 from tests.identity.registering import HOLDER_NIF, PASSWORD, last_code
 from tests.identity.signing_in import session_sign_in, signed_in_client
+from tests.privacy.campaigning import EMAIL_DRAFT
 from tests.security.test_authorization_matrix import MEMBER_SCOPED, every_route
 from tests.web.test_translations import CATALOGUES
 
@@ -49,6 +51,7 @@ STAFF_VISITORS = tuple(role.value for role in Role)
 VISITORS = ("anonymous", *MEMBER_VISITORS, *STAFF_VISITORS)
 NOT_A_TOKEN = "not-a-real-token"
 SPARE_STAFF = "STAFF-SPARE"
+CAMPAIGN_AUTHOR = "STAFF-CAMPAIGNS"
 
 
 def web_routes() -> set[str]:
@@ -69,6 +72,7 @@ class Visit:
     spare_staff_id: str  # a staff account the administrator may change
     other_session_id: str  # another session of the same account (a random id for anonymous)
     message_id: str
+    campaign_id: str  # a campaign drafted by a marketing employee (BO-1)
     staff: bool = False
     account: object = None
 
@@ -100,9 +104,17 @@ def visit_prepare(visitor: str, language: str, member_account) -> Visit:
         spare_staff_id=str(spare.pk),
         other_session_id=other_session,
         message_id=str(Message.objects.order_by("created_at").values_list("pk", flat=True)[0]),
+        campaign_id=str(_campaign().pk),
         staff=visitor in STAFF_VISITORS,
         account=account,
     )
+
+
+def _campaign() -> Campaign:
+    campaign = Campaign.objects.first()
+    if campaign is None:
+        campaign = campaign_create(actor=make_staff(Role.MARKETING, username=CAMPAIGN_AUTHOR), draft=EMAIL_DRAFT)
+    return campaign
 
 
 def _spare_staff() -> Account:
@@ -216,6 +228,12 @@ BUILDERS: dict[str, PathBuilder] = {
         f"/staff/members/{v.holder_id}/{name}/" for name in ACTIONS
     ],
     "staff/deliveries/<uuid:message_id>/retry/": lambda v: [f"/staff/deliveries/{v.message_id}/retry/"],
+    **{
+        f"staff/campaigns/<uuid:campaign_id>/{step}": (
+            lambda v, step=step: [f"/staff/campaigns/{v.campaign_id}/{step}"]
+        )
+        for step in ("", "submit/", "approve/", "reject/")
+    },
     "staff/staff/<uuid:account_id>/roles/": lambda v: [f"/staff/staff/{v.spare_staff_id}/roles/"],
     "staff/staff/<uuid:account_id>/deactivate/": lambda v: [f"/staff/staff/{v.spare_staff_id}/deactivate/"],
 }

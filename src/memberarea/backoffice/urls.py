@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import campaign_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<uuid:message_id>/retry/", views.delivery_retry, name="delivery-retry"),
+    path("campaigns/", campaign_views.campaigns, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign-new"),
+    path("campaigns/<uuid:campaign_id>/", campaign_views.campaign, name="campaign"),
+    path("campaigns/<uuid:campaign_id>/submit/", campaign_views.campaign_submit_view, name="campaign-submit"),
+    path("campaigns/<uuid:campaign_id>/approve/", campaign_views.campaign_approve_view, name="campaign-approve"),
+    path("campaigns/<uuid:campaign_id>/reject/", campaign_views.campaign_reject_view, name="campaign-reject"),
     path("staff/", views.staff, name="staff"),
     path("staff/<uuid:account_id>/roles/", views.staff_roles, name="staff-roles"),
     path("staff/<uuid:account_id>/deactivate/", views.staff_deactivate, name="staff-deactivate"),

@@ -71,7 +71,7 @@ def staff_required(*roles: str):
     return decorator
 
 
-def _page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
+def staff_page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
     if error is not None and error.code == NOT_FOUND.code:
         raise Http404
     may = {
@@ -82,6 +82,8 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
         "freeze": bool(request.user.roles & set(FREEZE_ROLES)),
         "deliveries": bool(request.user.roles & set(DELIVERY_ROLES)),
         "manage_staff": request.user.has_role(Role.ADMINISTRATOR),
+        "campaigns": request.user.has_role(Role.MARKETING) or request.user.has_role(Role.PRIVACY_OFFICER),
+        "draft_campaigns": request.user.has_role(Role.MARKETING),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -113,7 +115,7 @@ def _membership(membership_id: uuid.UUID) -> Membership:
 # --- pages --------------------------------------------------------------------------------------
 @staff_required()
 def home(request):
-    return _page(request, "home.html")
+    return staff_page(request, "home.html")
 
 
 @staff_required(*SEARCH_ROLES)
@@ -121,7 +123,7 @@ def search(request):
     query = request.GET.get("q", "").strip()
     hits = selectors.members_search(query) if query else None
     name_too_short = hits == [] and selectors.name_query_too_short(query)
-    return _page(request, "search.html", {"query": query, "hits": hits, "name_too_short": name_too_short})
+    return staff_page(request, "search.html", {"query": query, "hits": hits, "name_too_short": name_too_short})
 
 
 @staff_required(*RECORD_ROLES)
@@ -136,17 +138,17 @@ def record(request, membership_id: uuid.UUID):
                 actor=request.user, member_id=membership_id, purpose=Purpose.RECORD, reason=reason, ticket=ticket
             )
         except MemberAreaError as error:
-            return _page(request, "record_gate.html", {"membership_id": key}, error)
+            return staff_page(request, "record_gate.html", {"membership_id": key}, error)
         _grant_store(request, key, reason, ticket)
         return redirect("backoffice:record", membership_id=key)
     grant = _grant(request, key)
     membership = _membership(membership_id)
     if grant is None:
-        return _page(request, "record_gate.html", {"membership_id": key})
+        return staff_page(request, "record_gate.html", {"membership_id": key})
     context = {"record": selectors.member_record(membership), "grant": grant}
     if request.user.roles & set(DELIVERY_ROLES):
         context["panel"] = selectors.troubleshooting(membership)
-    return _page(request, "record.html", context)
+    return staff_page(request, "record.html", context)
 
 
 ACTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...], Promise]] = {
@@ -186,7 +188,7 @@ def action(request, membership_id: uuid.UUID, name: str):
         "document_types": DocumentType.choices,
     }
     if request.method == "GET":
-        return _page(request, "action.html", context)
+        return staff_page(request, "action.html", context)
     fields: dict[str, object] = {field: request.POST.get(field, "") for field in ACTION_FIELDS.get(name, ())}
     try:
         if "channel" in fields:  # the one choice among the actions' fields, parsed here once
@@ -201,7 +203,7 @@ def action(request, membership_id: uuid.UUID, name: str):
             **fields,
         )
     except MemberAreaError as error:
-        return _page(request, "action.html", context, error)
+        return staff_page(request, "action.html", context, error)
     messages.success(request, _("Done: %(action)s.") % {"action": title})
     return redirect("backoffice:record", membership_id=key)
 
@@ -217,18 +219,18 @@ def audit(request):
         error = MemberAreaError(
             INVALID, fields={name: [str(text) for text in texts] for name, texts in form.errors.items()}
         )
-        return _page(request, "audit.html", context, error)
+        return staff_page(request, "audit.html", context, error)
     entries = selectors.audit_entries(viewer=request.user, filters=form.filters())
     page = Paginator(entries, selectors.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context.update(page=page, rows=selectors.audit_rows(list(page.object_list)), query=query.urlencode())
-    return _page(request, "audit.html", context)
+    return staff_page(request, "audit.html", context)
 
 
 @staff_required(*DELIVERY_ROLES)
 def deliveries(request):
-    return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()})
+    return staff_page(request, "deliveries.html", {"failed": selectors.deliveries_failed()})
 
 
 @staff_required(*DELIVERY_ROLES)
@@ -242,7 +244,7 @@ def delivery_retry(request, message_id: uuid.UUID):
             ticket=request.POST.get("ticket", ""),
         )
     except MemberAreaError as error:
-        return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()}, error)
+        return staff_page(request, "deliveries.html", {"failed": selectors.deliveries_failed()}, error)
     messages.success(request, _("The message will be sent again."))
     return redirect("backoffice:deliveries")
 
@@ -251,7 +253,7 @@ def delivery_retry(request, message_id: uuid.UUID):
 def _staff_page(request, context: dict | None = None, error: MemberAreaError | None = None):
     chosen = request.POST.getlist("roles")
     context = {"staff": selectors.staff_accounts(), "roles": Role.choices, "chosen_roles": chosen, **(context or {})}
-    return _page(request, "staff.html", context, error)
+    return staff_page(request, "staff.html", context, error)
 
 
 @staff_required(*ADMIN_ROLES)

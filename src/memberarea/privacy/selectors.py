@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from memberarea.core import clock
 from memberarea.identity.models import Account
 
 from .models import (
+    Campaign,
     ConsentChoice,
     ConsentMethod,
     ConsentPurpose,
@@ -50,3 +51,8 @@ def restricted_accounts() -> QuerySet[Account]:
     return Account.objects.filter(
         pk__in=ProcessingRestriction.objects.filter(lifted_at__isnull=True).values("account_id")
     )
+
+
+def campaigns_with_progress() -> QuerySet[Campaign]:
+    """Every campaign, newest first, with `queued`: how many members it has been queued for so far."""
+    return Campaign.objects.annotate(queued=Count("recipients")).order_by("-created_at")
