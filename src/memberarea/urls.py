@@ -9,6 +9,7 @@ from memberarea.web.views import (
     privacy_consent,
     privacy_cookies,
     privacy_documents,
+    privacy_unsubscribe,
     recovery,
     registration,
     security,
@@ -49,6 +50,9 @@ urlpatterns = [
     path("security/not-me/", security.not_me, name="not-me"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
     path("privacy/cookies/choices/", privacy_cookies.cookie_choices, name="cookie-choices"),
+    # Unsubscribe without signing in (PRIV-4): the email's signed link, the SMS's short link.
+    path("privacy/unsubscribe/<str:token>/", privacy_unsubscribe.unsubscribe_link, name="privacy-unsubscribe"),
+    path("u/<str:code>", privacy_unsubscribe.unsubscribe_short, name="unsubscribe-short"),
     path("staff/", include("memberarea.backoffice.urls")),
     # The published documents (PRIV-1): the version in force, and every version at its own address.
     path("privacy/notice/acknowledge/", privacy_documents.notice_acknowledge, name="privacy-notice-acknowledge"),

@@ -11,12 +11,12 @@ from memberarea.identity.models import Role
 from tests.backoffice.conftest import STAFF_PASSWORD, client_for, member_one, open_record
 from tests.identity.signing_in import signed_in_client
 
-A, P, S, D = Role.AGENT, Role.PRIVACY_OFFICER, Role.SECURITY_OFFICER, Role.ADMINISTRATOR
-ALL = {A, P, S, D}
+A, P, S, D, M = Role.AGENT, Role.PRIVACY_OFFICER, Role.SECURITY_OFFICER, Role.ADMINISTRATOR, Role.MARKETING
+ALL = {A, P, S, D, M}
 # (page, roles allowed) — the BO-1 table, row by row. "{m}" is member 1's membership id.
 PAGES = [
     ("/staff/", ALL),
-    ("/staff/members/?q=M-000001", ALL),
+    ("/staff/members/?q=M-000001", {A, P, S, D}),
     ("/staff/members/{m}/", {A, P, S}),
     ("/staff/members/{m}/username/", {A}),
     ("/staff/members/{m}/contact/", {A}),
@@ -91,3 +91,14 @@ def test_action_buttons_show_only_for_the_roles_allowed(member_account, staff):
         P: set(),
         S: {"unlock", "sessions", "freeze"},
     }
+
+
+@pytest.mark.req("BO-1")
+def test_marketing_can_neither_search_nor_open_a_record_nor_read_others_in_the_audit_log(member_account, staff):
+    marketing = client_for(staff[M])
+    assert marketing.get("/staff/members/?q=M-000001").status_code == 403
+    assert open_record(marketing, member_one()).status_code == 403
+    assert marketing.get(_url("/staff/members/{m}/")).status_code == 403
+    open_record(client_for(staff[A]), member_one())  # an agent's access: not marketing's to read
+    audit = marketing.get("/staff/audit/").content.decode()
+    assert "M000001" not in audit and staff[A].username not in audit

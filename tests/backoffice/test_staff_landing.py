@@ -47,6 +47,7 @@ def test_the_header_leads_staff_to_their_landing_with_what_their_role_can_do(sta
         assert client.get("/members/")["Location"] == "/staff/"  # not silently the member account page
         assert ('href="/staff/staff/"' in home) is (role == Role.ADMINISTRATOR)
         assert ('href="/staff/deliveries/"' in home) is (role in (Role.AGENT, Role.SECURITY_OFFICER))
+        assert ('href="/staff/members/"' in home) is (role != Role.MARKETING)  # BO-1: marketing never searches
 
 
 @pytest.mark.req("UI-1")

@@ -109,6 +109,8 @@ def test_members_only_view(member_account):
         (Role.SECURITY_OFFICER, Purpose.RECORD, True), (Role.SECURITY_OFFICER, Purpose.FREEZE, True),
         (Role.SECURITY_OFFICER, Purpose.ASSIST, False), (Role.SECURITY_OFFICER, Purpose.UNLOCK, True),
         (Role.ADMINISTRATOR, Purpose.RECORD, False),
+        *((Role.MARKETING, purpose, False) for purpose in (Purpose.RECORD, Purpose.ASSIST, Purpose.UNLOCK,
+                                                           Purpose.FREEZE, Purpose.DELIVERIES)),
     ],
 )  # fmt: skip
 def test_staff_purposes_follow_the_bo1_table(enrolled, role, purpose, granted):

@@ -6,6 +6,7 @@ import pytest
 from memberarea.enrollment.models import Membership
 from memberarea.privacy.models import ConsentRecord
 from tests.identity.signing_in import signed_in_client
+from tests.notifications.conftest import sms_gateway, smtp_server  # noqa: F401  (fixtures: real SMTP and SMS on loopback)
 
 
 def member_id(number: int) -> str:

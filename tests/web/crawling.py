@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
@@ -31,13 +32,16 @@ from memberarea.backoffice.views import ACTIONS
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Account, Role
 from memberarea.notifications.models import Message
-from memberarea.privacy.models import DocumentKind
+from memberarea.privacy.campaigns import campaign_create
+from memberarea.privacy.models import Campaign, ConsentPurpose, DocumentKind
+from memberarea.privacy.unsubscribe import unsubscribe_short_url, unsubscribe_url
 from memberarea.web.views.pages import HELP_TOPICS
 from tests.backoffice.conftest import REASON, make_staff
 from tests.enrollment.records import nif
 from tests.identity.flows.test_recovery import link_sent
 from tests.identity.registering import HOLDER_NIF, PASSWORD, last_code
 from tests.identity.signing_in import session_sign_in, signed_in_client
+from tests.privacy.campaigning import EMAIL_DRAFT
 from tests.privacy.records import holder_receipt_id
 from tests.security.test_authorization_matrix import MEMBER_SCOPED, every_route
 from tests.web.test_translations import CATALOGUES
@@ -48,6 +52,7 @@ STAFF_VISITORS = tuple(role.value for role in Role)
 VISITORS = ("anonymous", *MEMBER_VISITORS, *STAFF_VISITORS)
 NOT_A_TOKEN = "not-a-real-token"
 SPARE_STAFF = "STAFF-SPARE"
+CAMPAIGN_AUTHOR = "STAFF-CAMPAIGNS"
 
 
 def web_routes() -> set[str]:
@@ -68,6 +73,7 @@ class Visit:
     spare_staff_id: str  # a staff account the administrator may change
     other_session_id: str  # another session of the same account (a random id for anonymous)
     message_id: str
+    campaign_id: str  # a campaign drafted by a marketing employee (BO-1)
     staff: bool = False
     account: object = None
 
@@ -99,9 +105,17 @@ def visit_prepare(visitor: str, language: str, member_account) -> Visit:
         spare_staff_id=str(spare.pk),
         other_session_id=other_session,
         message_id=str(Message.objects.order_by("created_at").values_list("pk", flat=True)[0]),
+        campaign_id=str(_campaign().pk),
         staff=visitor in STAFF_VISITORS,
         account=account,
     )
+
+
+def _campaign() -> Campaign:
+    campaign = Campaign.objects.first()
+    if campaign is None:
+        campaign = campaign_create(actor=make_staff(Role.MARKETING, username=CAMPAIGN_AUTHOR), draft=EMAIL_DRAFT)
+    return campaign
 
 
 def _spare_staff() -> Account:
@@ -114,6 +128,16 @@ def _spare_staff() -> Account:
 def staff_record_open(visit: Visit) -> None:
     """Give the reason and ticket for the member's record (BO-4), as an agent does before reading it."""
     visit.client.post(f"/staff/members/{visit.holder_id}/", REASON)
+
+
+def _unsubscribe(visit: Visit, channel: str) -> str:
+    """A valid unsubscribe link of the holder (PRIV-4): the signed email link, or a new SMS short link."""
+    account = Membership.objects.select_related("person__account").get(pk=visit.holder_id).person.account
+    if channel == "email":
+        url = unsubscribe_url(account=account, purpose=ConsentPurpose.MARKETING_EMAIL)
+    else:
+        url = unsubscribe_short_url(account=account, purpose=ConsentPurpose.MARKETING_SMS)
+    return urlsplit(url).path
 
 
 # --- states a plain GET does not reach: flows half-way, for a new anonymous browser ------------------
@@ -192,6 +216,8 @@ BUILDERS: dict[str, PathBuilder] = {
     "password-reset/<str:token>/": lambda v: [f"/password-reset/{NOT_A_TOKEN}/"],
     "sign-in/link/<str:token>/": lambda v: [f"/sign-in/link/{NOT_A_TOKEN}/"],
     "security/not-me/<str:token>/": lambda v: [f"/security/not-me/{NOT_A_TOKEN}/"],
+    "privacy/unsubscribe/<str:token>/": lambda v: [f"/privacy/unsubscribe/{NOT_A_TOKEN}/", _unsubscribe(v, "email")],
+    "u/<str:code>": lambda v: ["/u/not-a-code", _unsubscribe(v, "sms")],
     "account/sessions/<uuid:entry_id>/end/": lambda v: [f"/account/sessions/{v.other_session_id}/end/"],
     "privacy/consents/<uuid:receipt_id>/receipt.json": lambda v: [
         f"/privacy/consents/{holder_receipt_id()}/receipt.json"
@@ -206,6 +232,12 @@ BUILDERS: dict[str, PathBuilder] = {
         f"/staff/members/{v.holder_id}/{name}/" for name in ACTIONS
     ],
     "staff/deliveries/<uuid:message_id>/retry/": lambda v: [f"/staff/deliveries/{v.message_id}/retry/"],
+    **{
+        f"staff/campaigns/<uuid:campaign_id>/{step}": (
+            lambda v, step=step: [f"/staff/campaigns/{v.campaign_id}/{step}"]
+        )
+        for step in ("", "submit/", "approve/", "reject/")
+    },
     "staff/staff/<uuid:account_id>/roles/": lambda v: [f"/staff/staff/{v.spare_staff_id}/roles/"],
     "staff/staff/<uuid:account_id>/deactivate/": lambda v: [f"/staff/staff/{v.spare_staff_id}/deactivate/"],
     "privacy/<document:kind>/": lambda v: [f"/privacy/{kind}/" for kind in DocumentKind],

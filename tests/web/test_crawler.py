@@ -67,9 +67,18 @@ REACHED = {
         "backoffice:documents",
         "backoffice:document-publish",
         "backoffice:analytics",
+        "backoffice:campaigns",
+        "backoffice:campaign",
     },
     "security_officer": {"backoffice:home", "backoffice:deliveries", "backoffice:record"},
     "administrator": {"backoffice:home", "backoffice:staff", "backoffice:audit", "backoffice:analytics"},
+    "marketing": {
+        "backoffice:home",
+        "backoffice:audit",
+        "backoffice:campaigns",
+        "backoffice:campaign-new",
+        "backoffice:campaign",
+    },
 }
 
 # Defects the crawler finds in pages other helpers of issue 10 are changing: (URL name, check) -> what.

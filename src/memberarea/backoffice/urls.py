@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import campaign_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,6 +12,12 @@ urlpatterns = [
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<uuid:message_id>/retry/", views.delivery_retry, name="delivery-retry"),
     path("analytics/", views.analytics, name="analytics"),
+    path("campaigns/", campaign_views.campaigns, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign-new"),
+    path("campaigns/<uuid:campaign_id>/", campaign_views.campaign, name="campaign"),
+    path("campaigns/<uuid:campaign_id>/submit/", campaign_views.campaign_submit_view, name="campaign-submit"),
+    path("campaigns/<uuid:campaign_id>/approve/", campaign_views.campaign_approve_view, name="campaign-approve"),
+    path("campaigns/<uuid:campaign_id>/reject/", campaign_views.campaign_reject_view, name="campaign-reject"),
     path("staff/", views.staff, name="staff"),
     path("documents/", views.documents, name="documents"),
     path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),

@@ -55,6 +55,8 @@ DELIVERY_ROLES = roles_for(Purpose.DELIVERIES)
 ADMIN_ROLES = (Role.ADMINISTRATOR,)
 DOCUMENT_ROLES = (Role.PRIVACY_OFFICER,)  # BO-1: "publish notice versions"
 ANALYTICS_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)  # page views per day (PRIV-6)
+# BO-1: every role searches (masked results) but marketing, which never sees a member.
+SEARCH_ROLES = tuple(role for role in Role if role != Role.MARKETING)
 
 
 def staff_required(*roles: str):
@@ -77,10 +79,11 @@ def staff_required(*roles: str):
     return decorator
 
 
-def _page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
+def staff_page(request, template: str, context: dict | None = None, error: MemberAreaError | None = None):
     if error is not None and error.code == NOT_FOUND.code:
         raise Http404
     may = {
+        "search": bool(request.user.roles & set(SEARCH_ROLES)),
         "record": bool(request.user.roles & set(RECORD_ROLES)),
         "assist": bool(request.user.roles & set(ASSIST_ROLES)),
         "unlock": bool(request.user.roles & set(UNLOCK_ROLES)),
@@ -89,6 +92,8 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
         "manage_staff": request.user.has_role(Role.ADMINISTRATOR),
         "documents": bool(request.user.roles & set(DOCUMENT_ROLES)),
         "analytics": bool(request.user.roles & set(ANALYTICS_ROLES)),
+        "campaigns": request.user.has_role(Role.MARKETING) or request.user.has_role(Role.PRIVACY_OFFICER),
+        "draft_campaigns": request.user.has_role(Role.MARKETING),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -120,15 +125,15 @@ def _membership(membership_id: uuid.UUID) -> Membership:
 # --- pages --------------------------------------------------------------------------------------
 @staff_required()
 def home(request):
-    return _page(request, "home.html")
+    return staff_page(request, "home.html")
 
 
-@staff_required()
+@staff_required(*SEARCH_ROLES)
 def search(request):
     query = request.GET.get("q", "").strip()
     hits = selectors.members_search(query) if query else None
     name_too_short = hits == [] and selectors.name_query_too_short(query)
-    return _page(request, "search.html", {"query": query, "hits": hits, "name_too_short": name_too_short})
+    return staff_page(request, "search.html", {"query": query, "hits": hits, "name_too_short": name_too_short})
 
 
 @staff_required(*RECORD_ROLES)
@@ -143,17 +148,17 @@ def record(request, membership_id: uuid.UUID):
                 actor=request.user, member_id=membership_id, purpose=Purpose.RECORD, reason=reason, ticket=ticket
             )
         except MemberAreaError as error:
-            return _page(request, "record_gate.html", {"membership_id": key}, error)
+            return staff_page(request, "record_gate.html", {"membership_id": key}, error)
         _grant_store(request, key, reason, ticket)
         return redirect("backoffice:record", membership_id=key)
     grant = _grant(request, key)
     membership = _membership(membership_id)
     if grant is None:
-        return _page(request, "record_gate.html", {"membership_id": key})
+        return staff_page(request, "record_gate.html", {"membership_id": key})
     context = {"record": selectors.member_record(membership), "grant": grant}
     if request.user.roles & set(DELIVERY_ROLES):
         context["panel"] = selectors.troubleshooting(membership)
-    return _page(request, "record.html", context)
+    return staff_page(request, "record.html", context)
 
 
 ACTIONS: dict[str, tuple[Callable[..., object], tuple[str, ...], Promise]] = {
@@ -193,7 +198,7 @@ def action(request, membership_id: uuid.UUID, name: str):
         "document_types": DocumentType.choices,
     }
     if request.method == "GET":
-        return _page(request, "action.html", context)
+        return staff_page(request, "action.html", context)
     fields: dict[str, object] = {field: request.POST.get(field, "") for field in ACTION_FIELDS.get(name, ())}
     try:
         if "channel" in fields:  # the one choice among the actions' fields, parsed here once
@@ -208,7 +213,7 @@ def action(request, membership_id: uuid.UUID, name: str):
             **fields,
         )
     except MemberAreaError as error:
-        return _page(request, "action.html", context, error)
+        return staff_page(request, "action.html", context, error)
     messages.success(request, _("Done: %(action)s.") % {"action": title})
     return redirect("backoffice:record", membership_id=key)
 
@@ -224,18 +229,18 @@ def audit(request):
         error = MemberAreaError(
             INVALID, fields={name: [str(text) for text in texts] for name, texts in form.errors.items()}
         )
-        return _page(request, "audit.html", context, error)
+        return staff_page(request, "audit.html", context, error)
     entries = selectors.audit_entries(viewer=request.user, filters=form.filters())
     page = Paginator(entries, selectors.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context.update(page=page, rows=selectors.audit_rows(list(page.object_list)), query=query.urlencode())
-    return _page(request, "audit.html", context)
+    return staff_page(request, "audit.html", context)
 
 
 @staff_required(*DELIVERY_ROLES)
 def deliveries(request):
-    return _page(request, "deliveries.html", _deliveries_context())
+    return staff_page(request, "deliveries.html", _deliveries_context())
 
 
 def _deliveries_context() -> dict:
@@ -253,7 +258,7 @@ def delivery_retry(request, message_id: uuid.UUID):
             ticket=request.POST.get("ticket", ""),
         )
     except MemberAreaError as error:
-        return _page(request, "deliveries.html", _deliveries_context(), error)
+        return staff_page(request, "deliveries.html", _deliveries_context(), error)
     messages.success(request, _("The message will be sent again."))
     return redirect("backoffice:deliveries")
 
@@ -263,14 +268,14 @@ def analytics(request):
     """Page views per day over the last 30 days (PRIV-6): an SVG chart drawn here, and the same numbers as a table."""
     days = page_views_per_day(days=30)
     context = {"chart": bar_chart(days), "days": days, "total": sum(count for _, count in days)}
-    return _page(request, "analytics.html", context)
+    return staff_page(request, "analytics.html", context)
 
 
 # --- staff management (administrators) ----------------------------------------------------------
 def _staff_page(request, context: dict | None = None, error: MemberAreaError | None = None):
     chosen = request.POST.getlist("roles")
     context = {"staff": selectors.staff_accounts(), "roles": Role.choices, "chosen_roles": chosen, **(context or {})}
-    return _page(request, "staff.html", context, error)
+    return staff_page(request, "staff.html", context, error)
 
 
 @staff_required(*ADMIN_ROLES)
@@ -334,7 +339,7 @@ def documents(request):
         {"kind": kind, "label": kind.label, "versions": versions_all(kind), "in_force": version_in_force(kind)}
         for kind in DocumentKind
     ]
-    return _page(request, "documents.html", {"kinds": kinds, "today": clock.today_in(settings.INSURER_TIME_ZONE)})
+    return staff_page(request, "documents.html", {"kinds": kinds, "today": clock.today_in(settings.INSURER_TIME_ZONE)})
 
 
 def _day(value: str) -> dt.date | None:
@@ -355,18 +360,18 @@ def document_publish(request, kind: str):
     values = {name: getattr(current, name) for name in ("body_es", "body_en")} | {"summary_es": "", "summary_en": ""}
     context: dict = {"kind": document, "label": document.label, "current": current, "values": values}
     if request.method == "GET":
-        return _page(request, "document_publish.html", context)
+        return staff_page(request, "document_publish.html", context)
     texts = {name: request.POST.get(name, "") for name in DOCUMENT_TEXTS}
     context["values"] = {**texts, "effective_on": request.POST.get("effective_on", "")}
     if request.POST.get("action") != "publish":
         context["preview"] = {"es": document_render(texts["body_es"]), "en": document_render(texts["body_en"])}
-        return _page(request, "document_publish.html", context)
+        return staff_page(request, "document_publish.html", context)
     try:
         version = publish(
             actor=request.user, kind=document, effective_on=_day(request.POST.get("effective_on", "")), **texts
         )
     except MemberAreaError as error:
-        return _page(request, "document_publish.html", context, error)
+        return staff_page(request, "document_publish.html", context, error)
     done = {"document": document.label, "number": version.number}
     messages.success(request, _("Published: %(document)s, version %(number)s.") % done)
     return redirect("backoffice:documents")

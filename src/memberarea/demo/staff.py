@@ -11,6 +11,7 @@ DEMO_STAFF = [
     ("DEMO-AGENT", "Demo2026agent", (Role.AGENT,)),
     ("DEMO-PRIVACY", "Demo2026privacy", (Role.PRIVACY_OFFICER,)),
     ("DEMO-SECURITY", "Demo2026security", (Role.SECURITY_OFFICER,)),
+    ("DEMO-MARKETING", "Demo2026marketing", (Role.MARKETING,)),
 ]
 
 

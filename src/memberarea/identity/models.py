@@ -41,6 +41,7 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     SECURITY_OFFICER = "security_officer", _("Security officer")
     ADMINISTRATOR = "administrator", _("Administrator")
+    MARKETING = "marketing", _("Marketing")
 
 
 class AccountManager(BaseUserManager["Account"]):

@@ -47,6 +47,7 @@ STAFF_PURPOSES: dict[str, set[str]] = {
     Role.PRIVACY_OFFICER: {Purpose.RECORD},
     Role.SECURITY_OFFICER: {Purpose.RECORD, Purpose.UNLOCK, Purpose.FREEZE, Purpose.DELIVERIES},
     Role.ADMINISTRATOR: set(),
+    Role.MARKETING: set(),  # campaigns and their counts only, never a member (BO-1)
 }
 
 

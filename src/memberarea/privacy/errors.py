@@ -18,3 +18,12 @@ NOTICE_NOT_CURRENT = ErrorCode(
     _("This is not the privacy notice in force any more. Please read the current version and confirm again."),
     409,
 )
+CAMPAIGN_NOT_EDITABLE = ErrorCode(
+    "campaign_not_editable", _("This campaign can no longer be changed: it has been submitted or sent."), 409
+)
+CAMPAIGN_NOT_SUBMITTED = ErrorCode(
+    "campaign_not_submitted", _("Only a campaign waiting for approval can be approved or rejected."), 409
+)
+CAMPAIGN_OWN_APPROVAL = ErrorCode(
+    "campaign_own_approval", _("A campaign must be approved by someone other than the person who drafted it."), 403
+)

@@ -5,9 +5,15 @@ import datetime as dt
 from memberarea.core.jobs import periodic
 
 from .analytics import page_view_counts_prune
+from .sending import campaigns_resume
 
 
 @periodic("page_view_counts_prune", dt.timedelta(days=1))
 def page_view_counts_expire() -> str:
     """Daily page-view counts are kept ANALYTICS_RETENTION_DAYS (decision 0027)."""
     return f"{page_view_counts_prune()} old daily counts deleted"
+
+
+@periodic("campaigns_resume", dt.timedelta(minutes=5))
+def campaigns_resume_job() -> str:
+    return campaigns_resume()

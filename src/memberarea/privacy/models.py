@@ -24,6 +24,8 @@ from memberarea.core.datamap import (
     NotPersonal,
     Personal,
 )
+from memberarea.enrollment.models import PolicyType
+from memberarea.notifications.models import Channel, Message
 
 
 class DocumentKind(models.TextChoices):
@@ -170,6 +172,99 @@ class PageViewCount(models.Model):
         ]
 
 
+class ProcessingRestriction(models.Model):
+    """A restriction of processing (PRIV-8 "restrict"): while open, nothing non-essential is done with
+    the account's data — no marketing campaign reaches it. Started and lifted only through
+    `privacy.restrictions`; issue 13's rights requests will call those services."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=models.Q(lifted_at__isnull=True), name="one_open_restriction"
+            )
+        ]
+
+
+class CampaignState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    REJECTED = "rejected", _("Rejected")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+
+
+class Campaign(models.Model):
+    """A marketing message drafted by the marketing role and sent only after a privacy officer approved it.
+
+    The text is the same for everyone (no personal data); the audience is chosen when it is sent, by
+    `privacy.audience.marketing_audience`, from the filters kept here.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100, help_text="an internal name staff recognise it by")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    subject_es = models.CharField(max_length=150, blank=True, help_text="email only")
+    subject_en = models.CharField(max_length=150, blank=True)
+    body_es = models.TextField()
+    body_en = models.TextField()
+    policy_type = models.CharField(max_length=16, choices=PolicyType.choices, blank=True, help_text="empty: any")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, help_text="empty: both")
+    state = models.CharField(max_length=16, choices=CampaignState.choices, default=CampaignState.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="the privacy officer who approved or rejected it",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    audience_size = models.PositiveIntegerField(null=True, blank=True, help_text="the audience when approved")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"campaign {self.pk}"
+
+
+class CampaignRecipient(models.Model):
+    """One member a campaign was queued for: unique, so a retried batch never queues anyone twice."""
+
+    id = models.BigAutoField(primary_key=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "account"], name="one_message_per_recipient")]
+
+
+class UnsubscribeShortLink(models.Model):
+    """The short link of a marketing SMS (`/u/<code>`): a random code that stands for one account and
+    one purpose until it expires (PRIV-4). Email links are signed tokens and need no row."""
+
+    code = models.CharField(max_length=16, primary_key=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=32, choices=ConsentPurpose.choices)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+
 _CONSENT = [MARKETING, LEGAL_OBLIGATION]
 
 datamap.declare(
@@ -224,4 +319,53 @@ datamap.declare(
     path_template=NotPersonal("a route pattern of the site, never a concrete path with ids"),
     language=NotPersonal("one of the site's languages, aggregated over every visitor"),
     count=NotPersonal("an aggregate number of page views"),
+)
+datamap.declare(
+    ProcessingRestriction,
+    id=NotPersonal("random id"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [LEGAL_OBLIGATION]),
+    started_at=Personal(ACTIVITY, MEMBER, [LEGAL_OBLIGATION], note="when the member asked to restrict processing"),
+    started_by=Personal(ONLINE_IDENTIFIER, GENERATED, [LEGAL_OBLIGATION], note="the employee who acted, if any"),
+    lifted_at=Personal(ACTIVITY, MEMBER, [LEGAL_OBLIGATION]),
+    lifted_by=Personal(ONLINE_IDENTIFIER, GENERATED, [LEGAL_OBLIGATION], note="the employee who acted, if any"),
+)
+_CAMPAIGN_TEXT = NotPersonal("a campaign's text, the same for every recipient")
+_CAMPAIGN_STEP = NotPersonal("a step of a campaign's approval and sending")
+datamap.declare(
+    Campaign,
+    id=NotPersonal("random id"),
+    name=_CAMPAIGN_TEXT,
+    channel=NotPersonal("email or SMS"),
+    subject_es=_CAMPAIGN_TEXT,
+    subject_en=_CAMPAIGN_TEXT,
+    body_es=_CAMPAIGN_TEXT,
+    body_en=_CAMPAIGN_TEXT,
+    policy_type=NotPersonal("the audience filter: a kind of policy"),
+    language=NotPersonal("the audience filter: a language"),
+    state=_CAMPAIGN_STEP,
+    created_by=Personal(ONLINE_IDENTIFIER, GENERATED, [MARKETING], note="the employee who drafted it"),
+    created_at=_CAMPAIGN_STEP,
+    updated_at=_CAMPAIGN_STEP,
+    submitted_at=_CAMPAIGN_STEP,
+    decided_by=Personal(ONLINE_IDENTIFIER, GENERATED, [MARKETING, LEGAL_OBLIGATION], note="the privacy officer"),
+    decided_at=_CAMPAIGN_STEP,
+    rejection_reason=NotPersonal("the privacy officer's reason, about the campaign"),
+    audience_size=NotPersonal("a count of recipients"),
+    finished_at=_CAMPAIGN_STEP,
+)
+datamap.declare(
+    CampaignRecipient,
+    id=NotPersonal("sequence number"),
+    campaign=Personal(PREFERENCE, GENERATED, [MARKETING], note="which campaign reached the member"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [MARKETING]),
+    message=Personal(ONLINE_IDENTIFIER, GENERATED, [MARKETING], note="the outbox message"),
+    queued_at=Personal(ACTIVITY, GENERATED, [MARKETING]),
+)
+datamap.declare(
+    UnsubscribeShortLink,
+    code=Personal(ONLINE_IDENTIFIER, GENERATED, [MARKETING], note="random code of an SMS unsubscribe link"),
+    account=Personal(ONLINE_IDENTIFIER, GENERATED, [MARKETING]),
+    purpose=Personal(PREFERENCE, GENERATED, [MARKETING]),
+    created_at=Personal(ACTIVITY, GENERATED, [MARKETING]),
+    expires_at=NotPersonal("validity of the link"),
 )

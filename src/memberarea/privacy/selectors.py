@@ -4,13 +4,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.safestring import SafeString
 
 from memberarea.core import clock
 from memberarea.identity.models import Account
 
-from .models import ConsentChoice, ConsentPurpose, ConsentRecord, DocumentKind, DocumentVersion, PageViewCount
+from .models import (
+    Campaign,
+    ConsentChoice,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRecord,
+    DocumentKind,
+    DocumentVersion,
+    PageViewCount,
+    ProcessingRestriction,
+)
 from .rendering import document_render
 
 
@@ -98,3 +108,26 @@ def page_views_per_day(*, days: int = 30, today: dt.date | None = None) -> list[
         .values_list("day", "total")
     )
     return [(day, totals.get(day, 0)) for day in (first + dt.timedelta(days=n) for n in range(days))]
+
+
+# The purposes a Global Privacy Control signal withdraws (PRIV-5).
+GPC_PURPOSES = (ConsentPurpose.THIRD_PARTY_SHARING, ConsentPurpose.ANALYTICS)
+
+
+def gpc_opted_out_accounts() -> QuerySet[Account]:
+    """Accounts opted out by Global Privacy Control: their current third-party sharing or analytics
+    choice was set by the signal (method gpc). The one definition, used by every marketing audience."""
+    by_signal = ConsentChoice.objects.filter(purpose__in=GPC_PURPOSES, method=ConsentMethod.GPC, given=False)
+    return Account.objects.filter(pk__in=by_signal.values("account_id"))
+
+
+def restricted_accounts() -> QuerySet[Account]:
+    """Accounts with an open restriction of processing (PRIV-8)."""
+    return Account.objects.filter(
+        pk__in=ProcessingRestriction.objects.filter(lifted_at__isnull=True).values("account_id")
+    )
+
+
+def campaigns_with_progress() -> QuerySet[Campaign]:
+    """Every campaign, newest first, with `queued`: how many members it has been queued for so far."""
+    return Campaign.objects.annotate(queued=Count("recipients")).order_by("-created_at")

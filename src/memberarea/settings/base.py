@@ -411,3 +411,9 @@ COOKIE_CHOICE_COOKIE = "ma_cookie_choice"
 COOKIE_CHOICE_AGE = env_int("COOKIE_CHOICE_DAYS", 365) * 24 * 60 * 60  # then the banner asks again
 # Daily counts older than this are deleted by a periodic job (about 13 months: a year to compare with).
 ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 400)
+# Marketing campaigns and unsubscribe (PRIV-4, docs/privacy.md "Campaigns and unsubscribe"): members
+# queued per batch of a campaign's sending, how long an unsubscribe link (and an SMS's short link)
+# works, and the longest SMS campaign text (the short link is added after it).
+PRIVACY_CAMPAIGN_BATCH_SIZE = env_int("PRIVACY_CAMPAIGN_BATCH_SIZE", 200)
+PRIVACY_UNSUBSCRIBE_LINK_DAYS = env_int("PRIVACY_UNSUBSCRIBE_LINK_DAYS", 60)
+PRIVACY_CAMPAIGN_SMS_MAX_LENGTH = env_int("PRIVACY_CAMPAIGN_SMS_MAX_LENGTH", 120)
