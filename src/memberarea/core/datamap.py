@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # Categories of personal data.
 NAME = "name"
@@ -239,6 +240,22 @@ RULES: dict[tuple[str | None, str | None], Rule] = {
     (ONLINE_IDENTIFIER, SECURITY): SECURITY_TRAIL,
     (None, LEGAL_OBLIGATION): LEGAL_RECORD,
 }
+
+
+def retention_label(rule: Rule) -> str:
+    """How long, in words, in the active language: "1 year after your last membership ends or …"."""
+    if rule.days % YEAR == 0:
+        years = rule.days // YEAR
+        period = ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    else:
+        period = ngettext("%(count)d day", "%(count)d days", rule.days) % {"count": rule.days}
+    if rule.starts == FROM_RECORDED:
+        return str(_("%(period)s from when it is recorded") % {"period": period})
+    if rule.days == 0:
+        return str(_("Until your last membership ends or your account is closed"))
+    return str(_("%(period)s after your last membership ends or your account is closed") % {"period": period})
+
+
 OVERRIDES: dict[str, dict[str, Rule]] = {}
 EVERY_FIELD = "*"
 
@@ -312,9 +329,14 @@ def subject_unlinked(model_or_label, reason: str) -> None:
     UNLINKED[_label(model_or_label)] = reason
 
 
+def personal_declarations(model) -> list[tuple[str, Personal]]:
+    """The model's stored fields that hold personal data, with their declarations, in field order."""
+    declared = [(name, declaration_for(model, name)) for name in model_fields(model)]
+    return [(name, declaration) for name, declaration in declared if isinstance(declaration, Personal)]
+
+
 def personal_fields(model) -> list[str]:
-    """The model's stored fields that hold personal data, in declaration order."""
-    return [name for name in model_fields(model) if isinstance(declaration_for(model, name), Personal)]
+    return [name for name, _declaration in personal_declarations(model)]
 
 
 def _label(model_or_label) -> str:
