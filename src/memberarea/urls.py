@@ -1,7 +1,18 @@
 from django.urls import include, path
 
 from memberarea.api.router import api
-from memberarea.web.views import account, language, members, pages, recovery, registration, security, sessions, sign_in
+from memberarea.web.views import (
+    account,
+    language,
+    members,
+    pages,
+    privacy_data,
+    recovery,
+    registration,
+    security,
+    sessions,
+    sign_in,
+)
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -39,6 +50,9 @@ urlpatterns = [
     path("members/<uuid:member_id>/", members.dashboard, name="member-dashboard"),
     path("members/<uuid:member_id>/card/", members.card_page, name="member-card"),
     path("members/<uuid:member_id>/card.pdf", members.card_pdf, name="member-card-pdf"),
+    # The privacy centre: what the data map says we hold about the member chosen (PRIV-7, PRIV-8).
+    path("privacy/data/", privacy_data.holdings_home, name="privacy-data-home"),
+    path("privacy/data/<uuid:member_id>/", privacy_data.holdings_page, name="privacy-data"),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

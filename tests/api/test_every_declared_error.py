@@ -444,6 +444,9 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
     "GET /api/v1/members/{member_id}": _member_not_found(""),
     "GET /api/v1/members/{member_id}/card": _member_not_found("/card"),
     "GET /api/v1/members/{member_id}/card.pdf": _member_not_found("/card.pdf"),
+    "GET /api/v1/privacy/members/{member_id}/holdings": {
+        "not_found": lambda w: w.call("get", f"/privacy/members/{uuid.uuid4()}/holdings", token=w.token())
+    },
     **{
         name: {}
         for name in (

@@ -45,6 +45,7 @@ EXEMPT = {
     "sign-in/link/<str:token>/": "sign-in link: stores the token and redirects",
     "account/": "the signed-in account's own settings",
     "members/": "redirects to the signed-in member's own dashboard",
+    "privacy/data/": "redirects to the signed-in member's own summary of what we hold",
     "account/confirm/": "step-up of the signed-in account",
     "account/password/": "the signed-in account's own password",
     "account/contact/": "the signed-in account's own contacts",
@@ -106,6 +107,10 @@ MEMBER_SCOPED: dict[str, Scoped] = {
     "GET /api/v1/members/{member_id}": Scoped("get", lambda m: f"/api/v1/members/{m}", api=True),
     "GET /api/v1/members/{member_id}/card": Scoped("get", lambda m: f"/api/v1/members/{m}/card", api=True),
     "GET /api/v1/members/{member_id}/card.pdf": Scoped("get", lambda m: f"/api/v1/members/{m}/card.pdf", api=True),
+    "privacy/data/<uuid:member_id>/": Scoped("get", lambda m: f"/privacy/data/{m}/"),
+    "GET /api/v1/privacy/members/{member_id}/holdings": Scoped(
+        "get", lambda m: f"/api/v1/privacy/members/{m}/holdings", api=True
+    ),
 }
 # The back office: each page against each role is the BO-1 matrix of tests/backoffice/test_roles.py
 # (members there get 404, visitors the sign-in page); the member pages ask for a reason (BO-4).

@@ -13,6 +13,7 @@ from .captcha import router as captcha_router
 from .enrollment import router as enrollment_router
 from .login import router as login_router
 from .members import router as members_router
+from .privacy_holdings import router as privacy_holdings_router
 from .recovery import router as recovery_router
 from .registration import router as registration_router
 from .sessions import router as sessions_router
@@ -67,6 +68,7 @@ api.add_router("", login_router)
 api.add_router("", account_router)
 api.add_router("", sessions_router)
 api.add_router("", members_router)
+api.add_router("", privacy_holdings_router)
 api.add_router("/captcha", captcha_router)
 
 
