@@ -27,6 +27,9 @@ PAGES = [
     ("/staff/audit/", ALL),
     ("/staff/deliveries/", {A, S}),
     ("/staff/staff/", {D}),
+    ("/staff/privacy/processing/", {P}),
+    ("/staff/privacy/processing.csv", {P}),
+    ("/staff/privacy/processing.pdf", {P}),
 ]
 
 

@@ -36,10 +36,10 @@ RECORD = "staff/members/<uuid:membership_id>/"
 # Pages each visitor must have opened (200), whatever else the crawl met.
 REACHED = {
     "anonymous": {"home", "sign-in", "register", "sign-in-code", "register-details", "password-reset-new"},
-    "member": {"account", "account-contact", "member-dashboard", "member-card", "member-card-pdf"},
-    "guardian": {"member-dashboard", "member-card"},
+    "member": {"account", "account-contact", "member-dashboard", "member-card", "member-card-pdf", "privacy-data"},
+    "guardian": {"member-dashboard", "member-card", "privacy-data"},
     "agent": {"backoffice:home", "backoffice:search", "backoffice:record", "backoffice:action"},
-    "privacy_officer": {"backoffice:home", "backoffice:audit", "backoffice:record"},
+    "privacy_officer": {"backoffice:home", "backoffice:audit", "backoffice:record", "backoffice:privacy-processing"},
     "security_officer": {"backoffice:home", "backoffice:deliveries", "backoffice:record"},
     "administrator": {"backoffice:home", "backoffice:staff", "backoffice:audit"},
 }

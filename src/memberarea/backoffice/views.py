@@ -15,12 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from memberarea.core import clock
 from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError, choice_parse
@@ -29,6 +29,7 @@ from memberarea.enrollment.models import DocumentType, Membership
 from memberarea.identity.models import Account, CodeChannel, Role
 from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
+from memberarea.privacy.processing import processing_csv, processing_pdf
 
 from . import selectors, services
 from .forms import AuditFilterForm
@@ -47,6 +48,7 @@ UNLOCK_ROLES = roles_for(Purpose.UNLOCK)
 FREEZE_ROLES = roles_for(Purpose.FREEZE)
 DELIVERY_ROLES = roles_for(Purpose.DELIVERIES)
 ADMIN_ROLES = (Role.ADMINISTRATOR,)
+PRIVACY_ROLES = (Role.PRIVACY_OFFICER,)
 
 
 def staff_required(*roles: str):
@@ -79,6 +81,7 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
         "freeze": bool(request.user.roles & set(FREEZE_ROLES)),
         "deliveries": bool(request.user.roles & set(DELIVERY_ROLES)),
         "manage_staff": request.user.has_role(Role.ADMINISTRATOR),
+        "privacy": bool(request.user.roles & set(PRIVACY_ROLES)),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -242,6 +245,33 @@ def delivery_retry(request, message_id: uuid.UUID):
         return _page(request, "deliveries.html", {"failed": selectors.deliveries_failed()}, error)
     messages.success(request, _("The message will be sent again."))
     return redirect("backoffice:deliveries")
+
+
+# --- the record of processing (privacy officers, PRIV-7) -----------------------------------------
+@staff_required(*PRIVACY_ROLES)
+@require_GET
+def processing(request):
+    return _page(request, "processing.html")
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required(*PRIVACY_ROLES)
+@require_GET
+def processing_csv_download(request):
+    content = processing_csv(get_language()).encode()
+    return _download(content, "text/csv; charset=utf-8", "record-of-processing.csv")
+
+
+@staff_required(*PRIVACY_ROLES)
+@require_GET
+def processing_pdf_download(request):
+    return _download(processing_pdf(get_language()), "application/pdf", "record-of-processing.pdf")
 
 
 # --- staff management (administrators) ----------------------------------------------------------

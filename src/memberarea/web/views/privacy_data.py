@@ -6,23 +6,21 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from memberarea.core.errors import MemberAreaError
 from memberarea.members import selectors
-from memberarea.members.access import members_for
 from memberarea.privacy.holdings import holdings_summary
+
+from .members import own_member_redirect
 
 
 @login_required
 @require_GET
 def holdings_home(request):
     """/privacy/data/ → the signed-in member's own summary (the account page when there is none)."""
-    reachable = members_for(request.user)
-    if not reachable:
-        return redirect("backoffice:home" if request.user.is_staff else "account")
-    return redirect("privacy-data", member_id=reachable[0].membership.pk)
+    return own_member_redirect(request, "privacy-data")
 
 
 @login_required
