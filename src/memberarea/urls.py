@@ -8,6 +8,7 @@ from memberarea.web.views import (
     pages,
     privacy_consent,
     privacy_cookies,
+    privacy_data,
     privacy_documents,
     privacy_unsubscribe,
     recovery,
@@ -71,6 +72,9 @@ urlpatterns = [
     path("privacy/consents/", privacy_consent.consents, name="privacy-consents"),
     path("privacy/consents/<uuid:receipt_id>/receipt.json", privacy_consent.receipt, name="privacy-consent-receipt"),
     path(".well-known/gpc.json", privacy_consent.gpc_json, name="gpc-json"),
+    # The privacy centre: what the data map says we hold about the member chosen (PRIV-7, PRIV-8).
+    path("privacy/data/", privacy_data.holdings_home, name="privacy-data-home"),
+    path("privacy/data/<uuid:member_id>/", privacy_data.holdings_page, name="privacy-data"),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

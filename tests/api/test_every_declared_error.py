@@ -481,6 +481,9 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
         )
     },
     **_privacy_recipes(),
+    "GET /api/v1/privacy/members/{member_id}/holdings": {
+        "not_found": lambda w: w.call("get", f"/privacy/members/{uuid.uuid4()}/holdings", token=w.token())
+    },
     **{
         name: {}
         for name in (

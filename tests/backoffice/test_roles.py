@@ -30,6 +30,9 @@ PAGES = [
     ("/staff/staff/", {D}),
     ("/staff/documents/", {P}),
     ("/staff/documents/notice/publish/", {P}),
+    ("/staff/privacy/processing/", {P}),
+    ("/staff/privacy/processing.csv", {P}),
+    ("/staff/privacy/processing.pdf", {P}),
 ]
 
 

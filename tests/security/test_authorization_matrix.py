@@ -48,6 +48,7 @@ EXEMPT = {
     "sign-in/link/<str:token>/": "sign-in link: stores the token and redirects",
     "account/": "the signed-in account's own settings",
     "members/": "redirects to the signed-in member's own dashboard",
+    "privacy/data/": "redirects to the signed-in member's own summary of what we hold",
     "account/confirm/": "step-up of the signed-in account",
     "account/password/": "the signed-in account's own password",
     "account/contact/": "the signed-in account's own contacts",
@@ -139,6 +140,10 @@ MEMBER_SCOPED: dict[str, Scoped] = {
     "GET /api/v1/privacy/members/{member_id}/consents/{receipt_id}": Scoped(
         "get", lambda m: f"/api/v1/privacy/members/{m}/consents/{holder_receipt_id()}", api=True, minor=409
     ),
+    "privacy/data/<uuid:member_id>/": Scoped("get", lambda m: f"/privacy/data/{m}/"),
+    "GET /api/v1/privacy/members/{member_id}/holdings": Scoped(
+        "get", lambda m: f"/api/v1/privacy/members/{m}/holdings", api=True
+    ),
 }
 # The back office: each page against each role is the BO-1 matrix of tests/backoffice/test_roles.py
 # (members there get 404, visitors the sign-in page); the member pages ask for a reason (BO-4).
@@ -157,6 +162,9 @@ STAFF_ROUTES = {
     "staff/campaigns/<uuid:campaign_id>/submit/": "marketing only",
     "staff/campaigns/<uuid:campaign_id>/approve/": "privacy officers only, never the campaign's author",
     "staff/campaigns/<uuid:campaign_id>/reject/": "privacy officers only, never the campaign's author",
+    "staff/privacy/processing/": "privacy officer only; the map's record, about no one member",
+    "staff/privacy/processing.csv": "privacy officer only; the map's record, about no one member",
+    "staff/privacy/processing.pdf": "privacy officer only; the map's record, about no one member",
     "staff/staff/": "administrator only",
     "staff/staff/<uuid:account_id>/roles/": "administrator only",
     "staff/staff/<uuid:account_id>/deactivate/": "administrator only",

@@ -57,8 +57,9 @@ REACHED = {
         "privacy-preferences-member",
         "privacy-consents",
         "privacy-consent-receipt",
+        "privacy-data",
     },
-    "guardian": {"member-dashboard", "member-card", "privacy-preferences-member"},
+    "guardian": {"member-dashboard", "member-card", "privacy-preferences-member", "privacy-data"},
     "agent": {"backoffice:home", "backoffice:search", "backoffice:record", "backoffice:action"},
     "privacy_officer": {
         "backoffice:home",
@@ -69,6 +70,7 @@ REACHED = {
         "backoffice:analytics",
         "backoffice:campaigns",
         "backoffice:campaign",
+        "backoffice:privacy-processing",
     },
     "security_officer": {"backoffice:home", "backoffice:deliveries", "backoffice:record"},
     "administrator": {"backoffice:home", "backoffice:staff", "backoffice:audit", "backoffice:analytics"},

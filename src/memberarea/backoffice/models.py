@@ -31,3 +31,4 @@ datamap.declare(
     email=Personal(CONTACT, INSURER, [ACCOUNT, SECURITY], note="the employee's work email"),
     display_name=Personal(NAME, INSURER, [ACCOUNT], note="the employee's name as colleagues see it"),
 )
+datamap.subject(StaffProfile, "account__person")

@@ -16,12 +16,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from memberarea.core import clock
 from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError, choice_parse
@@ -32,6 +32,7 @@ from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
 from memberarea.privacy.documents import document_publish as publish
 from memberarea.privacy.models import DocumentKind
+from memberarea.privacy.processing import processing_csv, processing_pdf
 from memberarea.privacy.rendering import document_render
 from memberarea.privacy.selectors import page_views_per_day, version_in_force, versions_all
 
@@ -57,6 +58,7 @@ DOCUMENT_ROLES = (Role.PRIVACY_OFFICER,)  # BO-1: "publish notice versions"
 ANALYTICS_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)  # page views per day (PRIV-6)
 # BO-1: every role searches (masked results) but marketing, which never sees a member.
 SEARCH_ROLES = tuple(role for role in Role if role != Role.MARKETING)
+PRIVACY_ROLES = (Role.PRIVACY_OFFICER,)
 
 
 def staff_required(*roles: str):
@@ -94,6 +96,7 @@ def staff_page(request, template: str, context: dict | None = None, error: Membe
         "analytics": bool(request.user.roles & set(ANALYTICS_ROLES)),
         "campaigns": request.user.has_role(Role.MARKETING) or request.user.has_role(Role.PRIVACY_OFFICER),
         "draft_campaigns": request.user.has_role(Role.MARKETING),
+        "privacy": bool(request.user.roles & set(PRIVACY_ROLES)),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -269,6 +272,33 @@ def analytics(request):
     days = page_views_per_day(days=30)
     context = {"chart": bar_chart(days), "days": days, "total": sum(count for _, count in days)}
     return staff_page(request, "analytics.html", context)
+
+
+# --- the record of processing (privacy officers, PRIV-7) -----------------------------------------
+@staff_required(*PRIVACY_ROLES)
+@require_GET
+def processing(request):
+    return staff_page(request, "processing.html")
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required(*PRIVACY_ROLES)
+@require_GET
+def processing_csv_download(request):
+    content = processing_csv(get_language()).encode()
+    return _download(content, "text/csv; charset=utf-8", "record-of-processing.csv")
+
+
+@staff_required(*PRIVACY_ROLES)
+@require_GET
+def processing_pdf_download(request):
+    return _download(processing_pdf(get_language()), "application/pdf", "record-of-processing.pdf")
 
 
 # --- staff management (administrators) ----------------------------------------------------------

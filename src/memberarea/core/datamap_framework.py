@@ -42,3 +42,5 @@ datamap.declare(
         ACTIVITY, GENERATED, [SECURITY], note="exception text could quote a value; pruned with the task row"
     ),
 )
+datamap.subject_unlinked("sessions.Session", "opaque session data; listed through the session registry")
+datamap.subject_unlinked(DBTaskResult, "task rows carry ids only; pruned once the task is finished")

@@ -71,6 +71,16 @@ datamap.declare(
     prev_mac=NotPersonal("integrity code"),
     mac=NotPersonal("integrity code"),
 )
+datamap.subject(
+    AuditEntry,
+    datamap.Refers("actor_id", "identity.Account"),
+    datamap.Refers(
+        "subject_id", "identity.Account", "enrollment.Membership", "enrollment.Person", "identity.SessionRecord",
+        "identity.TrustedDevice", "identity.LoginFlow", "identity.RegistrationFlow",
+    ),
+)  # fmt: skip
+datamap.retain(AuditEntry, datamap.AUDIT_RECORD)  # the chain cannot lose a link: every entry is kept
+datamap.subject_unlinked(RateCounter, "keyed hashes of usernames, addresses or flows; each expires within the hour")
 datamap.declare(
     AuditHead,
     id=NotPersonal("singleton row"),

@@ -365,3 +365,13 @@ datamap.declare(
     reason=Personal(ACTIVITY, GENERATED, [LEGAL_OBLIGATION]),
     created_at=Personal(ACTIVITY, GENERATED, [LEGAL_OBLIGATION]),
 )
+
+# Whose rows they are (the privacy app's holdings and exports walk these); the suppression list is kept
+# so that an erasure stays honoured.
+datamap.subject(Person, datamap.SELF)
+datamap.subject(Policy, "memberships__person")
+datamap.subject(Membership, "person")
+datamap.subject(Guardianship, "guardian__person", "minor__person")
+datamap.subject(NameToken, "membership__person")
+datamap.subject_unlinked(SuppressedPerson, "keyed hashes of erased persons: nobody can read them back")
+datamap.retain(SuppressedPerson, datamap.SUPPRESSION)

@@ -444,3 +444,17 @@ datamap.declare(
     role=Personal(ACTIVITY, GENERATED, [SECURITY], note="employee's role"),
     granted_at=Personal(ACTIVITY, GENERATED, [SECURITY]),
 )
+
+# Whose rows they are (the privacy app's holdings and exports walk these), and the fields that differ
+# from the map's table: the account's security state lives as long as the account.
+datamap.subject(Account, "person")
+datamap.retain(
+    Account, datamap.WITH_THE_ACCOUNT, "last_login", "is_active", "contact_hold_until", "frozen_at",
+    "password_changed_at", "sms_second_step_required", "recovery_hold_until",
+)  # fmt: skip
+for _model in (LoginFlow, RecoveryToken, TrustedDevice, KnownDevice, SecurityCase, PasswordHistory, SessionRecord,
+               StaffRole):  # fmt: skip
+    datamap.subject(_model, "account__person")
+datamap.subject(RetiredRefreshToken, "session__account__person")
+datamap.subject(RegistrationFlow, "membership__person", "account__person")
+datamap.subject(VerificationCode, datamap.Refers("flow_id", "identity.LoginFlow", "identity.RegistrationFlow"))

@@ -77,7 +77,7 @@ def card_pdf(membership: Membership, language: str) -> bytes:
         title = _("Member card")
     width, height = CARD_SIZE_MM
     pdf = FPDF(orientation="landscape", unit="mm", format=(height, width))
-    pdf.set_title(_latin1(f"{title} · {data['brand_name']}"))
+    pdf.set_title(latin1(f"{title} · {data['brand_name']}"))
     pdf.set_lang(language)
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
@@ -87,10 +87,10 @@ def card_pdf(membership: Membership, language: str) -> bytes:
     pdf.set_text_color(255, 255, 255)
     pdf.set_font("Helvetica", style="B", size=11)
     pdf.set_xy(MARGIN_MM, 2.5)
-    pdf.cell(text=_latin1(data["brand_name"]))
+    pdf.cell(text=latin1(data["brand_name"]))
     pdf.set_text_color(0, 0, 0)
     pdf.set_xy(MARGIN_MM, 14)
-    name = _latin1(data["name"])
+    name = latin1(data["name"])
     while pdf.font_size_pt > 6 and pdf.get_string_width(name) > width - 2 * MARGIN_MM:  # long names shrink
         pdf.set_font_size(pdf.font_size_pt - 0.5)
     pdf.cell(text=name)
@@ -98,15 +98,15 @@ def card_pdf(membership: Membership, language: str) -> bytes:
     for label, value in rows:
         pdf.set_x(MARGIN_MM)
         pdf.set_font("Helvetica", size=7)
-        pdf.cell(w=26, h=4.5, text=_latin1(label))
+        pdf.cell(w=26, h=4.5, text=latin1(label))
         pdf.set_font("Helvetica", style="B", size=8)
-        pdf.cell(h=4.5, text=_latin1(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(h=4.5, text=latin1(value), new_x="LMARGIN", new_y="NEXT")
     pdf.set_fill_color(*_rgb(data["accent_colour"]))
     pdf.rect(0, height - 9, width, 9, style="F")
     pdf.set_text_color(255, 255, 255)
     pdf.set_font("Helvetica", size=6)
     pdf.set_xy(MARGIN_MM, height - 8)
-    pdf.multi_cell(w=width - 2 * MARGIN_MM, h=3, text=_latin1(service))
+    pdf.multi_cell(w=width - 2 * MARGIN_MM, h=3, text=latin1(service))
     return bytes(pdf.output())
 
 
@@ -128,7 +128,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
     """Keep Latin-1 as it is (á é í ó ú ñ ü ç); other letters lose their marks (ő → o), or become "?"."""
     return "".join(_latin1_character(character) for character in text)
 

@@ -57,3 +57,4 @@ datamap.declare(
     ticket=Personal(ACTIVITY, GENERATED, [SECURITY, LEGAL_OBLIGATION], note="customer-service ticket reference"),
     at=Personal(ACTIVITY, GENERATED, [SECURITY, LEGAL_OBLIGATION]),
 )
+datamap.subject(StaffAccess, "membership__person")

@@ -165,3 +165,7 @@ datamap.declare(
     ),
     delivered_at=_DELIVERY,
 )
+datamap.subject(Message, "account__person", "membership__person")
+datamap.subject_unlinked(
+    DevOutboxEntry, "the development outbox of demo mode; the same messages are listed as messages"
+)

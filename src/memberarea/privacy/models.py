@@ -369,3 +369,12 @@ datamap.declare(
     created_at=Personal(ACTIVITY, GENERATED, [MARKETING]),
     expires_at=NotPersonal("validity of the link"),
 )
+
+# Whose rows they are, and what differs from the map's table: every consent record is the proof of a
+# choice; the current choice is only its latest answer.
+datamap.subject(DocumentVersion, "published_by__person")
+datamap.subject(NoticeAcknowledgement, "account__person")
+datamap.subject(ConsentRecord, "account__person")
+datamap.subject(ConsentChoice, "account__person")
+datamap.retain(ConsentRecord, datamap.CONSENT_PROOF)
+datamap.retain(ConsentChoice, datamap.WITH_THE_ACCOUNT)

@@ -4,6 +4,7 @@ The modules that import this one (embedded, production, test) decide where the s
 and how strict to be; everything the product does is a named setting here, with a safe default.
 """
 
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -287,6 +288,25 @@ BRAND: dict[str, Any] = {
 PRIVACY_JURISDICTION = env_str("PRIVACY_JURISDICTION", "ES")
 # /.well-known/gpc.json's `lastUpdate`: the day this deployment last changed how it honours GPC.
 PRIVACY_GPC_LAST_UPDATE = env_str("PRIVACY_GPC_LAST_UPDATE", "2026-12-05")
+# --- Record of processing (PRIV-7; see docs/privacy.md) --------------------------------------------
+# Who receives personal data, for which purposes of the data map (core/datamap.py), and where (ISO
+# country code); a recipient outside PRIVACY_EEA_COUNTRIES is a transfer and names its safeguard. A
+# deployment replaces the list with its own processors (a JSON list in PRIVACY_RECIPIENTS).
+_RECIPIENTS_DEFAULT = [
+    {"name": "Email delivery provider (SMTP)", "country": "ES", "safeguard": "",
+     "purposes": ["account_management", "security", "member_service", "marketing"]},
+    {"name": "SMS gateway", "country": "ES", "safeguard": "",
+     "purposes": ["account_management", "security", "member_service", "marketing"]},
+    {"name": "The insurer's core insurance system", "country": "ES", "safeguard": "",
+     "purposes": ["member_service", "legal_obligation"]},
+]  # fmt: skip
+PRIVACY_RECIPIENTS: list[dict[str, Any]] = (
+    json.loads(env_str("PRIVACY_RECIPIENTS", "") or "null") or _RECIPIENTS_DEFAULT
+)
+PRIVACY_EEA_COUNTRIES = env_list(
+    "PRIVACY_EEA_COUNTRIES",
+    "AT,BE,BG,CY,CZ,DE,DK,EE,ES,FI,FR,GR,HR,HU,IE,IS,IT,LI,LT,LU,LV,MT,NL,NO,PL,PT,RO,SE,SI,SK",
+)
 
 # --- Background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

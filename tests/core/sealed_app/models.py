@@ -19,3 +19,4 @@ datamap.declare(
     note=Personal(CONTACT, MEMBER, [SERVICE], note="test data, encrypted"),
     born=Personal(DATE_OF_BIRTH, MEMBER, [SERVICE], note="test data, encrypted"),
 )
+datamap.subject_unlinked(SealedSample, "test rows of the encrypted-field tests, about nobody")

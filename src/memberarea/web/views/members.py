@@ -15,14 +15,19 @@ from memberarea.members import card, selectors
 from memberarea.members.access import members_for
 
 
+def own_member_redirect(request, target: str):
+    """To `target` for the signed-in member's own membership (staff to the back office, others to the account)."""
+    reachable = members_for(request.user)
+    if not reachable:
+        return redirect("backoffice:home" if request.user.is_staff else "account")
+    return redirect(target, member_id=reachable[0].membership.pk)
+
+
 @login_required
 @require_GET
 def members_home(request):
     """/members/ → the signed-in member's own dashboard (the account page when there is none)."""
-    reachable = members_for(request.user)
-    if not reachable:
-        return redirect("backoffice:home" if request.user.is_staff else "account")
-    return redirect("member-dashboard", member_id=reachable[0].membership.pk)
+    return own_member_redirect(request, "member-dashboard")
 
 
 @login_required

@@ -1,0 +1,260 @@
+"""What we hold about a person, generated from the data map (PRIV-7, PRIV-8): nothing here names a model.
+
+The map says, per model, how its rows reach the person they are about (`datamap.subject`) and, per
+field, its category, source, purposes and rule (`datamap.rule_for`). From that alone:
+
+- `holdings_for(actor=…, member_id=…)` — the "what we hold about you" summary of the member the actor
+  may act for (through `members.access`): categories, sources, purposes, retention and what an erasure
+  does, per category and per model and field, with the number of rows — never a value;
+- the access export of a person, `export_rows(person)` and its forms: a Python structure
+  (`access_export`), JSON (`export_json`), a readable HTML page (`export_html`) and CSV files in a ZIP
+  (`export_csv_zip`, portability). Every exported personal field of every row that belongs to the
+  person, values decrypted. They stream: rows are read in chunks with `.iterator()` and written as
+  they come. The person is the one an access check granted (a rights request asks it first).
+
+The person is the human being behind memberships and the account (`enrollment.Person`): acting for a
+minor reaches the minor's rows only, since no link of the map passes from one person to another.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import chain, groupby
+from operator import itemgetter
+from typing import IO, Any
+
+from django.apps import apps
+from django.db.models import Field, Model, Q, QuerySet
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from memberarea.core import clock, datamap
+from memberarea.enrollment.models import Person
+from memberarea.identity.models import Account
+from memberarea.members.access import Purpose, access_member
+
+CHUNK_ROWS = 500
+EXPORT_VERSION = 1
+
+
+class Holdings:
+    """The rows of one person, model by model, as the map's links find them."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        self._ids: dict[str, list[Any]] = {}
+
+    def rows(self, model: type[Model]) -> QuerySet:
+        """The model's rows that belong to the person (none for a model the map does not link)."""
+        condition = Q(pk__in=[])
+        for link in datamap.SUBJECTS.get(model._meta.label, ()):
+            if isinstance(link, datamap.Refers):
+                column = model._meta.get_field(link.column)
+                if not isinstance(column, Field):
+                    raise TypeError(f"{model._meta.label}.{link.column} is no column")
+                ids = [column.to_python(pk) for target in link.models for pk in self._ids_of(target)]
+                condition |= Q(**{f"{link.column}__in": ids})
+            elif link == datamap.SELF:
+                condition |= Q(pk=self.person.pk)
+            else:
+                condition |= Q(**{link: self.person})
+        # A link through a many-valued relation (a policy's memberships) could repeat a row: select by key.
+        return model._default_manager.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+
+    def _ids_of(self, label: str) -> list[Any]:
+        if label not in self._ids:
+            self._ids[label] = list(self.rows(apps.get_model(label)).values_list("pk", flat=True))
+        return self._ids[label]
+
+
+def linked_models() -> list[type[Model]]:
+    """Every installed model with personal fields whose rows reach a person, in label order."""
+    return sorted(
+        (
+            model
+            for model in apps.get_models()
+            if model._meta.label in datamap.SUBJECTS and datamap.personal_fields(model)
+        ),
+        key=lambda model: model._meta.label,
+    )
+
+
+def field_rules(model: type[Model]) -> list[tuple[str, datamap.Personal, datamap.Rule]]:
+    """The model's personal fields with their declarations and rules."""
+    label = model._meta.label
+    return [
+        (name, declaration, datamap.rule_of(label, name, declaration))
+        for name, declaration in datamap.personal_declarations(model)
+    ]
+
+
+def exported_fields(model: type[Model]) -> list[str]:
+    """The model's personal columns that the access and portability exports carry."""
+    columns = {field.name for field in model._meta.local_concrete_fields}
+    return [name for name, _declaration, rule in field_rules(model) if name in columns and rule.exported]
+
+
+# --- the summary: what we hold, never a value ------------------------------------------------------------
+def holdings_for(*, actor: Account, member_id: uuid.UUID) -> dict[str, Any]:
+    """The summary for a member the actor may act for (self, or a guardian for a minor); NOT_FOUND otherwise."""
+    membership = access_member(actor=actor, member_id=member_id, purpose=Purpose.VIEW).membership
+    return {"member_id": str(membership.pk), **holdings_summary(membership.person)}
+
+
+def holdings_summary(person: Person) -> dict[str, Any]:
+    holdings = Holdings(person)
+    counted = [(model, holdings.rows(model).count()) for model in linked_models()]
+    return {
+        "categories": _categories([model for model, records in counted if records]),
+        "models": [_model_summary(model, records) for model, records in counted],
+        "unlinked": [{"model": label, "reason": reason} for label, reason in sorted(datamap.UNLINKED.items())],
+    }
+
+
+def _model_summary(model: type[Model], records: int) -> dict[str, Any]:
+    fields = [
+        {
+            "field": name,
+            "category": declaration.category,
+            "source": declaration.source,
+            "purposes": sorted(declaration.purposes),
+            "retention_days": rule.days,
+            "retention_starts": rule.starts,
+            "exported": rule.exported,
+            "erasure": rule.erasure,
+            "duty": str(rule.duty),
+        }
+        for name, declaration, rule in field_rules(model)
+    ]
+    return {"model": model._meta.label, "records": records, "fields": fields}
+
+
+def _categories(held: list[type[Model]]) -> list[dict[str, Any]]:
+    """Per category of what is held: its sources, purposes and rules, in the active language."""
+    grouped: dict[str, dict[str, set]] = {}
+    for model in held:
+        for _name, declaration, rule in field_rules(model):
+            group = grouped.setdefault(declaration.category, {"sources": set(), "purposes": set(), "rules": set()})
+            group["sources"].add(declaration.source)
+            group["purposes"].update(declaration.purposes)
+            group["rules"].add(rule)
+    return [
+        {
+            "category": category,
+            "label": str(datamap.CATEGORY_LABELS[category]),
+            "special": category in datamap.SPECIAL_CATEGORIES,
+            "sources": [str(datamap.SOURCE_LABELS[code]) for code in sorted(group["sources"])],
+            "purposes": [str(datamap.PURPOSE_LABELS[code]) for code in sorted(group["purposes"])],
+            "rules": [_rule_text(rule) for rule in sorted(group["rules"], key=_rule_order)],
+        }
+        for category, group in sorted(grouped.items(), key=lambda item: str(datamap.CATEGORY_LABELS[item[0]]))
+    ]
+
+
+def _rule_order(rule: datamap.Rule) -> tuple:
+    return (rule.erasure, rule.starts, rule.days, rule.exported, str(rule.duty))
+
+
+def _rule_text(rule: datamap.Rule) -> dict[str, Any]:
+    return {
+        "retention": datamap.retention_label(rule),
+        "exported": rule.exported,
+        "erasure": str(datamap.ERASURE_LABELS[rule.erasure]),
+        "duty": str(rule.duty),
+    }
+
+
+# --- the access export: values, decrypted, streamed ------------------------------------------------------
+def export_rows(person: Person) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(model label, {field: value}) for every row of the person, exported fields only, chunk by chunk."""
+    holdings = Holdings(person)
+    for model in linked_models():
+        names = exported_fields(model)
+        if not names:
+            continue
+        # Instances, not .values(): an encrypted field opens through the model attribute (its key binds the row).
+        attnames = {field.name: field.attname for field in model._meta.local_concrete_fields}
+        attributes = [(name, attnames[name]) for name in names]
+        for row in holdings.rows(model).order_by("pk").only(*names).iterator(chunk_size=CHUNK_ROWS):
+            yield model._meta.label, {name: _plain(getattr(row, attribute)) for name, attribute in attributes}
+
+
+def access_export(person: Person) -> dict[str, Any]:
+    """The export as one Python structure: {"format", "generated_at", "records": {label: [rows]}}."""
+    records: dict[str, list[dict[str, Any]]] = {}
+    for label, row in export_rows(person):
+        records.setdefault(label, []).append(row)
+    return {"format": EXPORT_VERSION, "generated_at": clock.now().isoformat(), "records": records}
+
+
+def export_json(person: Person) -> Iterator[str]:
+    """The same structure as JSON text, written row by row."""
+    yield f'{{"format": {EXPORT_VERSION}, "generated_at": {json.dumps(clock.now().isoformat())}, "records": {{'
+    for index, (label, rows) in enumerate(groupby(export_rows(person), key=itemgetter(0))):
+        yield ("," if index else "") + f"{json.dumps(label)}: ["
+        for number, (_label, row) in enumerate(rows):
+            yield ("," if number else "") + json.dumps(row, ensure_ascii=False)
+        yield "]"
+    yield "}}"
+
+
+def export_html(person: Person) -> Iterator[str]:
+    """A readable, self-contained HTML page in the active language: a table per kind of record."""
+    title = escape(_("The personal data we hold about you"))
+    prepared = escape(_("Prepared on %(date)s.") % {"date": formats.date_format(clock.now())})
+    yield (
+        f'<!DOCTYPE html>\n<html lang="{escape(get_language())}"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body><h1>{title}</h1><p>{prepared}</p>"
+    )
+    empty = True
+    for label, rows in groupby(export_rows(person), key=itemgetter(0)):
+        empty = False
+        first_label, first = next(rows)
+        head = "".join(f'<th scope="col">{escape(name)}</th>' for name in first)
+        yield f"<h2>{escape(label)}</h2><table><thead><tr>{head}</tr></thead><tbody>"
+        for _label, row in chain([(first_label, first)], rows):
+            yield "<tr>" + "".join(f"<td>{escape(_cell(value))}</td>" for value in row.values()) + "</tr>"
+        yield "</tbody></table>"
+    if empty:
+        nothing = escape(_("We hold no personal data about you."))
+        yield f"<p>{nothing}</p>"
+    yield "</body></html>"
+
+
+def export_csv_zip(person: Person, target: IO[bytes]) -> None:
+    """Portability: one CSV file per kind of record (header: the field names) in a ZIP written to `target`."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for label, rows in groupby(export_rows(person), key=itemgetter(0)):
+            with io.TextIOWrapper(archive.open(f"{label}.csv", "w"), encoding="utf-8", newline="") as text:
+                writer = csv.writer(text)
+                for number, (_label, row) in enumerate(rows):
+                    if not number:
+                        writer.writerow(list(row))
+                    writer.writerow([_cell(value) for value in row.values()])
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can carry it: ids and instants as text, JSON fields as they are."""
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, dt.date):  # dates and date-times
+        return value.isoformat()
+    return value
+
+
+def _cell(value: Any) -> str:
+    """A plain value as one CSV or HTML cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)

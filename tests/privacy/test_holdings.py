@@ -1,0 +1,210 @@
+"""What we hold about a member, and the access export, generated from the data map (PRIV-7, PRIV-8).
+
+The oracle is the database itself: every row written for member A after the snapshot (sign-ins,
+sessions, codes, messages, consents, staff access, audit entries) plus A's enrollment rows must be
+exported — each exported field of the map with the row's value — and nothing of member B.
+"""
+
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.utils import translation
+
+from memberarea.core import clock, datamap
+from memberarea.enrollment.models import Membership, NameToken, Person, Policy
+from memberarea.identity.flows.login import login_send, login_start
+from memberarea.identity.models import Account, CodeChannel, FlowKind, Role
+from memberarea.identity.services import account_create
+from memberarea.members.access import Purpose, access_member
+from memberarea.privacy import holdings
+from memberarea.privacy.consent import consent_set
+from memberarea.privacy.models import ConsentMethod, ConsentPurpose, DocumentKind, NoticeAcknowledgement
+from memberarea.privacy.selectors import version_in_force
+from tests.backoffice.conftest import REASON, make_staff
+from tests.enrollment.records import import_members, import_policies, member_row, nif, policy_row
+from tests.identity.signing_in import app_sign_in, signed_in_client, trusted_device
+
+pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-7"), pytest.mark.req("PRIV-8")]
+NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+PASSWORD = "Lindero7Azul"
+
+
+@dataclass
+class World:
+    person: Person
+    other: Person
+    before: dict[str, set]  # the primary keys of every linked table before A's activity
+
+
+def _member(number: int, policy: str) -> Account:
+    import_policies(policy_row(policy_number=policy))
+    import_members([member_row(number, policy_number=policy, email=f"persona{number}@example.invalid")])
+    account = account_create(username=nif(f"{10000000 + number}"), password=PASSWORD, language="es")
+    Person.objects.filter(memberships__member_number=f"M{number:06d}").update(account=account)
+    return account
+
+
+def _activity(account: Account, staff: Account) -> None:
+    """Everything a member leaves behind: sessions, a code sent, devices, consents, a notice read, staff access."""
+    signed_in_client(account)
+    app_sign_in(account)
+    flow = login_start(username=account.username, password=PASSWORD, captcha=None, address="192.0.2.7", kind="browser")
+    login_send(flow_id=flow.pk, kind=FlowKind.BROWSER, channel=CodeChannel.EMAIL)
+    trusted_device(account, at=clock.now())
+    email = ConsentPurpose.MARKETING_EMAIL
+    consent_set(account=account, changes={email: True}, method=ConsentMethod.WEB_FORM, language="es")
+    consent_set(account=account, changes={email: False}, method=ConsentMethod.APP, language="es")
+    NoticeAcknowledgement.objects.create(account=account, version=version_in_force(DocumentKind.NOTICE), at=clock.now())
+    membership = Membership.objects.get(person__account=account)
+    access_member(actor=staff, member_id=membership.pk, purpose=Purpose.RECORD, **REASON)
+
+
+def _linked_models() -> list:
+    return [
+        model for model in apps.get_models() if model._meta.label in datamap.SUBJECTS and datamap.personal_fields(model)
+    ]
+
+
+@pytest.fixture
+def world() -> World:
+    with clock.frozen(NOW):
+        staff = make_staff(Role.AGENT)
+        other = _member(8, "POL-200")
+        _activity(other, staff)
+        import_policies(policy_row(policy_number="POL-100"))
+        import_members([member_row(1, policy_number="POL-100")])
+        before = {
+            model._meta.label: set(model._default_manager.values_list("pk", flat=True)) for model in _linked_models()
+        }
+        account = account_create(username=nif("10000001"), password=PASSWORD, language="es")
+        Person.objects.filter(memberships__member_number="M000001").update(account=account)
+        _activity(account, staff)
+    return World(person=Person.objects.get(account=account), other=Person.objects.get(account=other), before=before)
+
+
+def _enrolled_rows(person: Person) -> dict[str, Callable]:
+    """A's rows from the import, written before the snapshot."""
+    return {
+        "enrollment.Person": lambda: Person.objects.filter(pk=person.pk),
+        "enrollment.Membership": lambda: Membership.objects.filter(person=person),
+        "enrollment.Policy": lambda: Policy.objects.filter(memberships__person=person),
+        "enrollment.NameToken": lambda: NameToken.objects.filter(membership__person=person),
+    }
+
+
+def _exported_by_the_map(model) -> list[str]:
+    return [name for name in datamap.personal_fields(model) if datamap.rule_for(model, name).exported]
+
+
+def _as_json(value):
+    return json.loads(json.dumps(value, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v)))
+
+
+def _expected(world: World) -> dict[str, list[dict]]:
+    """From the database: the rows written for A, each with every field the map exports."""
+    expected = {}
+    for model in _linked_models():
+        label, names = model._meta.label, _exported_by_the_map(model)
+        enrolled = _enrolled_rows(world.person).get(label)
+        rows = enrolled() if enrolled else model._default_manager.exclude(pk__in=world.before[label])
+        attributes = [(name, model._meta.get_field(name).attname) for name in names]
+        values = [{name: getattr(row, attname) for name, attname in attributes} for row in rows.order_by("pk")]
+        values = values if names else []
+        if values:
+            expected[label] = _as_json(values)
+    return expected
+
+
+def test_the_access_export_is_every_exported_field_of_every_row_of_the_member_and_nothing_else(world):
+    with clock.frozen(NOW):
+        export = holdings.access_export(world.person)
+
+    expected = _expected(world)
+    assert export["records"] == expected
+    held = {"identity.Account", "identity.SessionRecord", "identity.LoginFlow", "identity.VerificationCode",
+            "identity.TrustedDevice", "notifications.Message", "core.AuditEntry",
+            "privacy.ConsentRecord", "privacy.ConsentChoice", "privacy.NoticeAcknowledgement",
+            "members.StaffAccess", "enrollment.Membership", "enrollment.Person"}  # fmt: skip
+    assert held <= set(export["records"]), "the world must hold rows of each kind, or the test proves little"
+    (membership,) = export["records"]["enrollment.Membership"]
+    assert membership["email"] == "persona1@example.invalid", "encrypted values are exported decrypted"
+    assert len(export["records"]["privacy.ConsentRecord"]) == 2
+    text = json.dumps(export)
+    assert "persona8@example.invalid" not in text and str(world.other.pk) not in text
+
+
+def test_credentials_are_never_exported(world):
+    export = holdings.access_export(world.person)
+    for label, rows in export["records"].items():
+        model = apps.get_model(label)
+        for name in rows[0]:
+            assert datamap.declaration_for(model, name).category != datamap.CREDENTIAL
+    assert "password" not in export["records"]["identity.Account"][0]
+    assert "access_token_hash" not in export["records"]["identity.SessionRecord"][0]
+
+
+def test_the_other_member_gets_their_own_rows_only(world):
+    mine = holdings.Holdings(world.person)
+    theirs = holdings.Holdings(world.other)
+    assert theirs.rows(apps.get_model("identity", "SessionRecord")).count() == 2  # a browser and the app
+    for model in _linked_models():
+        overlap = set(mine.rows(model).values_list("pk", flat=True)) & set(
+            theirs.rows(model).values_list("pk", flat=True)
+        )
+        shared = model._meta.label == "core.AuditEntry" and False
+        assert not overlap or shared, model._meta.label
+
+
+def test_json_html_and_the_csv_zip_carry_the_same_rows(world):
+    with clock.frozen(NOW):
+        export = holdings.access_export(world.person)
+        streamed = json.loads("".join(holdings.export_json(world.person)))
+        html = "".join(holdings.export_html(world.person))
+        target = io.BytesIO()
+        holdings.export_csv_zip(world.person, target)
+
+    assert streamed == export
+    with zipfile.ZipFile(target) as archive:
+        assert sorted(archive.namelist()) == sorted(f"{label}.csv" for label in export["records"])
+        consents = archive.read("privacy.ConsentRecord.csv").decode().splitlines()
+    assert consents[0].split(",") == list(export["records"]["privacy.ConsentRecord"][0])
+    assert len(consents) == 1 + len(export["records"]["privacy.ConsentRecord"])
+    assert html.count("<h2>") == len(export["records"]) and "persona1@example.invalid" in html
+    assert html.startswith("<!DOCTYPE html>") and html.endswith("</body></html>")
+
+
+def test_a_person_with_no_rows_gets_a_valid_empty_export(db):
+    import_policies(policy_row(policy_number="POL-300"))
+    import_members([member_row(5, policy_number="POL-300")])
+    person = Person.objects.get(memberships__member_number="M000005")
+    Membership.objects.filter(person=person).delete()
+    NameToken.objects.filter(membership__person=person).delete()
+    (row,) = json.loads("".join(holdings.export_json(person)))["records"]["enrollment.Person"]
+    assert row["date_of_birth"] == "1985-03-12" and row["id"] == str(person.pk)
+    person_id = person.pk
+    person.delete()
+    person.pk = person_id  # nothing is left about this person id
+    assert json.loads("".join(holdings.export_json(person)))["records"] == {}
+    with translation.override("en"):
+        assert "We hold no personal data about you." in "".join(holdings.export_html(person))
+
+
+def test_the_summary_lists_every_model_with_personal_data_and_its_rows_without_a_value(world):
+    summary = holdings.holdings_summary(world.person)
+    expected = _expected(world)
+
+    assert [entry["model"] for entry in summary["models"]] == sorted(model._meta.label for model in _linked_models())
+    counts = {entry["model"]: entry["records"] for entry in summary["models"]}
+    assert all(counts[label] == len(rows) for label, rows in expected.items())
+    assert {entry["model"] for entry in summary["unlinked"]} == set(datamap.UNLINKED)
+    categories = {entry["category"]: entry for entry in summary["categories"]}
+    assert {datamap.CONTACT, datamap.NATIONAL_ID, datamap.ACTIVITY, datamap.CREDENTIAL} <= set(categories)
+    kept = [rule for rule in categories[datamap.ACTIVITY]["rules"] if rule["duty"]]
+    assert kept and all(rule["retention"] for rule in kept)
+    assert "persona1@example.invalid" not in json.dumps(summary), "the summary never carries a value"
