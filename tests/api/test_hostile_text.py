@@ -78,8 +78,14 @@ def test_nested_strings_are_named_by_their_path(world):
     refused_on(world.call(method, path, body, token=bearer), "records.1.city")
 
 
+def _with_text(operation: dict) -> bool:
+    """The operation's body has a string field (an acknowledgement's version or a map of switches has none)."""
+    schema = request_schema(operation)
+    return bool(schema) and SURROGATE in json.dumps(body_from(schema, lambda _: SURROGATE), ensure_ascii=False)
+
+
 def _with_body() -> list[str]:
-    return sorted(name for name, (_, _, operation) in _operations().items() if request_schema(operation))
+    return sorted(name for name, (_, _, operation) in _operations().items() if _with_text(operation))
 
 
 @pytest.mark.parametrize("name", _with_body())
