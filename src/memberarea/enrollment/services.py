@@ -15,6 +15,7 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.errors import INVALID as INVALID_ERROR
 from memberarea.core.errors import NOT_FOUND, MemberAreaError
+from memberarea.enrollment.bulk import bulk_load_session
 from memberarea.enrollment.errors import WELCOME_NO_RECIPIENT
 
 from .identifiers import suppression_key
@@ -89,11 +90,13 @@ def enrollment_batch_import(
 def _stream_apply(batch, kind, rows, *, actor_id, send_welcome, chunk_size, progress=None) -> None:
     common = {"batch": batch, "actor_id": actor_id, "chunk_size": chunk_size, "progress": progress}
     if kind == "policies":
-        PolicyImport(**common).run(rows)
+        load = PolicyImport(**common)
     elif kind == "members":
-        MembershipImport(welcome=WelcomeSender() if send_welcome else None, **common).run(rows)
+        load = MembershipImport(welcome=WelcomeSender() if send_welcome else None, **common)
     else:
         raise ValueError(f"unknown import kind {kind!r}")
+    with bulk_load_session():
+        load.run(rows)
 
 
 # --- welcome ------------------------------------------------------------------------------------

@@ -322,6 +322,8 @@ TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 # --- Enrollment (ENR-2, ENR-3; see docs/import.md) --------------------------------------------
 # Rows per import transaction: bigger is faster, smaller holds write locks for less time.
 ENROLLMENT_IMPORT_CHUNK_SIZE = env_int("ENROLLMENT_IMPORT_CHUNK_SIZE", 1000)
+# SQLite only: the page cache of the connection that runs an import (docs/performance.md, PERF-5).
+ENROLLMENT_IMPORT_SQLITE_CACHE_MIB = env_int("ENROLLMENT_IMPORT_SQLITE_CACHE_MIB", 64)
 ENROLLMENT_API_MAX_RECORDS = 10_000  # per POST /api/v1/enrollment/batches (ENR-2)
 # The batch endpoint reads its own body (10,000 records exceed DATA_UPLOAD_MAX_MEMORY_SIZE).
 ENROLLMENT_API_MAX_BODY_BYTES = env_int("ENROLLMENT_API_MAX_BODY_BYTES", 32 * 1024 * 1024)
