@@ -27,3 +27,18 @@ CAMPAIGN_NOT_SUBMITTED = ErrorCode(
 CAMPAIGN_OWN_APPROVAL = ErrorCode(
     "campaign_own_approval", _("A campaign must be approved by someone other than the person who drafted it."), 403
 )
+REQUEST_STEP_NOT_ALLOWED = ErrorCode(
+    "request_step_not_allowed",
+    _("This step cannot be taken now: the request is closed or not yet at the stage it needs."),
+    409,
+)
+REQUEST_EXTENSION_LIMIT = ErrorCode(
+    "request_extension_limit",
+    _("This request cannot be extended again: the rules for its deadline allow no further extension."),
+    409,
+)
+PRIVACY_CENTRE_CLOSED = ErrorCode(
+    "privacy_centre_closed",
+    _("Your policy ended too long ago to make a request here. Please write to our privacy team instead."),
+    403,
+)

@@ -382,3 +382,6 @@ datamap.subject(CampaignRecipient, "account__person")
 datamap.subject(UnsubscribeShortLink, "account__person")
 datamap.retain(ConsentRecord, datamap.CONSENT_PROOF)
 datamap.retain(ConsentChoice, datamap.WITH_THE_ACCOUNT)
+
+# Rights requests live in their own module (this one is long already); imported here so Django finds them.
+from .request_models import RightsRequest, RightsRequestStep  # noqa: E402, F401

@@ -437,3 +437,11 @@ ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 400)
 PRIVACY_CAMPAIGN_BATCH_SIZE = env_int("PRIVACY_CAMPAIGN_BATCH_SIZE", 200)
 PRIVACY_UNSUBSCRIBE_LINK_DAYS = env_int("PRIVACY_UNSUBSCRIBE_LINK_DAYS", 60)
 PRIVACY_CAMPAIGN_SMS_MAX_LENGTH = env_int("PRIVACY_CAMPAIGN_SMS_MAX_LENGTH", 120)
+
+# Rights requests (PRIV-8, docs/privacy.md "Rights requests", decision 0033): the regime whose deadlines
+# apply (gdpr | ccpa | hipaa; an officer may change one request's), the insurer's holidays skipped when
+# counting business days (ISO dates, comma-separated), and how many days after a member's last policy
+# ended the privacy centre still lets them make requests.
+PRIVACY_REGIME = env_str("PRIVACY_REGIME", "gdpr")
+PRIVACY_HOLIDAYS = env_list("PRIVACY_HOLIDAYS", "")
+PRIVACY_CENTRE_AFTER_END_DAYS = env_int("PRIVACY_CENTRE_AFTER_END_DAYS", 365)
