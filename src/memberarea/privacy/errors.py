@@ -42,3 +42,8 @@ PRIVACY_CENTRE_CLOSED = ErrorCode(
     _("Your policy ended too long ago to make a request here. Please write to our privacy team instead."),
     403,
 )
+REQUEST_RESULT_NOT_READY = ErrorCode(
+    "request_result_not_ready",
+    _("The result of this request is not ready to download yet. We will tell you when it is."),
+    409,
+)

@@ -17,6 +17,7 @@ from memberarea.identity.models import Account
 from memberarea.members.access import Purpose, access_member, members_for
 
 from .. import deadlines
+from ..errors import REQUEST_RESULT_NOT_READY
 from ..request_models import OPEN_STATES, RequestState, RightsRequest
 from . import corrections, fulfil
 from .workflow import privacy_centre_open, today
@@ -119,3 +120,11 @@ def privacy_centre_member(account: Account) -> Membership | None:
         return reachable[0].membership
     newest = Membership.objects.filter(person__account=account).order_by("-start_date").first()
     return newest if newest is not None and privacy_centre_open(newest) else None
+
+
+def request_download_url(*, actor: Account, member_id: uuid.UUID, request_id: uuid.UUID) -> str:
+    """The link to the request's result for `actor` (REQUEST_RESULT_NOT_READY while there is none)."""
+    summary = request_of_member(actor=actor, member_id=member_id, request_id=request_id)
+    if not summary["download_url"]:
+        raise MemberAreaError(REQUEST_RESULT_NOT_READY)
+    return summary["download_url"]
