@@ -40,6 +40,8 @@ from memberarea.enrollment.models import Person
 from memberarea.identity.models import Account
 from memberarea.members.access import Purpose, access_member
 
+from .models import Erasure
+
 CHUNK_ROWS = 500
 EXPORT_VERSION = 1
 
@@ -95,10 +97,15 @@ def field_rules(model: type[Model]) -> list[tuple[str, datamap.Personal, datamap
     ]
 
 
-def exported_fields(model: type[Model]) -> list[str]:
-    """The model's personal columns that the access and portability exports carry."""
+def exported_fields(model: type[Model], *, kept_only: bool = False) -> list[str]:
+    """The model's personal columns that the access and portability exports carry (after an erasure, only
+    those kept under a legal duty: the rest was erased or anonymised)."""
     columns = {field.name for field in model._meta.local_concrete_fields}
-    return [name for name, _declaration, rule in field_rules(model) if name in columns and rule.exported]
+    return [
+        name
+        for name, _declaration, rule in field_rules(model)
+        if name in columns and rule.exported and (rule.kept or not kept_only)
+    ]
 
 
 # --- the summary: what we hold, never a value ------------------------------------------------------------
@@ -175,8 +182,9 @@ def _rule_text(rule: datamap.Rule) -> dict[str, Any]:
 def export_rows(person: Person) -> Iterator[tuple[str, dict[str, Any]]]:
     """(model label, {field: value}) for every row of the person, exported fields only, chunk by chunk."""
     holdings = Holdings(person)
+    kept_only = Erasure.objects.filter(person=person).exists()
     for model in linked_models():
-        names = exported_fields(model)
+        names = exported_fields(model, kept_only=kept_only)
         if not names:
             continue
         # Instances, not .values(): an encrypted field opens through the model attribute (its key binds the row).
