@@ -92,9 +92,13 @@ TEMPLATES: list[dict[str, Any]] = [
 SQLITE_OPTIONS = {
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
     # two writers queue on the busy timeout instead of failing halfway through a transaction.
+    # secure_delete zeroes what a delete or an update frees, so an erased value is not left in a free
+    # page of the file (decision 0035).
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+    ),
 }
 
 
