@@ -34,7 +34,7 @@ from memberarea.identity.models import Account
 from .holdings import Holdings, field_rules, linked_models
 from .models import Erasure
 from .restrictions import restriction_start
-from .scrubbing import Tally, children_first, rows_required
+from .scrubbing import Tally, children_first, rows_required, rows_shared
 
 SHARED_REASON = _("It is also about another member, who keeps it")
 
@@ -97,7 +97,7 @@ def kept_for(person: Person) -> list[KeptItem]:
         for _name, declaration, rule in rules:
             if rule.kept:
                 items.add(_item(declaration.category, rule.duty, rule))
-        if _shared_rows(model, rows, person):
+        if rows_shared(model, rows, person):
             items.update(_item(declaration.category, SHARED_REASON, rule) for _name, declaration, rule in rules)
     return sorted(items, key=lambda item: (item.label, item.reason, item.period))
 
@@ -128,23 +128,12 @@ def _report(erasure: Erasure, *, already_erased: bool) -> ErasureReport:
     )
 
 
-def _shared_rows(model: type[Model], pks: set[Any], person: Person) -> set[Any]:
-    """Of the person's rows, those a link also ties to another person."""
-    shared: set[Any] = set()
-    for link in datamap.SUBJECTS.get(model._meta.label, ()):
-        if not isinstance(link, str) or link == datamap.SELF:
-            continue
-        pairs = model._default_manager.filter(pk__in=pks, **{f"{link}__isnull": False}).values_list("pk", link)
-        shared.update(pk for pk, owner in pairs if owner != person.pk)
-    return shared
-
-
 def _carry_out(person: Person) -> Tally:
     """Delete and empty the person's rows as the map says, children before the rows they point at."""
     holdings = Holdings(person)
     models = children_first(linked_models())
     rows = {model._meta.label: set(holdings.rows(model).values_list("pk", flat=True)) for model in models}
-    shared = {model._meta.label: _shared_rows(model, rows[model._meta.label], person) for model in models}
+    shared = {model._meta.label: rows_shared(model, rows[model._meta.label], person) for model in models}
     going: dict[str, set[Any]] = {}
     for model in models:
         label = model._meta.label

@@ -383,4 +383,4 @@ datamap.subject(UnsubscribeShortLink, "account__person")
 datamap.retain(ConsentRecord, datamap.CONSENT_PROOF)
 datamap.retain(ConsentChoice, datamap.WITH_THE_ACCOUNT)
 
-from .erasure_models import Erasure, RetentionRun  # noqa: E402, F401  (the erasure's records; see that module)
+from .erasure_models import Erasure, RetentionRun, RetentionState  # noqa: E402, F401  (the erasure's records; see that module)

@@ -130,6 +130,17 @@ def rows_required(model: type[Model], pks: set[Any], leaving: dict[str, set[Any]
     return required
 
 
+def rows_shared(model: type[Model], pks: set[Any], person: Model) -> set[Any]:
+    """Of a person's rows, those a link of the map also ties to another person (a family policy)."""
+    shared: set[Any] = set()
+    for link in datamap.SUBJECTS.get(model._meta.label, ()):
+        if not isinstance(link, str) or link == datamap.SELF:
+            continue
+        pairs = model._default_manager.filter(pk__in=pks, **{f"{link}__isnull": False}).values_list("pk", link)
+        shared.update(pk for pk, owner in pairs if owner != person.pk)
+    return shared
+
+
 def children_first(model_list: Iterable[type[Model]]) -> list[type[Model]]:
     """Models ordered so that one holding a relation to another comes before it (cycles keep label order)."""
     remaining = sorted(model_list, key=lambda model: model._meta.label)

@@ -439,5 +439,11 @@ ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 400)
 # queued per batch of a campaign's sending, how long an unsubscribe link (and an SMS's short link)
 # works, and the longest SMS campaign text (the short link is added after it).
 PRIVACY_CAMPAIGN_BATCH_SIZE = env_int("PRIVACY_CAMPAIGN_BATCH_SIZE", 200)
+# The retention job (PRIV-14, decision 0035): rows (or persons) per batch, one transaction each; how
+# many batches one sweep of the worker runs before it lets other jobs go (the run resumes at the next
+# sweep); and how often a new run starts.
+RETENTION_BATCH_ROWS = env_int("RETENTION_BATCH_ROWS", 500)
+RETENTION_BATCHES_PER_SWEEP = env_int("RETENTION_BATCHES_PER_SWEEP", 100)
+RETENTION_EVERY_HOURS = env_int("RETENTION_EVERY_HOURS", 24)
 PRIVACY_UNSUBSCRIBE_LINK_DAYS = env_int("PRIVACY_UNSUBSCRIBE_LINK_DAYS", 60)
 PRIVACY_CAMPAIGN_SMS_MAX_LENGTH = env_int("PRIVACY_CAMPAIGN_SMS_MAX_LENGTH", 120)
