@@ -5,6 +5,7 @@ import datetime as dt
 from memberarea.core.jobs import periodic
 
 from .analytics import page_view_counts_prune
+from .export_build import export_jobs_expire
 from .sending import campaigns_resume
 
 
@@ -17,3 +18,9 @@ def page_view_counts_expire() -> str:
 @periodic("campaigns_resume", dt.timedelta(minutes=5))
 def campaigns_resume_job() -> str:
     return campaigns_resume()
+
+
+@periodic("exports_expire", dt.timedelta(minutes=10))
+def exports_expire_job() -> str:
+    """Exports are deleted EXPORT_LIFETIME_DAYS after they are ready; their links stop working."""
+    return export_jobs_expire()

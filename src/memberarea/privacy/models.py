@@ -382,3 +382,7 @@ datamap.subject(CampaignRecipient, "account__person")
 datamap.subject(UnsubscribeShortLink, "account__person")
 datamap.retain(ConsentRecord, datamap.CONSENT_PROOF)
 datamap.retain(ConsentChoice, datamap.WITH_THE_ACCOUNT)
+
+# Export jobs and download links live in their own module (this one is near 400 lines); imported here
+# so that Django finds them.
+from .export_models import DownloadLink, ExportJob  # noqa: E402, F401

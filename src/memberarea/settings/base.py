@@ -329,6 +329,14 @@ PRIVACY_EEA_COUNTRIES = env_list(
     "AT,BE,BG,CY,CZ,DE,DK,EE,ES,FI,FR,GR,HR,HU,IE,IS,IT,LI,LT,LU,LV,MT,NL,NO,PL,PT,RO,SE,SI,SK",
 )
 
+# --- Exports of a member's data (PRIV-8, PERF-6; see docs/privacy.md "Your data, downloaded") -----
+# How long a prepared export is kept (encrypted) before it is deleted, how long a download link
+# works (single use, for the account it was issued to), and how often a running export writes its
+# progress (rows).
+EXPORT_LIFETIME_DAYS = env_int("EXPORT_LIFETIME_DAYS", 7)
+EXPORT_LINK_LIFETIME_MINUTES = env_int("EXPORT_LINK_LIFETIME_MINUTES", 30)
+EXPORT_PROGRESS_EVERY_ROWS = env_int("EXPORT_PROGRESS_EVERY_ROWS", 250)
+
 # --- Background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 15)
