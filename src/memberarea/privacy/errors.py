@@ -27,3 +27,14 @@ CAMPAIGN_NOT_SUBMITTED = ErrorCode(
 CAMPAIGN_OWN_APPROVAL = ErrorCode(
     "campaign_own_approval", _("A campaign must be approved by someone other than the person who drafted it."), 403
 )
+EXPORT_NOT_READY = ErrorCode(
+    "export_not_ready", _("This copy of your data is not ready to download, or it has expired."), 409
+)
+DOWNLOAD_LINK_USED = ErrorCode(
+    "download_link_used",
+    _("This download link has already been used. Ask for a new link from the privacy centre."),
+    410,
+)
+DOWNLOAD_LINK_EXPIRED = ErrorCode(
+    "download_link_expired", _("This download link has expired. Ask for a new link from the privacy centre."), 410
+)

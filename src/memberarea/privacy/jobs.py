@@ -7,6 +7,7 @@ from django.conf import settings
 from memberarea.core.jobs import periodic
 
 from .analytics import page_view_counts_prune
+from .export_build import export_jobs_expire
 from .retention import retention_due, retention_run
 from .sending import campaigns_resume
 
@@ -29,3 +30,9 @@ def retention_job() -> str:
         return "not due"
     run = retention_run(max_batches=settings.RETENTION_BATCHES_PER_SWEEP)
     return f"retention run {run.pk}: {run.state} after {run.batches} batches"
+
+
+@periodic("exports_expire", dt.timedelta(minutes=10))
+def exports_expire_job() -> str:
+    """Exports are deleted EXPORT_LIFETIME_DAYS after they are ready; their links stop working."""
+    return export_jobs_expire()

@@ -383,4 +383,7 @@ datamap.subject(UnsubscribeShortLink, "account__person")
 datamap.retain(ConsentRecord, datamap.CONSENT_PROOF)
 datamap.retain(ConsentChoice, datamap.WITH_THE_ACCOUNT)
 
-from .erasure_models import Erasure, RetentionRun, RetentionState  # noqa: E402, F401  (the erasure's records; see that module)
+# Export jobs and download links, erasures and retention runs live in modules of their own (this one is
+# near 400 lines); imported here so that Django finds them.
+from .erasure_models import Erasure, RetentionRun, RetentionState  # noqa: E402, F401
+from .export_models import DownloadLink, ExportJob  # noqa: E402, F401

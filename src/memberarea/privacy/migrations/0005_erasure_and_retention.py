@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enrollment', '0003_policy_kind'),
-        ('privacy', '0003_marketing'),
+        ('privacy', '0004_export_jobs'),
     ]
 
     operations = [
