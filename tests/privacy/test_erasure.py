@@ -17,6 +17,7 @@ from memberarea.core import clock, datamap
 from memberarea.enrollment.models import Membership, Person, Policy, SuppressedPerson
 from memberarea.identity.models import Account, Role, SessionRecord, TrustedDevice
 from memberarea.identity.services import account_create
+from memberarea.notifications.models import IntegrationMessage
 from memberarea.privacy import holdings
 from memberarea.privacy.erasure import erase_person, kept_for
 from memberarea.privacy.models import ProcessingRestriction
@@ -191,3 +192,12 @@ def test_nobody_else_is_touched(world):
     assert holdings.access_export(world.other)["records"] == theirs["records"]
     assert Policy.objects.get(pk=spouse_policy.pk).holder_name == spouse_policy.holder_name  # shared with member 2
     assert Membership.objects.get(member_number="M000002").first_name == "Nombre"
+
+
+def test_the_core_system_is_told_once_with_the_member_number_only(world):
+    erase(world)
+    erase(world)
+
+    (message,) = IntegrationMessage.objects.filter(topic="member.erasure")
+    assert json.loads(message.payload) == {"member_numbers": ["M000001"], "erased_at": "2026-03-05T09:30:00+00:00"}
+    assert message.reference == "member.erasure:request-1" and message.person_id == world.person.pk

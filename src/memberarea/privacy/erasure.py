@@ -11,7 +11,9 @@ and the person's rows in it (`Holdings`), and for each personal field does what 
 
 A row that is also about another person (a family policy, a guardianship) is left to them and listed
 as kept for that reason. Before any value goes, the person is put on the suppression list (so the
-next import does not bring them back) and the account is closed (`identity.closure`). The report
+next import does not bring them back) and the account is closed (`identity.closure`). The core system
+is told through the integration outbox (`member.erasure`) with the member numbers only: the one thing
+it needs to find the member, and nothing else of theirs leaves. The report
 counts rows per category — never a value — and lists what is kept; `kept_for(person)` gives that list
 again later (the member's next export, the page after the erasure). One transaction; a second call
 answers the first erasure's report and changes nothing.
@@ -30,12 +32,14 @@ from memberarea.enrollment.models import Person
 from memberarea.enrollment.services import suppression_add
 from memberarea.identity.closure import account_close
 from memberarea.identity.models import Account
+from memberarea.notifications.integration import integration_message_send
 
 from .holdings import Holdings, field_rules, linked_models
 from .models import Erasure
 from .restrictions import restriction_start
 from .scrubbing import Tally, children_first, rows_required, rows_shared
 
+ERASURE_TOPIC = "member.erasure"
 SHARED_REASON = _("It is also about another member, who keeps it")
 
 
@@ -68,6 +72,7 @@ def erase_person(*, person: Person, actor: Account | None, reference: str) -> Er
         done = Erasure.objects.filter(person=person).first()
         if done is not None:
             return _report(done, already_erased=True)
+        member_numbers = sorted(person.memberships.values_list("member_number", flat=True))
         suppression_add(person=person, actor_id=actor_id)
         if person.account is not None:
             account_close(account=person.account, actor_id=actor_id)
@@ -75,6 +80,12 @@ def erase_person(*, person: Person, actor: Account | None, reference: str) -> Er
         tally = _carry_out(person)
         erasure = Erasure.objects.create(
             person=person, reference=reference, actor_id=actor_id, erased_at=clock.now(), counts=tally.as_json()
+        )
+        integration_message_send(
+            topic=ERASURE_TOPIC,
+            payload={"member_numbers": member_numbers, "erased_at": erasure.erased_at.isoformat()},
+            reference=f"{ERASURE_TOPIC}:{reference}",
+            person=person,
         )
         audit_record(
             event="privacy.person_erased",
