@@ -82,6 +82,11 @@ urlpatterns = [
     path(
         "privacy/requests/<uuid:member_id>/new/<slug:kind>/", privacy_requests.request_new, name="privacy-request-new"
     ),
+    path(
+        "privacy/requests/<uuid:member_id>/<uuid:request_id>/download/",
+        privacy_requests.request_download,
+        name="privacy-request-download",
+    ),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

@@ -284,7 +284,7 @@ def _rights_requests() -> dict[str, dict[str, Recipe]]:
             "not_found": lambda w: w.call(
                 "get", f"/privacy/members/{own(w)}/requests/{UNKNOWN}/download", token=w.token()
             ),
-            "request_result_not_ready": not_ready,
+            "export_not_ready": not_ready,
         },
     }
 

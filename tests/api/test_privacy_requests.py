@@ -41,7 +41,7 @@ def test_create_list_status_and_download(holder):
     status = client.get(f"{_requests(10)}/{body['request_id']}").json()
     assert status["kind_label"] == "Corregir sus datos"  # the API answers in Spanish unless asked otherwise
     download = client.get(f"{_requests(10)}/{body['request_id']}/download")
-    assert (download.status_code, download.json()["error"]["code"]) == (409, "request_result_not_ready")
+    assert (download.status_code, download.json()["error"]["code"]) == (409, "export_not_ready")
 
 
 def test_bad_kind_and_bad_correction_are_invalid(holder):

@@ -12,7 +12,7 @@ from memberarea.core.models import AuditEntry
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Role
 from memberarea.notifications.delivery import message_deliver
-from memberarea.notifications.models import Channel, Message
+from memberarea.notifications.models import Channel, IntegrationMessage, Message
 from memberarea.privacy.audience import AudienceFilter, marketing_audience
 from memberarea.privacy.consent import consent_set
 from memberarea.privacy.models import ConsentChoice, ConsentMethod, ConsentPurpose, ProcessingRestriction
@@ -117,7 +117,9 @@ def test_correction_review_applies_the_values_forwards_them_and_tells(holder, of
     corrected = Membership.objects.select_related("person").get(pk=membership(10).pk)
     assert corrected.first_name == "Lucía" and corrected.person.date_of_birth == dt.date(1980, 2, 1)
     assert done.state == RequestState.DONE and json.loads(done.correction_previous)["date_of_birth"] == "1980-01-01"
-    assert "privacy.request_correction_forward_pending" in _events(made)  # the core system's call site
+    assert IntegrationMessage.objects.filter(
+        topic="member.correction", reference=f"member.correction:{made.pk}"
+    ).exists()
     assert [message.body_text.count("corrected your details") for message in _told(made)][-1] == 1
 
 

@@ -14,7 +14,7 @@ from ninja import Field, Path, Router, Schema, Status
 from memberarea.core.errors import choice_parse, id_parse
 from memberarea.privacy.models import ConsentMethod
 from memberarea.privacy.request_models import RequestKind
-from memberarea.privacy.requests.queue import request_download_url, request_of_member, requests_of_member
+from memberarea.privacy.requests.queue import request_of_member, request_result, requests_of_member, zip_response
 from memberarea.privacy.requests.workflow import request_make
 
 from .account import STEP_UP
@@ -53,18 +53,11 @@ class RequestOut(Schema):
     days_left: int | None = Field(description="until the due date, negative once overdue; null once closed")
     progress: int = Field(description="0-100")
     has_result: bool = Field(description="a result is ready: GET …/download")
+    result_percent: int | None = Field(description="how far the export is prepared, 0-100; null without one")
 
 
 class RequestListOut(Schema):
     requests: list[RequestOut] = Field(description="newest first")
-
-
-class DownloadOut(Schema):
-    url: str = Field(description="single-use link to the result, valid for a short time after signing in")
-
-
-def _out(summary: dict) -> dict:
-    return {**summary, "has_result": bool(summary["download_url"])}
 
 
 @router.post(
@@ -91,7 +84,7 @@ def request_create(request, payload: RequestIn, member_id: str = Path(..., descr
         correction=payload.correction,
     )
     summary = request_of_member(actor=request.auth.account, member_id=id_parse(member_id), request_id=made.pk)
-    return Status(201, _out(summary))
+    return Status(201, summary)
 
 
 @router.get(
@@ -100,7 +93,7 @@ def request_create(request, payload: RequestIn, member_id: str = Path(..., descr
 @raises(NOT_YOURS)
 def request_list(request, member_id: str = Path(..., description=MEMBER_ID)):
     _access, rows = requests_of_member(actor=request.auth.account, member_id=id_parse(member_id))
-    return {"requests": [_out(row) for row in rows]}
+    return {"requests": rows}
 
 
 @router.get(
@@ -113,17 +106,19 @@ def request_status(request, member_id: str = Path(..., description=MEMBER_ID), r
     summary = request_of_member(
         actor=request.auth.account, member_id=id_parse(member_id), request_id=id_parse(request_id)
     )
-    return _out(summary)
+    return summary
 
 
 @router.get(
     "/privacy/members/{member_id}/requests/{request_id}/download",
-    response={200: DownloadOut},
-    summary="The link to a request's result (an access or portability export)",
+    response={200: None},
+    summary="The result of an access or portability request: a ZIP, streamed",
+    description="Each call spends a single-use link of its own; the file expires some days after it is ready.",
+    openapi_extra={"responses": {"200": {"description": "the ZIP", "content": {"application/zip": {}}}}},
 )
-@raises(NOT_YOURS, ("request_result_not_ready", "no result yet, or the request has none"))
+@raises(NOT_YOURS, ("export_not_ready", "no result yet, or it has expired"))
 def request_download(request, member_id: str = Path(..., description=MEMBER_ID), request_id: str = Path(...)):
-    url = request_download_url(
+    name, chunks = request_result(
         actor=request.auth.account, member_id=id_parse(member_id), request_id=id_parse(request_id)
     )
-    return {"url": url}
+    return zip_response(name, chunks)

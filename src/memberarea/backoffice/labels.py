@@ -42,6 +42,8 @@ EVENT_LABELS = {
     "member.guardian_ending_sent": _("Guardian told that guardianship ends"),
     "notice.acknowledged": _("Member read a new privacy notice"),
     "notice.in_force_at_sign_in": _("Privacy notice in force at sign-in"),
+    "privacy.export_downloaded": _("Member downloaded a copy of their data"),
+    "privacy.export_started": _("Member asked for a copy of their data"),
     "privacy.restriction_lifted": _("Restriction of processing lifted"),
     "privacy.restriction_started": _("Restriction of processing started"),
     "recovery.link_sent": _("Password recovery link sent"),

@@ -42,8 +42,14 @@ PRIVACY_CENTRE_CLOSED = ErrorCode(
     _("Your policy ended too long ago to make a request here. Please write to our privacy team instead."),
     403,
 )
-REQUEST_RESULT_NOT_READY = ErrorCode(
-    "request_result_not_ready",
-    _("The result of this request is not ready to download yet. We will tell you when it is."),
-    409,
+EXPORT_NOT_READY = ErrorCode(
+    "export_not_ready", _("This copy of your data is not ready to download, or it has expired."), 409
+)
+DOWNLOAD_LINK_USED = ErrorCode(
+    "download_link_used",
+    _("This download link has already been used. Ask for a new link from the privacy centre."),
+    410,
+)
+DOWNLOAD_LINK_EXPIRED = ErrorCode(
+    "download_link_expired", _("This download link has expired. Ask for a new link from the privacy centre."), 410
 )

@@ -7,9 +7,11 @@ first, then those with the fewest days left.
 import datetime as dt
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 
 from memberarea.core.errors import NOT_FOUND, MemberAreaError
 from memberarea.enrollment.models import Membership
@@ -17,7 +19,6 @@ from memberarea.identity.models import Account
 from memberarea.members.access import Purpose, access_member, members_for
 
 from .. import deadlines
-from ..errors import REQUEST_RESULT_NOT_READY
 from ..request_models import OPEN_STATES, RequestState, RightsRequest
 from . import corrections, fulfil
 from .workflow import privacy_centre_open, today
@@ -55,7 +56,8 @@ def request_summary(rights_request: RightsRequest, *, account: Account | None = 
         "overdue_days": -left if is_open and left < 0 else 0,
         "progress": PROGRESS[RequestState(rights_request.state)],
         "is_open": is_open,
-        "download_url": fulfil.export_download_url(rights_request, account=account) if account else None,
+        "has_result": fulfil.export_ready(rights_request, account=account) if account else False,
+        "result_percent": job.percent if (job := fulfil.export_of(rights_request)) else None,
     }
 
 
@@ -122,9 +124,17 @@ def privacy_centre_member(account: Account) -> Membership | None:
     return newest if newest is not None and privacy_centre_open(newest) else None
 
 
-def request_download_url(*, actor: Account, member_id: uuid.UUID, request_id: uuid.UUID) -> str:
-    """The link to the request's result for `actor` (REQUEST_RESULT_NOT_READY while there is none)."""
-    summary = request_of_member(actor=actor, member_id=member_id, request_id=request_id)
-    if not summary["download_url"]:
-        raise MemberAreaError(REQUEST_RESULT_NOT_READY)
-    return summary["download_url"]
+def request_result(*, actor: Account, member_id: uuid.UUID, request_id: uuid.UUID) -> tuple[str, Iterator[bytes]]:
+    """The result of a request `actor` made about the member: (file name, chunks); EXPORT_NOT_READY until ready."""
+    access = access_member(actor=actor, member_id=member_id, purpose=Purpose.VIEW)
+    found = RightsRequest.objects.filter(pk=request_id, membership=access.membership, requested_by=actor).first()
+    if found is None:
+        raise MemberAreaError(NOT_FOUND)
+    return fulfil.export_download(found, account=actor)
+
+
+def zip_response(name: str, chunks: Iterator[bytes]) -> StreamingHttpResponse:
+    """A result streamed as an attachment (PERF-6: never held whole in memory)."""
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -4,22 +4,34 @@ The message goes to the account that asked (a guardian hears about the minor's r
 step, the deadline after it and the officer's reason when there is one; never the corrected values.
 """
 
+from collections.abc import Sequence
+
 from django.utils import formats, translation
 
 from memberarea.core.links import public_url_of, sign_in_url
-from memberarea.identity.contacts import account_contacts
+from memberarea.identity.contacts import AccountContacts, account_contacts
 from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
+from ..erasure import KeptItem
 from ..request_models import Regime, RequestKind, RightsRequest, RightsRequestStep
 
 
-def request_tell(rights_request: RightsRequest, step: RightsRequestStep) -> None:
-    """Queue the message about `step`, inside the caller's transaction (no contact: nothing to send)."""
+def request_tell(
+    rights_request: RightsRequest,
+    step: RightsRequestStep,
+    *,
+    contacts: AccountContacts | None = None,
+    kept: Sequence[KeptItem] = (),
+) -> None:
+    """Queue the message about `step`, inside the caller's transaction (no contact: nothing to send).
+
+    `contacts`: read before an erasure took them away; `kept`: what the erasure kept, why and how long.
+    """
     account = rights_request.requested_by
     if account is None:
         return
-    contacts = account_contacts(account)
+    contacts = contacts or account_contacts(account)
     channel = Channel.EMAIL if contacts.email else Channel.SMS
     destination = contacts.email or contacts.mobile
     if not destination:
@@ -40,6 +52,7 @@ def request_tell(rights_request: RightsRequest, step: RightsRequestStep) -> None
             "due": due,
             "reason": step.reason or "",
             "regime": Regime(rights_request.regime).label,
+            "kept": [{"label": item.label, "reason": item.reason, "period": item.period} for item in kept],
             "link": public_url_of("privacy-requests", membership.pk) if membership else sign_in_url(),
         },
         subject_id=str(rights_request.pk),

@@ -12,22 +12,26 @@ one transaction with its step row, its audit entry and the message to the member
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError
 from memberarea.enrollment.models import Membership
+from memberarea.identity.contacts import AccountContacts, account_contacts
 from memberarea.identity.flows.login import step_up_require
 from memberarea.identity.models import Account, Role, SessionRecord
 from memberarea.members.access import Access, Purpose, access_member
 
 from .. import deadlines
 from ..consent import Actor, consent_set
+from ..erasure import KeptItem
 from ..errors import MINOR_NO_CHOICES, PRIVACY_CENTRE_CLOSED, REQUEST_EXTENSION_LIMIT, REQUEST_STEP_NOT_ALLOWED
 from ..models import ActorKind, ConsentMethod, ConsentPurpose
 from ..request_models import (
@@ -175,7 +179,10 @@ def request_start(*, officer: Account, request_id: uuid.UUID) -> RightsRequest:
         rights_request = _officer_request(officer, request_id)
         _require(rights_request, {RequestState.IDENTITY_CONFIRMED})
         if rights_request.kind in (RequestKind.ACCESS, RequestKind.PORTABILITY):
-            rights_request.result_reference = fulfil.export_start(rights_request)
+            asker = rights_request.requested_by
+            if asker is None:
+                raise MemberAreaError(REQUEST_STEP_NOT_ALLOWED)
+            rights_request.result_reference = fulfil.export_start(rights_request, account=asker)
         _step(rights_request, StepKind.IN_PROGRESS, actor=officer, state=RequestState.IN_PROGRESS)
     return rights_request
 
@@ -241,11 +248,22 @@ def request_complete(*, officer: Account, request_id: uuid.UUID) -> RightsReques
             set(RequestKind) - {RequestKind.CORRECTION},
         )
         if rights_request.kind == RequestKind.ERASURE:
-            fulfil.erasure_carry_out(rights_request)
-        elif rights_request.kind == RequestKind.SHINE_THE_LIGHT:
+            _erasure_complete(rights_request, officer)
+            return rights_request
+        if rights_request.kind == RequestKind.SHINE_THE_LIGHT:
             fulfil.shine_the_light_answer(rights_request)
         _step(rights_request, StepKind.DONE, actor=officer, state=RequestState.DONE)
     return rights_request
+
+
+def _erasure_complete(rights_request: RightsRequest, officer: Account) -> None:
+    """Erase, then tell the asker what was kept and why — at the contacts read before they were erased."""
+    if rights_request.membership is None:
+        raise MemberAreaError(REQUEST_STEP_NOT_ALLOWED)
+    contacts = account_contacts(rights_request.requested_by) if rights_request.requested_by else None
+    with translation.override(rights_request.language):  # the kept list is read in the member's language
+        report = fulfil.erasure_carry_out(rights_request, officer=officer)
+    _step(rights_request, StepKind.DONE, actor=officer, state=RequestState.DONE, contacts=contacts, kept=report.kept)
 
 
 def request_refuse(*, officer: Account, request_id: uuid.UUID, reason: str) -> RightsRequest:
@@ -274,6 +292,8 @@ def _step(
     actor: Account,
     reason: str = "",
     state: RequestState | None = None,
+    contacts: AccountContacts | None = None,
+    kept: Sequence[KeptItem] = (),
 ) -> RightsRequestStep:
     """Record the step, save the request, audit it, tell the member: the caller's transaction holds them together."""
     now = clock.now()
@@ -304,5 +324,5 @@ def _step(
             "due_on": rights_request.due_on.isoformat(),
         },
     )
-    request_tell(rights_request, step)
+    request_tell(rights_request, step, contacts=contacts, kept=kept)
     return step

@@ -21,7 +21,7 @@ from memberarea.members import selectors
 from memberarea.privacy.models import ConsentMethod
 from memberarea.privacy.request_models import RequestKind
 from memberarea.privacy.requests.corrections import CORRECTABLE
-from memberarea.privacy.requests.queue import privacy_centre_member, requests_of_member
+from memberarea.privacy.requests.queue import privacy_centre_member, request_result, requests_of_member, zip_response
 from memberarea.privacy.requests.workflow import request_make
 
 from .account import step_up_detour
@@ -102,3 +102,17 @@ def request_new(request, member_id: uuid.UUID, kind: str):
         return form_page(request, "web/privacy/request_new.html", context, error)
     messages.success(request, _("Your request has been sent. We have emailed you a confirmation with the deadline."))
     return redirect("privacy-requests", member_id=access.membership.pk)
+
+
+@login_required
+@require_GET
+def request_download(request, member_id: uuid.UUID, request_id: uuid.UUID):
+    """The result of an access or portability request, streamed through a single-use link spent at once."""
+    try:
+        name, chunks = request_result(actor=request.user, member_id=member_id, request_id=request_id)
+    except MemberAreaError as error:
+        if error.code == "not_found":
+            raise Http404 from None
+        messages.error(request, str(error.message))
+        return redirect("privacy-requests", member_id=member_id)
+    return zip_response(name, chunks)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enrollment', '0003_policy_kind'),
-        ('privacy', '0003_marketing'),
+        ('privacy', '0005_erasure_and_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
