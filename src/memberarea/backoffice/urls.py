@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, views
+from . import campaign_views, retention_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("privacy/processing/", views.processing, name="privacy-processing"),
     path("privacy/processing.csv", views.processing_csv_download, name="privacy-processing-csv"),
     path("privacy/processing.pdf", views.processing_pdf_download, name="privacy-processing-pdf"),
+    path("privacy/retention/", retention_views.retention_runs, name="retention-runs"),
+    path("privacy/retention/<uuid:run_id>/", retention_views.retention_run, name="retention-run"),
     path("staff/", views.staff, name="staff"),
     path("documents/", views.documents, name="documents"),
     path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),
