@@ -68,8 +68,8 @@ def retention_due() -> bool:
 def recorded_column(model: type[Model]) -> str | None:
     """When a row was recorded: its `created_at`, or its first date-and-time column that is never empty."""
     fields = [field for field in model._meta.local_concrete_fields if isinstance(field, models.DateTimeField)]
-    named = [field.name for field in fields if field.name == "created_at"]
-    return (named or [field.name for field in fields if not field.null] or [None])[0]
+    chosen = [field for field in fields if field.name == "created_at"] or [field for field in fields if not field.null]
+    return chosen[0].name if chosen else None
 
 
 def _steps() -> list[str]:
