@@ -3,7 +3,9 @@ interrupted run resumes and finishes.
 
 Member 1 is current; member 5's only membership ended on 1 January 2026. Both were active on
 10 January 2026. 400 days later, periods of a year have run out: from recording for everyone
-(devices, sessions), from the end of the relationship for member 5 only (name, contacts, account).
+(devices, sessions), from the end of the relationship for member 5 only (name, contacts, account) —
+with the privacy centre closing when the membership ends (PRIVACY_CENTRE_AFTER_END_DAYS = 0), except
+in the test of that period.
 """
 
 import datetime as dt
@@ -30,7 +32,8 @@ PASSWORD = "Lindero7Azul"
 
 
 @pytest.fixture
-def accounts() -> dict[int, Account]:
+def accounts(settings) -> dict[int, Account]:
+    settings.PRIVACY_CENTRE_AFTER_END_DAYS = 0
     with clock.frozen(ACTIVE):
         staff = make_staff(Role.AGENT)
         import_policies(policy_row(policy_number="POL-100"), policy_row(policy_number="POL-500"))
@@ -129,3 +132,17 @@ def test_the_worker_job_runs_it_once_a_day(accounts, settings):
     with clock.frozen(LATER + dt.timedelta(hours=25)):
         assert retention_due()
     assert_expired_as_the_map_says(accounts)
+
+
+def test_the_relationship_ends_when_the_privacy_centre_closes_after_the_last_policy(accounts, settings):
+    settings.PRIVACY_CENTRE_AFTER_END_DAYS = 365
+    ended = Person.objects.get(account=accounts[5])
+    before = holdings.access_export(ended)["records"]["enrollment.Membership"]
+    with clock.frozen(ACTIVE + dt.timedelta(days=300)):
+        retention_run()
+    assert holdings.access_export(ended)["records"]["enrollment.Membership"] == before
+    assert Account.objects.get(pk=accounts[5].pk).check_password(PASSWORD), "they can still sign in"
+    with clock.frozen(LATER):
+        retention_run()
+    assert membership(5).first_name == "Nombre", "a year after the centre closed, not yet"
+    assert Account.objects.get(pk=accounts[5].pk).password == "", "credentials go when it closes"

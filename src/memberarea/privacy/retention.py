@@ -7,8 +7,8 @@ every personal field has expired with nothing to anonymise is deleted unless a r
 
 - **Recorded**: the row's `created_at`, or its first date-and-time column that is never empty
   (`recorded_column`). The job walks each model's rows older than its shortest such period.
-- **Relationship end**: the day the person's last membership ended, when none is current, or the
-  day the person was erased. The job walks those persons' rows through the map's links
+- **Relationship end**: `PRIVACY_CENTRE_AFTER_END_DAYS` after the person's last membership ended,
+  when none is current (until then they still use the privacy centre), or the day of their erasure. The job walks those persons' rows through the map's links
   (`Holdings`), leaving a row also about another person to that person.
 
 The job works in batches, each one transaction that also moves the run's cursor (`RetentionRun`):
@@ -68,8 +68,8 @@ def retention_due() -> bool:
 def recorded_column(model: type[Model]) -> str | None:
     """When a row was recorded: its `created_at`, or its first date-and-time column that is never empty."""
     fields = [field for field in model._meta.local_concrete_fields if isinstance(field, models.DateTimeField)]
-    named = [field.name for field in fields if field.name == "created_at"]
-    return (named or [field.name for field in fields if not field.null] or [None])[0]
+    chosen = [field for field in fields if field.name == "created_at"] or [field for field in fields if not field.null]
+    return chosen[0].name if chosen else None
 
 
 def _steps() -> list[str]:
@@ -115,11 +115,14 @@ def _recorded_batch(model: type[Model], now: dt.datetime, after: str | None, siz
 
 
 def _ended_persons(now: dt.datetime):
+    """Persons whose relationship has ended: their last membership and the privacy centre's period after it,
+    or an erasure."""
     today = now.date()
     current = Count("memberships", filter=Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today))
+    closed = today - dt.timedelta(days=settings.PRIVACY_CENTRE_AFTER_END_DAYS)
     erased = Erasure.objects.values("person_id")
     return Person.objects.annotate(current=current, last_end=Max("memberships__end_date")).filter(
-        Q(current=0, last_end__isnull=False) | Q(pk__in=erased)
+        Q(current=0, last_end__lte=closed) | Q(pk__in=erased)
     )
 
 
@@ -130,7 +133,9 @@ def _persons_batch(now: dt.datetime, after: str | None, size: int, tally: Tally)
     batch = list(persons[:size])
     erased_on = dict(Erasure.objects.filter(person__in=batch).values_list("person_id", "erased_at"))
     for person in batch:
-        ended = erased_on.get(person.pk) or dt.datetime.combine(person.last_end, dt.time(), tzinfo=dt.UTC)
+        ended = erased_on.get(person.pk) or dt.datetime.combine(
+            person.last_end + dt.timedelta(days=settings.PRIVACY_CENTRE_AFTER_END_DAYS), dt.time(), tzinfo=dt.UTC
+        )
         holdings = Holdings(person)
         models_ = children_first(linked_models())
         rows = {model: set(holdings.rows(model).values_list("pk", flat=True)) for model in models_}

@@ -90,7 +90,7 @@ def row_scrub(row: Model, actions: dict[str, str]) -> list[str]:
     changed = []
     for name, action in actions.items():
         field = row._meta.get_field(name)
-        if structural(field) or not isinstance(field, models.Field):
+        if not isinstance(field, models.Field) or structural(field):
             continue
         current = getattr(row, field.attname)
         wanted = erased_value(field, current) if action == datamap.ERASE else anonymised_value(field, current)

@@ -474,6 +474,10 @@ PRIVACY_CAMPAIGN_BATCH_SIZE = env_int("PRIVACY_CAMPAIGN_BATCH_SIZE", 200)
 RETENTION_BATCH_ROWS = env_int("RETENTION_BATCH_ROWS", 500)
 RETENTION_BATCHES_PER_SWEEP = env_int("RETENTION_BATCHES_PER_SWEEP", 100)
 RETENTION_EVERY_HOURS = env_int("RETENTION_EVERY_HOURS", 24)
+# How many days after a member's last policy ended the privacy centre (and so the account) stays open
+# to them; the relationship that the retention periods count from ends then. Shared with the rights
+# requests (issue 13).
+PRIVACY_CENTRE_AFTER_END_DAYS = env_int("PRIVACY_CENTRE_AFTER_END_DAYS", 365)
 PRIVACY_UNSUBSCRIBE_LINK_DAYS = env_int("PRIVACY_UNSUBSCRIBE_LINK_DAYS", 60)
 PRIVACY_CAMPAIGN_SMS_MAX_LENGTH = env_int("PRIVACY_CAMPAIGN_SMS_MAX_LENGTH", 120)
 
