@@ -11,7 +11,7 @@ from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Role
 from memberarea.privacy.request_models import RequestKind, RequestState, RightsRequest
 from memberarea.privacy.requests import workflow
-from tests.backoffice.conftest import client_for, make_staff
+from tests.backoffice.conftest import client_for, make_staff, open_record
 from tests.identity.signing_in import signed_in_client
 from tests.members.family import family_add, membership
 
@@ -122,3 +122,11 @@ def test_only_privacy_officers_see_the_queue(holder, role):
     assert client.get("/staff/privacy/requests/").status_code == 403
     assert client.post(f"/staff/privacy/requests/{made.pk}/confirm/").status_code == 403
     assert signed_in_client(holder)[0].get("/staff/privacy/requests/").status_code == 404
+
+
+def test_a_restriction_shows_on_the_staff_record(holder, officer):
+    _ask(holder, 10, RequestKind.RESTRICTION)
+    client = client_for(officer)
+    open_record(client, membership(10))  # the reason and ticket, then the record itself
+    page = client.get(f"/staff/members/{membership(10).pk}/").content.decode()
+    assert 'data-restricted="true"' in page
