@@ -9,6 +9,7 @@ from memberarea.web.views import (
     privacy_consent,
     privacy_cookies,
     privacy_data,
+    privacy_disclosures,
     privacy_documents,
     privacy_unsubscribe,
     recovery,
@@ -75,6 +76,20 @@ urlpatterns = [
     # The privacy centre: what the data map says we hold about the member chosen (PRIV-7, PRIV-8).
     path("privacy/data/", privacy_data.holdings_home, name="privacy-data-home"),
     path("privacy/data/<uuid:member_id>/", privacy_data.holdings_page, name="privacy-data"),
+    # Who saw or received the member's data (PRIV-9), and Shine the Light (PRIV-10).
+    path("privacy/disclosures/", privacy_disclosures.disclosures_home, name="privacy-disclosures-home"),
+    path("privacy/disclosures/<uuid:member_id>/", privacy_disclosures.disclosures_page, name="privacy-disclosures"),
+    path("privacy/shine-the-light/", privacy_disclosures.shine_the_light_home, name="privacy-shine-the-light-home"),
+    path(
+        "privacy/shine-the-light/<uuid:member_id>/",
+        privacy_disclosures.shine_the_light_page,
+        name="privacy-shine-the-light",
+    ),
+    path(
+        "privacy/shine-the-light/<uuid:member_id>/answer.pdf",
+        privacy_disclosures.shine_the_light_pdf_download,
+        name="privacy-shine-the-light-pdf",
+    ),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

@@ -42,8 +42,12 @@ EVENT_LABELS = {
     "member.guardian_ending_sent": _("Guardian told that guardianship ends"),
     "notice.acknowledged": _("Member read a new privacy notice"),
     "notice.in_force_at_sign_in": _("Privacy notice in force at sign-in"),
+    "privacy.partner_export_built": _("Partner export built"),
+    "privacy.partner_export_downloaded": _("Partner export downloaded"),
+    "privacy.partner_export_started": _("Partner export started"),
     "privacy.restriction_lifted": _("Restriction of processing lifted"),
     "privacy.restriction_started": _("Restriction of processing started"),
+    "privacy.shine_the_light_answered": _("Shine the Light answered"),
     "recovery.link_sent": _("Password recovery link sent"),
     "registration.started": _("Registration started"),
     "session.ended": _("Session ended"),
@@ -92,6 +96,7 @@ MESSAGE_LABELS = {
 # By the task function's name (the last part of its task path).
 TASK_LABELS = {
     "message_deliver_task": _("Message delivery"),
+    "partner_export_task": _("Partner export"),
     "recovery_link_send": _("Password recovery link"),
     "username_reminder_send": _("Forgotten username"),
 }

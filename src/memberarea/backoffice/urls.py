@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, views
+from . import campaign_views, partner_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -21,6 +21,12 @@ urlpatterns = [
     path("privacy/processing/", views.processing, name="privacy-processing"),
     path("privacy/processing.csv", views.processing_csv_download, name="privacy-processing-csv"),
     path("privacy/processing.pdf", views.processing_pdf_download, name="privacy-processing-pdf"),
+    path("privacy/partner-exports/", partner_views.partner_exports_page, name="partner-exports"),
+    path(
+        "privacy/partner-exports/<uuid:export_id>/file.csv",
+        partner_views.partner_export_download,
+        name="partner-export-download",
+    ),
     path("staff/", views.staff, name="staff"),
     path("documents/", views.documents, name="documents"),
     path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),

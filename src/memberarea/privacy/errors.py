@@ -27,3 +27,8 @@ CAMPAIGN_NOT_SUBMITTED = ErrorCode(
 CAMPAIGN_OWN_APPROVAL = ErrorCode(
     "campaign_own_approval", _("A campaign must be approved by someone other than the person who drafted it."), 403
 )
+EXPORT_NOT_READY = ErrorCode(
+    "export_not_ready",
+    _("This export cannot be downloaded: it is still being built, it failed, or its file has expired."),
+    409,
+)

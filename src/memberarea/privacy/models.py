@@ -382,3 +382,5 @@ datamap.subject(CampaignRecipient, "account__person")
 datamap.subject(UnsubscribeShortLink, "account__person")
 datamap.retain(ConsentRecord, datamap.CONSENT_PROOF)
 datamap.retain(ConsentChoice, datamap.WITH_THE_ACCOUNT)
+
+from .disclosure_models import Disclosure, ExportState, LegalBasis, PartnerExport, RecipientKind  # noqa: E402, F401
