@@ -122,3 +122,19 @@ def test_the_page_and_the_pdf_in_both_languages(holder, language):
     assert ("None:" if language == "en" else "Ninguno:") in minor_page
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"] == 'attachment; filename="shine-the-light-2025.pdf"'
+
+
+def test_the_page_also_answers_for_this_year_so_far_and_no_other(holder):
+    with clock.frozen(dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC)):
+        shared(10, recipient="Este año")
+    client, _session = signed_in_client(holder, language="en")
+    page_of = f"/privacy/shine-the-light/{membership(10).pk}/"
+    with clock.frozen(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)):
+        this_year = client.get(page_of, {"year": "2026"}).content.decode()
+        last_year = client.get(page_of).content.decode()
+        other = client.get(page_of, {"year": "1999"}).content.decode()
+        pdf = client.get(f"{page_of}answer.pdf", {"year": "2026"})
+    assert "Este año" in this_year and 'href="?year=2026" aria-current="page"' in this_year
+    assert "Este año" not in last_year and "None:" in last_year
+    assert "None:" in other and 'href="?year=2025" aria-current="page"' in other  # any other year: last year
+    assert pdf["Content-Disposition"] == 'attachment; filename="shine-the-light-2026.pdf"'

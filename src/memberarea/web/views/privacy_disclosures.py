@@ -19,6 +19,16 @@ from memberarea.privacy.shine_the_light import previous_year, shine_the_light_fo
 from .members import own_member_redirect
 
 
+def _selector(request, membership, target: str) -> dict:
+    """What every page of the member chosen carries: the member, and the selector's entries (GUARD-1)."""
+    return {
+        "member_id": str(membership.pk),
+        "member_name": selectors.member_name(membership),
+        "choices": selectors.member_choices(actor=request.user, current=membership),
+        "selector_target": target,
+    }
+
+
 @login_required
 @require_GET
 def disclosures_home(request):
@@ -33,13 +43,7 @@ def disclosures_page(request, member_id: uuid.UUID):
         membership, entries = disclosures_of_member(actor=request.user, member_id=member_id)
     except MemberAreaError:
         raise Http404 from None
-    context = {
-        "entries": entries,
-        "member_id": str(membership.pk),
-        "member_name": selectors.member_name(membership),
-        "choices": selectors.member_choices(actor=request.user, current=membership),
-        "selector_target": "privacy-disclosures",
-    }
+    context = {"entries": entries, **_selector(request, membership, "privacy-disclosures")}
     return render(request, "web/privacy/disclosures.html", context)
 
 
@@ -65,10 +69,7 @@ def shine_the_light_page(request, member_id: uuid.UUID):
     context = {
         "years": [previous_year(), previous_year() + 1],
         "answer": answer,
-        "member_id": str(membership.pk),
-        "member_name": selectors.member_name(membership),
-        "choices": selectors.member_choices(actor=request.user, current=membership),
-        "selector_target": "privacy-shine-the-light",
+        **_selector(request, membership, "privacy-shine-the-light"),
     }
     return render(request, "web/privacy/shine_the_light.html", context)
 
