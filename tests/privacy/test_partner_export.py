@@ -138,7 +138,7 @@ def test_building_twice_exports_and_accounts_once(population):
     """The task's body run again, as a retry after a lost worker would."""
     officer = make_staff(Role.PRIVACY_OFFICER)
     export = partner_export_start(actor=officer, partner_id="socio-demo")
-    assert partner_export_build(export_id=export.pk) == "1 members exported"
+    assert partner_export_build(export_id=export.pk) == "exported: 1"
     assert partner_export_build(export_id=export.pk) == "nothing to build"
     assert Disclosure.objects.count() == 1 and StoredFile.objects.count() == 1
 

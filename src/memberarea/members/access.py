@@ -134,7 +134,7 @@ def _staff_access(actor: Account, membership: Membership, purpose: str, reason: 
             subject_id=str(membership.pk),
             data={"purpose": purpose, "reason": reason, "access": str(record.pk)},
         )
-        role = min(role for role in actor.roles if purpose in STAFF_PURPOSES.get(role, set()))
+        role = min(held for held in actor.roles if purpose in STAFF_PURPOSES.get(held, set()))  # checked above
         for hook in STAFF_ACCESSED:
             hook(record=record, role=role)
     return Access(membership, "staff", record)

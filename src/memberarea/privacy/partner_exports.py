@@ -16,7 +16,7 @@ from memberarea.identity.models import Account, Role
 
 from .errors import EXPORT_NOT_READY
 from .models import ExportState, PartnerExport
-from .partners import partner_get
+from .partners import partner_get, partners
 from .tasks import partner_export_task
 
 
@@ -40,8 +40,11 @@ def partner_export_start(*, actor: Account, partner_id: str) -> PartnerExport:
     return export
 
 
-def partner_exports() -> list[PartnerExport]:
-    return list(PartnerExport.objects.select_related("file", "requested_by")[:50])
+def partner_exports() -> list[tuple[PartnerExport, str]]:
+    """The newest 50 exports, each with its partner's name (its id when no longer configured)."""
+    names = {partner.id: partner.name for partner in partners()}
+    exports = PartnerExport.objects.select_related("file")[:50]
+    return [(export, names.get(export.partner, export.partner)) for export in exports]
 
 
 def partner_export_file(*, actor: Account, export_id: uuid.UUID) -> tuple[PartnerExport, File]:

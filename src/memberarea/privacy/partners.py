@@ -130,7 +130,7 @@ def partner_export_build(*, export_id: uuid.UUID) -> str:
         except BaseException:
             default_storage.delete(stored.name)
             raise
-    return f"{len(people)} members exported"
+    return f"exported: {len(people)}"
 
 
 def _csv(people: list[Membership]) -> io.BufferedRandom:
