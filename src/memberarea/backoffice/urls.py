@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, views
+from . import aggregate_views, campaign_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("privacy/processing/", views.processing, name="privacy-processing"),
     path("privacy/processing.csv", views.processing_csv_download, name="privacy-processing-csv"),
     path("privacy/processing.pdf", views.processing_pdf_download, name="privacy-processing-pdf"),
+    path("privacy/aggregates/", aggregate_views.aggregates, name="privacy-aggregates"),
+    path("privacy/aggregates/<slug:key>.csv", aggregate_views.aggregate_csv_download, name="privacy-aggregates-csv"),
     path("staff/", views.staff, name="staff"),
     path("documents/", views.documents, name="documents"),
     path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),

@@ -307,6 +307,11 @@ PRIVACY_EEA_COUNTRIES = env_list(
     "PRIVACY_EEA_COUNTRIES",
     "AT,BE,BG,CY,CZ,DE,DK,EE,ES,FI,FR,GR,HR,HU,IE,IS,IT,LI,LT,LU,LV,MT,NL,NO,PL,PT,RO,SE,SI,SK",
 )
+# --- Aggregate reports (PRIV-11; see docs/privacy.md and decision 0037) ---------------------------
+# Counts from 1 to this number are never published (0 is); more cells are hidden so none can be worked out.
+AGGREGATE_SUPPRESSION_THRESHOLD = env_int("AGGREGATE_SUPPRESSION_THRESHOLD", 10)
+# The first age of each band after the first (0 to 17, 18 to 29, … 65 and over).
+AGGREGATE_AGE_BANDS = [int(age) for age in env_list("AGGREGATE_AGE_BANDS", "18,30,45,65")]
 
 # --- Background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
