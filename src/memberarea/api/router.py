@@ -16,8 +16,10 @@ from .members import router as members_router
 from .privacy_consent import router as privacy_consent_router
 from .privacy_holdings import router as privacy_holdings_router
 from .privacy_notices import router as privacy_notices_router
+from .privacy_processors import router as privacy_processors_router
 from .recovery import router as recovery_router
 from .registration import router as registration_router
+from .security import router as security_router
 from .sessions import router as sessions_router
 
 LOCAL_DEFINITIONS, COMPONENTS = "#/$defs/", "#/components/schemas/"
@@ -100,11 +102,13 @@ api.add_router("", recovery_router)
 api.add_router("", login_router)
 api.add_router("", account_router)
 api.add_router("", sessions_router)
+api.add_router("", security_router)
 api.add_router("", members_router)
 api.add_router("/privacy", privacy_consent_router)
 api.add_router("", privacy_holdings_router)
 api.add_router("/captcha", captcha_router)
 api.add_router("/privacy/notices", privacy_notices_router)
+api.add_router("/privacy", privacy_processors_router)
 
 
 class BrandOut(Schema):

@@ -97,6 +97,7 @@ def staff_page(request, template: str, context: dict | None = None, error: Membe
         "campaigns": request.user.has_role(Role.MARKETING) or request.user.has_role(Role.PRIVACY_OFFICER),
         "draft_campaigns": request.user.has_role(Role.MARKETING),
         "privacy": bool(request.user.roles & set(PRIVACY_ROLES)),
+        "security_cases": request.user.has_role(Role.SECURITY_OFFICER),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
