@@ -66,7 +66,7 @@ class Report:
     @property
     def lines(self) -> list[tuple[str, list[int | None], int | None, str | None]]:
         """(row label, cells, row total, rate) for a template or a CSV writer."""
-        rates = self.rates or [None] * len(self.rows)
+        rates: list[str | None] = [*self.rates] if self.rates else [None] * len(self.rows)
         return list(zip(self.rows, self.table.cells, self.table.row_totals, rates, strict=True))
 
 
