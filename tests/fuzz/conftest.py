@@ -1,0 +1,36 @@
+"""The fuzz answers every API error against its operation's declared codes, and counts its cases."""
+
+import pytest
+
+from tests.api.conftest import _only_declared_errors  # noqa: F401  (autouse: declared codes only)
+
+
+class Cases:
+    """How many requests a test sent; reported per test and summed at the end of the run."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def count(self, number: int = 1) -> None:
+        self.sent += number
+
+
+@pytest.fixture
+def fuzz_cases(record_property):
+    cases = Cases()
+    yield cases
+    record_property("fuzz_cases", cases.sent)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """ "fuzz: N cases" — summed over xdist workers too (user properties travel with the reports)."""
+    reports = [report for reports in terminalreporter.stats.values() for report in reports]
+    total = sum(
+        value
+        for report in reports
+        if getattr(report, "when", "") == "teardown"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "fuzz_cases"
+    )
+    if total:
+        terminalreporter.write_line(f"fuzz: {total} requests sent")
