@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.api.conftest import _only_declared_errors  # noqa: F401  (autouse: declared codes only)
+# The API tests' fixtures: `world` reaches any operation; the autouse one allows only declared error codes.
+from tests.api.conftest import _only_declared_errors, api, token, world  # noqa: F401
 
 
 class Cases:
