@@ -102,3 +102,31 @@ def test_a_deeply_nested_enrollment_batch_is_invalid_not_a_server_error(world, t
     body = '{"batch_id": "b-1", "records": ' + "[" * depth + "]" * depth + "}"
     response = world.call("post", "/enrollment/batches", body, token=token)
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid", response.content[:200]
+
+
+def test_no_operation_reads_a_query_string():
+    """The API's inputs are its paths and JSON bodies: the text rule for query strings covers pages
+    only (core/middleware.py). An operation that starts reading a query parameter must bring it
+    under the rule first."""
+    parameters = [
+        (name, parameter["name"])
+        for name, (_, _, operation) in _operations().items()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] != "path"
+    ]
+    assert parameters == []
+
+
+@pytest.mark.parametrize("name", sorted(_operations()))
+def test_a_hostile_query_string_is_ignored_like_any_unknown_parameter(world, name, fuzz_cases):
+    """Query parameters no operation declares used to be checked by the pages' text rule: NUL answered
+    400 `invalid` from operations that declare no such code (GET /brand, DELETE /sessions …)."""
+    method, path, bearer = _reachable(world, name)
+    schema = request_schema(_operations()[name][2])
+    body = body_from(schema, _documented_text) if schema else None
+    for label, escaped in ESCAPED.items():
+        fuzz_cases.count()
+        response = world.call(method, f"{path}?q={escaped}", body, token=bearer)
+        _answered_cleanly(response, f"{name} ?q = {label}")
+        if response.status_code == 400:
+            assert "q" not in response.json()["error"]["fields"], (label, response.content)
