@@ -164,7 +164,7 @@ class Site:
         port = free_port()
         self._spawn(
             [str(BIN / "gunicorn"), "memberarea.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-             "--timeout", "30", "--graceful-timeout", "5", "--chdir", str(ROOT / "src")],
+             "--timeout", "30", "--graceful-timeout", "2", "--chdir", str(ROOT / "src")],
             **extra,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
@@ -185,7 +185,7 @@ class Site:
             f"  server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      proxy_pass http://app;\n"
             "      proxy_set_header Host $host:$server_port;\n"
             "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-            "      proxy_set_header X-Served-By $upstream_addr;\n"
+            "      add_header X-Upstream $upstream_addr always;\n"
             "    }\n  }\n}\n"
         )
         self._spawn([NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)])
@@ -193,7 +193,10 @@ class Site:
         return f"http://127.0.0.1:{port}"
 
     def stop_all(self) -> None:
-        for process in reversed(self.processes):
+        for process in self.processes:  # all at once: each may take seconds to stop gracefully
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
             stop(process)
         self.processes.clear()
 
