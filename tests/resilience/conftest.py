@@ -4,7 +4,6 @@
 otherwise a reduced size that `make test` can afford (the summary says which).
 """
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,9 +15,8 @@ from tests.notifications.conftest import SmtpServer
 
 from .services import PrivatePostgres, PrivateRedis, free_port
 from .site import Site, SmsGateway
-from .summary import summary_lines
+from .summary import FULL, summary_lines
 
-FULL = os.environ.get("RESILIENCE_SIZE", "") == "full"
 TEMPLATE_DATABASE = "resilience_template"
 
 

@@ -1,6 +1,9 @@
 """The drills' figures, collected while they run and printed as one table at the end."""
 
+import os
 from dataclasses import dataclass
+
+FULL = os.environ.get("RESILIENCE_SIZE", "") == "full"  # the bars' sizes; otherwise the reduced size of `make test`
 
 
 @dataclass(frozen=True)
