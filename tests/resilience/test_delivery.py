@@ -55,11 +55,11 @@ def test_smtp_server_stopped_and_restarted_during_a_batch_loses_nothing(site, sm
     references = site.enqueue("email", size["messages"])
     _half_way(smtp.handler.references, references)
     smtp.stop()
-    time.sleep(3)  # deliveries meet a closed port and are retried with back-off
+    time.sleep(2)  # deliveries meet a closed port and are retried with back-off
     assert set(site.message_states(references).values()) != {"sent"}, "the outage came too late"
     smtp.start()
     _settle(site, references)
-    _count("SMTP server stopped 3 s mid-batch", references, smtp.handler.references())
+    _count("SMTP server stopped 2 s mid-batch", references, smtp.handler.references())
 
 
 def test_sms_gateway_stopped_and_restarted_during_a_batch_loses_nothing(site, sms, size):
@@ -68,11 +68,11 @@ def test_sms_gateway_stopped_and_restarted_during_a_batch_loses_nothing(site, sm
     references = site.enqueue("sms", size["messages"])
     _half_way(sms.received, references)
     sms.stop()
-    time.sleep(3)
+    time.sleep(2)
     assert set(site.message_states(references).values()) != {"sent"}, "the outage came too late"
     sms.start()
     _settle(site, references)
-    _count("SMS gateway stopped 3 s mid-batch", references, sms.received())
+    _count("SMS gateway stopped 2 s mid-batch", references, sms.received())
 
 
 def test_worker_killed_in_the_middle_of_a_batch_the_next_worker_delivers_the_rest(site, smtp, size):
