@@ -72,7 +72,7 @@ def test_postgresql_restart_under_load_answers_503_then_recovers_without_restart
             assert status == 503 and headers.get("Retry-After")
             status, headers, body = _post_batch(base)
             assert (status, body["error"]["code"]) == (503, "service_unavailable") and headers.get("Retry-After")
-            time.sleep(1)
+            time.sleep(2)  # the load keeps coming while the database is down
         finally:
             private_postgres.start()
         wait_until(lambda: http(base + "/ready")[0] == 200, 30, "the app did not reconnect")
