@@ -26,45 +26,38 @@ def size() -> dict[str, int]:
     return {"messages": 100, "samples": 500} if FULL else {"messages": 20, "samples": 60}
 
 
+def _running(service, stop):
+    """Start `service`, hand it to the fixture's user, stop it whatever happened."""
+    service.start()
+    try:
+        yield service
+    finally:
+        stop()
+
+
 @pytest.fixture(scope="session")
 def private_postgres():
     cluster = PrivatePostgres()
-    cluster.start()
-    try:
-        yield cluster
-    finally:
-        cluster.remove()
+    yield from _running(cluster, cluster.remove)
 
 
 @pytest.fixture(scope="session")
 def private_redis():
-    redis = PrivateRedis()
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.remove()
+    redis_server = PrivateRedis()
+    yield from _running(redis_server, redis_server.remove)
 
 
 @pytest.fixture
 def smtp():
     server = SmtpServer(free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.handler.release.set()
-        server.stop()
+    server.handler.release.set()  # nothing here stalls a delivery on purpose
+    yield from _running(server, server.stop)
 
 
 @pytest.fixture
 def sms():
     gateway = SmsGateway()
-    gateway.start()
-    try:
-        yield gateway
-    finally:
-        gateway.stop()
+    yield from _running(gateway, gateway.stop)
 
 
 @pytest.fixture(scope="session")
