@@ -67,7 +67,7 @@ test-postgres: $(VENV)/.dev-installed messages chromium widgets
 	@echo "== tests on PostgreSQL + Redis"
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not resilience"
 
-## test-resilience: the resilience drills at the reduced size (what `make test` runs; about 3 minutes)
+## test-resilience: the resilience drills at the reduced size (what `make test` runs; 3–4 minutes)
 test-resilience:
 	@$(MAKE) --no-print-directory resilience RESILIENCE_SIZE=reduced
 
