@@ -89,6 +89,7 @@ def enrollment_batch_import(
 
 def _stream_apply(batch, kind, rows, *, actor_id, send_welcome, chunk_size, progress=None) -> None:
     common = {"batch": batch, "actor_id": actor_id, "chunk_size": chunk_size, "progress": progress}
+    load: PolicyImport | MembershipImport
     if kind == "policies":
         load = PolicyImport(**common)
     elif kind == "members":
