@@ -10,6 +10,7 @@ from memberarea.web.views import (
     privacy_cookies,
     privacy_data,
     privacy_documents,
+    privacy_requests,
     privacy_unsubscribe,
     recovery,
     registration,
@@ -75,6 +76,17 @@ urlpatterns = [
     # The privacy centre: what the data map says we hold about the member chosen (PRIV-7, PRIV-8).
     path("privacy/data/", privacy_data.holdings_home, name="privacy-data-home"),
     path("privacy/data/<uuid:member_id>/", privacy_data.holdings_page, name="privacy-data"),
+    # Rights requests (PRIV-8): the member's requests and a form per kind, for the member chosen.
+    path("privacy/requests/", privacy_requests.requests_home, name="privacy-requests-home"),
+    path("privacy/requests/<uuid:member_id>/", privacy_requests.requests_page, name="privacy-requests"),
+    path(
+        "privacy/requests/<uuid:member_id>/new/<slug:kind>/", privacy_requests.request_new, name="privacy-request-new"
+    ),
+    path(
+        "privacy/requests/<uuid:member_id>/<uuid:request_id>/download/",
+        privacy_requests.request_download,
+        name="privacy-request-download",
+    ),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only
 ]

@@ -243,6 +243,52 @@ def _privacy_recipes() -> dict[str, dict[str, Recipe]]:
     return recipes
 
 
+def _rights_requests() -> dict[str, dict[str, Recipe]]:
+    """Member 1 (the token's) is guardian of member 3, a minor; member 1's own requests (PRIV-8)."""
+    prefix = "/api/v1/privacy/members/{member_id}/requests"
+
+    def own(w: World) -> str:
+        w.fixture("member_account")
+        return str(Membership.objects.get(member_number="M000001").pk)
+
+    def make(w: World, number: int, body: dict, token: str = ""):
+        token = token or w.token()
+        member = str(Membership.objects.get(member_number=f"M{number:06d}").pk)
+        return w.call("post", f"/privacy/members/{member}/requests", body, token=token)
+
+    def closed(w: World):
+        w.fixture("member_account")
+        Membership.objects.filter(member_number="M000001").update(end_date="2000-01-01")
+        return make(w, 1, {"kind": "access"})
+
+    def not_ready(w: World):
+        made = make(w, 1, {"kind": "access"}).json()
+        return w.call("get", f"/privacy/members/{own(w)}/requests/{made['request_id']}/download", token=w.token())
+
+    return {
+        f"POST {prefix}": {
+            "not_found": lambda w: w.call(
+                "post", f"/privacy/members/{UNKNOWN}/requests", {"kind": "access"}, token=w.token()
+            ),
+            "reauthentication_required": lambda w: make(w, 1, {"kind": "access"}, w.stale_token()),
+            "minor_has_no_choices": lambda w: make(w, 3, {"kind": "objection"}),
+            "privacy_centre_closed": closed,
+        },
+        f"GET {prefix}": {
+            "not_found": lambda w: w.call("get", f"/privacy/members/{UNKNOWN}/requests", token=w.token())
+        },
+        f"GET {prefix}/{{request_id}}": {
+            "not_found": lambda w: w.call("get", f"/privacy/members/{own(w)}/requests/{UNKNOWN}", token=w.token())
+        },
+        f"GET {prefix}/{{request_id}}/download": {
+            "not_found": lambda w: w.call(
+                "get", f"/privacy/members/{own(w)}/requests/{UNKNOWN}/download", token=w.token()
+            ),
+            "export_not_ready": not_ready,
+        },
+    }
+
+
 def _frozen_login(w: World):
     account = w.fixture("member_account")
     account_freeze(account=account, reason="test", actor_id=str(account.pk))
@@ -481,6 +527,7 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
         )
     },
     **_privacy_recipes(),
+    **_rights_requests(),
     "GET /api/v1/privacy/members/{member_id}/holdings": {
         "not_found": lambda w: w.call("get", f"/privacy/members/{uuid.uuid4()}/holdings", token=w.token())
     },
@@ -513,7 +560,7 @@ def _reachable(w: World, name: str) -> tuple[str, str, str]:
     """The method, a concrete path and a token (when needed) that reach the operation past its auth."""
     method, template, operation = _operations()[name]
     path = template.removeprefix("/api/v1").replace("{", "").replace("}", "")
-    for parameter in ("flow_id", "login_id", "session_id", "member_id", "receipt_id"):
+    for parameter in ("flow_id", "login_id", "session_id", "member_id", "receipt_id", "request_id"):
         path = path.replace(parameter, UNKNOWN)
     if "security" not in operation:
         return method, path, ""

@@ -33,6 +33,7 @@ PAGES = [
     ("/staff/privacy/processing/", {P}),
     ("/staff/privacy/processing.csv", {P}),
     ("/staff/privacy/processing.pdf", {P}),
+    ("/staff/privacy/retention/", {P}),
 ]
 
 

@@ -18,17 +18,12 @@ from django.utils import translation
 
 from memberarea.core import clock, datamap
 from memberarea.enrollment.models import Membership, NameToken, Person, Policy
-from memberarea.identity.flows.login import login_send, login_start
-from memberarea.identity.models import Account, CodeChannel, FlowKind, Role
+from memberarea.identity.models import Account, Role
 from memberarea.identity.services import account_create
-from memberarea.members.access import Purpose, access_member
 from memberarea.privacy import holdings
-from memberarea.privacy.consent import consent_set
-from memberarea.privacy.models import ConsentMethod, ConsentPurpose, DocumentKind, NoticeAcknowledgement
-from memberarea.privacy.selectors import version_in_force
-from tests.backoffice.conftest import REASON, make_staff
+from tests.backoffice.conftest import make_staff
 from tests.enrollment.records import import_members, import_policies, member_row, nif, policy_row
-from tests.identity.signing_in import app_sign_in, signed_in_client, trusted_device
+from tests.privacy.activity import member_activity
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-7"), pytest.mark.req("PRIV-8")]
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
@@ -50,21 +45,6 @@ def _member(number: int, policy: str) -> Account:
     return account
 
 
-def _activity(account: Account, staff: Account) -> None:
-    """Everything a member leaves behind: sessions, a code sent, devices, consents, a notice read, staff access."""
-    signed_in_client(account)
-    app_sign_in(account)
-    flow = login_start(username=account.username, password=PASSWORD, captcha=None, address="192.0.2.7", kind="browser")
-    login_send(flow_id=flow.pk, kind=FlowKind.BROWSER, channel=CodeChannel.EMAIL)
-    trusted_device(account, at=clock.now())
-    email = ConsentPurpose.MARKETING_EMAIL
-    consent_set(account=account, changes={email: True}, method=ConsentMethod.WEB_FORM, language="es")
-    consent_set(account=account, changes={email: False}, method=ConsentMethod.APP, language="es")
-    NoticeAcknowledgement.objects.create(account=account, version=version_in_force(DocumentKind.NOTICE), at=clock.now())
-    membership = Membership.objects.get(person__account=account)
-    access_member(actor=staff, member_id=membership.pk, purpose=Purpose.RECORD, **REASON)
-
-
 def _linked_models() -> list:
     return [
         model for model in apps.get_models() if model._meta.label in datamap.SUBJECTS and datamap.personal_fields(model)
@@ -76,7 +56,7 @@ def world() -> World:
     with clock.frozen(NOW):
         staff = make_staff(Role.AGENT)
         other = _member(8, "POL-200")
-        _activity(other, staff)
+        member_activity(other, staff, PASSWORD)
         import_policies(policy_row(policy_number="POL-100"))
         import_members([member_row(1, policy_number="POL-100")])
         before = {
@@ -84,7 +64,7 @@ def world() -> World:
         }
         account = account_create(username=nif("10000001"), password=PASSWORD, language="es")
         Person.objects.filter(memberships__member_number="M000001").update(account=account)
-        _activity(account, staff)
+        member_activity(account, staff, PASSWORD)
     return World(person=Person.objects.get(account=account), other=Person.objects.get(account=other), before=before)
 
 

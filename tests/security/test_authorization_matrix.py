@@ -96,6 +96,15 @@ EXEMPT = {
     "privacy/<document:kind>/": "public documents (PRIV-1)",
     "privacy/<document:kind>/v<int:number>/": "public documents (PRIV-1)",
     "privacy/notice/acknowledge/": "the signed-in account's own acknowledgement",
+    "privacy/requests/": "redirects to the signed-in account's own requests",
+    "privacy/requests/<uuid:member_id>/<uuid:request_id>/download/": "own requests only: access_member, then "
+    "the asker's single-use link (tests/privacy/test_rights_request_fulfilment.py)",
+    "POST /api/v1/privacy/members/{member_id}/requests": "access_member after step-up "
+    "(tests/api/test_privacy_requests.py)",
+    "GET /api/v1/privacy/members/{member_id}/requests/{request_id}": "own requests only: access_member, asker "
+    "(tests/api/test_privacy_requests.py)",
+    "GET /api/v1/privacy/members/{member_id}/requests/{request_id}/download": "own requests only: access_member, "
+    "the asker's single-use link (tests/privacy/test_rights_request_fulfilment.py)",
     "GET /api/v1/privacy/notices/{kind}": "public documents (PRIV-1)",
     "GET /api/v1/privacy/notices/{kind}/v/{number}": "public documents (PRIV-1)",
     "POST /api/v1/privacy/notices/notice/acknowledgement": "the token's own account",
@@ -141,6 +150,11 @@ MEMBER_SCOPED: dict[str, Scoped] = {
         "get", lambda m: f"/api/v1/privacy/members/{m}/consents/{holder_receipt_id()}", api=True, minor=409
     ),
     "privacy/data/<uuid:member_id>/": Scoped("get", lambda m: f"/privacy/data/{m}/"),
+    "privacy/requests/<uuid:member_id>/": Scoped("get", lambda m: f"/privacy/requests/{m}/"),
+    "privacy/requests/<uuid:member_id>/new/<slug:kind>/": Scoped("get", lambda m: f"/privacy/requests/{m}/new/access/"),
+    "GET /api/v1/privacy/members/{member_id}/requests": Scoped(
+        "get", lambda m: f"/api/v1/privacy/members/{m}/requests", api=True
+    ),
     "GET /api/v1/privacy/members/{member_id}/holdings": Scoped(
         "get", lambda m: f"/api/v1/privacy/members/{m}/holdings", api=True
     ),
@@ -165,6 +179,11 @@ STAFF_ROUTES = {
     "staff/privacy/processing/": "privacy officer only; the map's record, about no one member",
     "staff/privacy/processing.csv": "privacy officer only; the map's record, about no one member",
     "staff/privacy/processing.pdf": "privacy officer only; the map's record, about no one member",
+    "staff/privacy/requests/": "privacy officer only: the queue of rights requests (PRIV-8)",
+    "staff/privacy/requests/<uuid:request_id>/": "privacy officer only: one rights request (PRIV-8)",
+    "staff/privacy/requests/<uuid:request_id>/<slug:action>/": "privacy officer only, POST (PRIV-8)",
+    "staff/privacy/retention/": "privacy officer only: retention runs, counts only",
+    "staff/privacy/retention/<uuid:run_id>/": "privacy officer only: one retention run, counts only",
     "staff/staff/": "administrator only",
     "staff/staff/<uuid:account_id>/roles/": "administrator only",
     "staff/staff/<uuid:account_id>/deactivate/": "administrator only",

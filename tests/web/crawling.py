@@ -211,6 +211,7 @@ def journey_visit(visit: Visit, state: str) -> Visit | None:
 # --- the paths of each route ---------------------------------------------------------------------------
 # Routes without parameters are crawled as they are; a route with parameters needs a builder here.
 PathBuilder = Callable[[Visit], list[str]]
+NO_REQUEST = "00000000-0000-0000-0000-000000000000"
 BUILDERS: dict[str, PathBuilder] = {
     "help/<slug:topic>/": lambda v: [*(f"/help/{topic.slug}/" for topic in HELP_TOPICS), "/help/no-such-topic/"],
     "password-reset/<str:token>/": lambda v: [f"/password-reset/{NOT_A_TOKEN}/"],
@@ -238,6 +239,16 @@ BUILDERS: dict[str, PathBuilder] = {
         )
         for step in ("", "submit/", "approve/", "reject/")
     },
+    # Rights requests (PRIV-8): no request exists in the crawl, so these are the not-found answers; the
+    # pages with a request are opened by tests/browser/test_rights_requests.py.
+    "privacy/requests/<uuid:member_id>/<uuid:request_id>/download/": lambda v: [
+        f"/privacy/requests/{v.member_id}/{NO_REQUEST}/download/"
+    ],
+    "staff/privacy/requests/<uuid:request_id>/": lambda v: [f"/staff/privacy/requests/{NO_REQUEST}/"],
+    "staff/privacy/requests/<uuid:request_id>/<slug:action>/": lambda v: [
+        f"/staff/privacy/requests/{NO_REQUEST}/confirm/"
+    ],
+    "staff/privacy/retention/<uuid:run_id>/": lambda v: [f"/staff/privacy/retention/{NO_REQUEST}/"],
     "staff/staff/<uuid:account_id>/roles/": lambda v: [f"/staff/staff/{v.spare_staff_id}/roles/"],
     "staff/staff/<uuid:account_id>/deactivate/": lambda v: [f"/staff/staff/{v.spare_staff_id}/deactivate/"],
     "privacy/<document:kind>/": lambda v: [f"/privacy/{kind}/" for kind in DocumentKind],

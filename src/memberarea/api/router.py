@@ -16,6 +16,7 @@ from .members import router as members_router
 from .privacy_consent import router as privacy_consent_router
 from .privacy_holdings import router as privacy_holdings_router
 from .privacy_notices import router as privacy_notices_router
+from .privacy_requests import router as privacy_requests_router
 from .recovery import router as recovery_router
 from .registration import router as registration_router
 from .sessions import router as sessions_router
@@ -103,6 +104,7 @@ api.add_router("", sessions_router)
 api.add_router("", members_router)
 api.add_router("/privacy", privacy_consent_router)
 api.add_router("", privacy_holdings_router)
+api.add_router("", privacy_requests_router)
 api.add_router("/captcha", captcha_router)
 api.add_router("/privacy/notices", privacy_notices_router)
 

@@ -5,6 +5,7 @@ again as a table for screen readers and for reading exact values.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 240  # the drawing's own units (viewBox); the page scales it to the column
@@ -19,7 +20,7 @@ class Bar:
     y: float
     width: float
     height: float
-    label: str  # the day of the month under every seventh bar (and the last), else ""
+    label: str  # under every `every`-th bar (and the last): the day of the month unless told otherwise; else ""
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,21 @@ def _scale_max(largest: int) -> int:
         step *= 10
 
 
-def bar_chart(points: list[tuple[dt.date, int]]) -> BarChart:
-    """One bar per (day, count), oldest on the left."""
+def _day_of_month(day: dt.date) -> str:
+    return str(day.day)
+
+
+def bar_chart(
+    points: list[tuple[dt.date, int]], *, every: int = 7, label: Callable[[dt.date], str] = _day_of_month
+) -> BarChart:
+    """One bar per (day, count), oldest on the left; `label` names every `every`-th bar and the last."""
     scale_max = _scale_max(max((count for _, count in points), default=0) or 1)
     baseline = HEIGHT - BOTTOM
     slot = (WIDTH - LEFT) / max(len(points), 1)
     bars = []
     for index, (day, count) in enumerate(points):
         height = (baseline - TOP) * count / scale_max
-        shown = index % 7 == 0 or index == len(points) - 1
+        shown = index % every == 0 or index == len(points) - 1
         bars.append(
             Bar(
                 day=day,
@@ -60,7 +67,7 @@ def bar_chart(points: list[tuple[dt.date, int]]) -> BarChart:
                 y=round(baseline - height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
-                label=str(day.day) if shown else "",
+                label=label(day) if shown else "",
             )
         )
     return BarChart(width=WIDTH, height=HEIGHT, baseline=baseline, left=LEFT, top=TOP, scale_max=scale_max, bars=bars)

@@ -33,8 +33,9 @@ from memberarea.enrollment.models import DocumentType, Membership, NameToken
 from memberarea.identity.flows.login import login_failures_count
 from memberarea.identity.models import Account, Role, SessionRecord
 from memberarea.members.models import AccessReason, StaffAccess
-from memberarea.notifications.models import Message
-from memberarea.notifications.selectors import STATUS_FIELDS, messages_failed
+from memberarea.notifications.models import IntegrationMessage, Message
+from memberarea.notifications.selectors import STATUS_FIELDS, integration_messages_failed, messages_failed
+from memberarea.privacy.selectors import restricted_accounts
 
 from .labels import event_label
 from .models import StaffProfile
@@ -182,6 +183,8 @@ def account_state(account: Account) -> dict:
         "locked": lock_active("login", account.username_index),
         "active": account.is_active,
         "sessions": live.count(),
+        # PRIV-8: while restricted, nothing non-essential is done with the data; staff must see it.
+        "restricted": restricted_accounts().filter(pk=account.pk).exists(),
     }
 
 
@@ -304,6 +307,10 @@ def _member_ids(member: str) -> set[str]:
 
 def deliveries_failed() -> QuerySet[Message]:
     return messages_failed()[:AUDIT_LIMIT]
+
+
+def core_system_messages_failed() -> QuerySet[IntegrationMessage]:
+    return integration_messages_failed()[:AUDIT_LIMIT]
 
 
 def background_tasks_failed() -> list[dict]:

@@ -30,6 +30,8 @@ from memberarea.enrollment.models import DocumentType, Membership
 from memberarea.identity.models import Account, CodeChannel, Role
 from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
 from memberarea.members.models import AccessReason
+from memberarea.notifications.integration_delivery import core_system_configured
+from memberarea.notifications.selectors import integration_messages_held
 from memberarea.privacy.documents import document_publish as publish
 from memberarea.privacy.models import DocumentKind
 from memberarea.privacy.processing import processing_csv, processing_pdf
@@ -247,7 +249,13 @@ def deliveries(request):
 
 
 def _deliveries_context() -> dict:
-    return {"failed": selectors.deliveries_failed(), "failed_tasks": selectors.background_tasks_failed()}
+    return {
+        "failed": selectors.deliveries_failed(),
+        "failed_tasks": selectors.background_tasks_failed(),
+        "core_failed": selectors.core_system_messages_failed(),
+        "core_held": integration_messages_held(),
+        "core_configured": core_system_configured(),
+    }
 
 
 @staff_required(*DELIVERY_ROLES)

@@ -97,6 +97,11 @@ def suppression_key(document_type: str, number: str, country: str, date_of_birth
     )
 
 
+def suppression_member_key(member_number: str) -> str:
+    """The suppression-list key of a member number (PRIV-8), for a person erased without a document on record."""
+    return blind_index("enrollment-suppression-member", normalise_number(member_number))
+
+
 def adulthood_date(date_of_birth: dt.date) -> dt.date:
     """The birthday that makes an adult (settings.ADULT_AGE, 18 by default); someone born on 29 February
     comes of age on 1 March (GUARD-2)."""

@@ -31,7 +31,14 @@ from memberarea.core.audit import audit_record
 
 from . import records as codes
 from .bulk import rows_insert
-from .identifiers import document_index, email_index, mobile_index, normalise_number, suppression_key
+from .identifiers import (
+    document_index,
+    email_index,
+    mobile_index,
+    normalise_number,
+    suppression_key,
+    suppression_member_key,
+)
 from .models import (
     Guardianship,
     ImportBatch,
@@ -229,7 +236,7 @@ class MembershipImport(_Import):
         if policy is None:
             chunk.fail(row, "policy_number", codes.UNKNOWN_POLICY)
             return None
-        if state.suppression.get(record.member_number) in state.suppressed:
+        if state.suppression[record.member_number] & state.suppressed:
             self.batch.suppressed += 1
             return None
         digest = record.digest()
@@ -357,7 +364,7 @@ class _MemberChunk:
         self.existing: dict[str, Membership] = {}
         self.indexes: dict[str, str] = {}
         self.persons_by_document: dict[str, Person] = {}
-        self.suppression: dict[str, str] = {}
+        self.suppression: dict[str, set[str]] = {}  # member number → its suppression-list keys
         self.suppressed: set[str] = set()
         self.new_persons: dict = {}
         self.changed_persons: dict = {}
@@ -383,13 +390,13 @@ class _MemberChunk:
         state.persons_by_document = {
             p.document_index: p for p in Person.objects.filter(document_index__in=set(state.indexes.values()))
         }
-        state.suppression = {
-            r.member_number: suppression_key(r.document_type, r.document_number, r.document_country, r.date_of_birth)
-            for r in with_document
-        }
-        state.suppressed = set(
-            SuppressedPerson.objects.filter(key__in=set(state.suppression.values())).values_list("key", flat=True)
-        )
+        state.suppression = {r.member_number: {suppression_member_key(r.member_number)} for r in records}
+        for r in with_document:
+            state.suppression[r.member_number].add(
+                suppression_key(r.document_type, r.document_number, r.document_country, r.date_of_birth)
+            )
+        keys = set().union(*state.suppression.values())
+        state.suppressed = set(SuppressedPerson.objects.filter(key__in=keys).values_list("key", flat=True))
         return state
 
     def person_new(self, record: MemberRecord, index: str | None) -> Person:

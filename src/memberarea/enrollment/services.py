@@ -18,7 +18,7 @@ from memberarea.core.errors import NOT_FOUND, MemberAreaError
 from memberarea.enrollment.bulk import bulk_load_session
 from memberarea.enrollment.errors import WELCOME_NO_RECIPIENT
 
-from .identifiers import suppression_key
+from .identifiers import suppression_key, suppression_member_key
 from .importing import MembershipImport, PolicyImport, ProgressCallback, Row
 from .models import ImportBatch, IntegrationClient, Membership, Person, SuppressedPerson
 from .welcome import WelcomeSender, welcome_recipients
@@ -169,20 +169,25 @@ def integration_client_authenticate(token: str) -> IntegrationClient | None:
 
 # --- suppression list (PRIV-8) ------------------------------------------------------------------
 def suppression_add(*, person: Person, actor_id: str, reason: str = "erasure") -> bool:
-    """Put an erased person on the list imports respect; False when no document is on record.
+    """Put an erased person on the list imports respect: their document (with the birth date) and every
+    member number they held, as keyed hashes. False when there was nothing to list.
 
-    Called by the erasure of a rights request before it anonymises the person.
+    Called by the erasure (`privacy.erasure`) before it empties the person.
     """
-    if not person.document_type:
-        return False
-    key = suppression_key(person.document_type, person.document_number, person.document_country, person.date_of_birth)
-    with transaction.atomic():
-        _, created = SuppressedPerson.objects.get_or_create(
-            key=key, defaults={"reason": reason, "created_at": clock.now()}
+    keys = [suppression_member_key(number) for number in person.memberships.values_list("member_number", flat=True)]
+    if person.document_type:
+        keys.append(
+            suppression_key(person.document_type, person.document_number, person.document_country, person.date_of_birth)
         )
-        if created:
+    now = clock.now()
+    with transaction.atomic():
+        created = [
+            SuppressedPerson.objects.get_or_create(key=key, defaults={"reason": reason, "created_at": now})[1]
+            for key in keys
+        ]
+        if any(created):
             audit_record(event="enrollment.person_suppressed", actor_id=actor_id, subject_id=str(person.pk))
-    return True
+    return bool(keys)
 
 
 def batch_summary(batch: ImportBatch, *, error_limit: int | None = None) -> dict:

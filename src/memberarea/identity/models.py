@@ -452,6 +452,7 @@ datamap.retain(
     Account, datamap.WITH_THE_ACCOUNT, "last_login", "is_active", "contact_hold_until", "frozen_at",
     "password_changed_at", "sms_second_step_required", "recovery_hold_until",
 )  # fmt: skip
+datamap.retain(StaffRole, datamap.WITH_THE_ACCOUNT)  # an employee's role lasts as long as their account
 for _model in (LoginFlow, RecoveryToken, TrustedDevice, KnownDevice, SecurityCase, PasswordHistory, SessionRecord,
                StaffRole):  # fmt: skip
     datamap.subject(_model, "account__person")

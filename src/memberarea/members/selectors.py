@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -135,6 +136,7 @@ def member_notices(*, actor: Account, reachable: list[Access]) -> list[dict[str,
                     % {"name": access.membership.first_name, "date": _long_date(coming_of_age)},
                 }
             )
+    own = [access for access in reachable if access.relation == "self"]
     hold_until = actor.contact_hold_until
     if hold_until is not None and hold_until > clock.now():
         local_hold_until = hold_until.astimezone(ZoneInfo(settings.INSURER_TIME_ZONE))
@@ -147,6 +149,9 @@ def member_notices(*, actor: Account, reachable: list[Access]) -> list[dict[str,
                     "contact changes are on hold until %(date)s."
                 )
                 % {"date": _long_date(local_hold_until.date())},
+                # The exports it speaks of are rights requests of the privacy centre (PRIV-8).
+                "link": reverse("privacy-requests", args=[own[0].membership.pk]) if own else "",
+                "link_text": _("Your privacy requests"),
             }
         )
     return notices

@@ -206,34 +206,42 @@ _opener = urllib.request.build_opener(_NoRedirects)
 def sms_send_http(message: Message) -> None:
     config = settings.SMS_CHANNEL
     payload = {"to": message.to, "body": message.body_text, "reference": message.reference}
-    request = urllib.request.Request(  # noqa: S310 - settings allow only http(s) URLs here
+    http_post_json(
         config["url"],
-        data=json.dumps(payload, ensure_ascii=False).encode(),
+        body=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Authorization": f"Bearer {config['token']}", "Idempotency-Key": message.reference},
+        timeout=settings.NOTIFICATION_SMS_TIMEOUT_SECONDS,
+        code_prefix="sms",
+    )
+
+
+def http_post_json(url: str, *, body: bytes, headers: dict[str, str], timeout: float, code_prefix: str) -> None:
+    """POST a JSON body; return on 2xx, else raise DeliveryError(`<prefix>_timeout`, `_unavailable`,
+    `_http_<status>`). 4xx means "not this message" (permanent) except auth, rate and timeout answers,
+    which an operator can fix within the retry window. Redirects are refused."""
+    request = urllib.request.Request(  # noqa: S310 - settings allow only http(s) URLs here
+        url,
+        data=body,
         method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-            "Authorization": f"Bearer {config['token']}",
-            "Idempotency-Key": message.reference,
-        },
+        headers={"Content-Type": "application/json; charset=utf-8", "Accept": "application/json", **headers},
     )
     try:
-        with _opener.open(request, timeout=settings.NOTIFICATION_SMS_TIMEOUT_SECONDS) as response:
+        with _opener.open(request, timeout=timeout) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
         status = exc.code
         exc.close()
     except TimeoutError:
-        raise DeliveryError("sms_timeout") from None
+        raise DeliveryError(f"{code_prefix}_timeout") from None
     except urllib.error.URLError as exc:
-        raise DeliveryError("sms_timeout" if isinstance(exc.reason, TimeoutError) else "sms_unavailable") from None
+        reason = "timeout" if isinstance(exc.reason, TimeoutError) else "unavailable"
+        raise DeliveryError(f"{code_prefix}_{reason}") from None
     except OSError:
-        raise DeliveryError("sms_unavailable") from None
+        raise DeliveryError(f"{code_prefix}_unavailable") from None
     if 200 <= status < 300:
         return
-    # 4xx means "not this message" (bad number, bad body) except for auth, rate and timeout answers.
     permanent = 400 <= status < 500 and status not in {401, 403, 404, 408, 409, 425, 429}
-    raise DeliveryError(f"sms_http_{status}", permanent=permanent)
+    raise DeliveryError(f"{code_prefix}_http_{status}", permanent=permanent)
 
 
 # --- Development outbox -----------------------------------------------------------------------

@@ -136,7 +136,7 @@ def messages_sweep(*, dispatch: Callable[[uuid.UUID], None], limit: int = 1000) 
         state=State.FAILED, leased_until=None, last_error_code="lease_expired", content_purged_at=now, **CONTENT_PURGE
     ) + abandoned.update(state=State.FAILED, leased_until=None, last_error_code="lease_expired")
     due_ids = list(
-        Message.objects.filter(_claimable(now) & _not_recently_dispatched(now))
+        Message.objects.filter(_claimable(now) & not_recently_dispatched(now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -148,8 +148,9 @@ def messages_sweep(*, dispatch: Callable[[uuid.UUID], None], limit: int = 1000) 
     return f"{len(due_ids)} dispatched, {expired} expired, {gave_up} abandoned, {purged} purged"
 
 
-def _not_recently_dispatched(now: dt.datetime) -> Q:
-    """A dispatch made before the message fell due (or its lease ran out) does not count."""
+def not_recently_dispatched(now: dt.datetime) -> Q:
+    """A dispatch made before the message fell due (or its lease ran out) does not count (shared by
+    the integration outbox, whose rows have the same bookkeeping columns)."""
     stale = now - dt.timedelta(seconds=settings.NOTIFICATION_REDISPATCH_SECONDS)
     return (
         Q(dispatched_at__isnull=True)

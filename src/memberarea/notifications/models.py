@@ -106,6 +106,40 @@ class DevOutboxEntry(models.Model):
         return f"dev outbox {self.channel} {self.reference}"
 
 
+class IntegrationState(models.TextChoices):
+    HELD = "held", _("Held: no core system is configured")
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class IntegrationMessage(models.Model):
+    """A message to the insurer's core system (a correction, an erasure), written in the caller's
+    transaction and delivered by the worker with the outbox's lease pattern (integration.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    topic = models.CharField(max_length=64)
+    payload = EncryptedTextField(null=True, help_text="JSON object; erased once finished and past retention")
+    reference = models.CharField(max_length=100, unique=True, help_text="the Idempotency-Key the core system sees")
+    person = models.ForeignKey("enrollment.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=8, choices=IntegrationState.choices, default=IntegrationState.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    dispatched_at = models.DateTimeField(null=True)
+    leased_until = models.DateTimeField(null=True)
+    last_error_code = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True)
+    payload_purged_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notif_integration_due")]
+
+    def __str__(self) -> str:
+        return f"integration message {self.topic} {self.pk} ({self.state})"
+
+
 _CONTENT = Personal(
     datamap.CONTACT,
     datamap.GENERATED,
@@ -168,4 +202,35 @@ datamap.declare(
 datamap.subject(Message, "account__person", "membership__person")
 datamap.subject_unlinked(
     DevOutboxEntry, "the development outbox of demo mode; the same messages are listed as messages"
+)
+datamap.declare(
+    IntegrationMessage,
+    id=NotPersonal("random message id"),
+    topic=NotPersonal("kind of message: core.member_correction, core.member_erasure"),
+    payload=Personal(
+        datamap.ACTIVITY,
+        datamap.GENERATED,
+        [datamap.SERVICE],
+        note="what the core system is told: corrected values, an erasure request; erased after retention",
+    ),
+    reference=NotPersonal("idempotency key, made of request ids"),
+    person=Personal(datamap.ONLINE_IDENTIFIER, datamap.GENERATED, [datamap.SERVICE], note="whom the message is about"),
+    state=NotPersonal("delivery bookkeeping"),
+    attempts=NotPersonal("delivery bookkeeping"),
+    next_attempt_at=NotPersonal("delivery bookkeeping"),
+    dispatched_at=NotPersonal("delivery bookkeeping"),
+    leased_until=NotPersonal("delivery bookkeeping"),
+    last_error_code=NotPersonal("short error code, never the core system's text"),
+    created_at=NotPersonal("delivery bookkeeping"),
+    sent_at=NotPersonal("delivery bookkeeping"),
+    payload_purged_at=NotPersonal("purge bookkeeping"),
+)
+datamap.subject(IntegrationMessage, "person")
+# The payload goes once the message is finished and CORE_SYSTEM_PAYLOAD_RETENTION_DAYS have passed.
+datamap.retain(
+    IntegrationMessage,
+    datamap.Rule(
+        settings.CORE_SYSTEM_PAYLOAD_RETENTION_DAYS, datamap.FROM_RECORDED, exported=True, erasure=datamap.ERASE
+    ),
+    "payload",
 )

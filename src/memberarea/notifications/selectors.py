@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from .models import DevOutboxEntry, Message, State
+from .models import DevOutboxEntry, IntegrationMessage, IntegrationState, Message, State
 
 STATUS_FIELDS = (
     "id", "channel", "kind", "template", "state", "attempts", "last_error_code",
@@ -30,3 +30,25 @@ def message_state_counts() -> dict[str, int]:
 def dev_outbox_entries(*, limit: int = 200) -> list[DevOutboxEntry]:
     """The development outbox, newest first (demo mode only: the views check)."""
     return list(DevOutboxEntry.objects.order_by("-delivered_at", "-id")[:limit])
+
+
+INTEGRATION_STATUS_FIELDS = ("id", "topic", "reference", "state", "attempts", "last_error_code", "created_at")
+
+
+def integration_messages_failed() -> QuerySet[IntegrationMessage]:
+    """Messages to the core system that gave up, newest first: state only, never the payload."""
+    return (
+        IntegrationMessage.objects.filter(state=IntegrationState.FAILED)
+        .only(*INTEGRATION_STATUS_FIELDS)
+        .order_by("-created_at")
+    )
+
+
+def integration_messages_held() -> int:
+    """Messages waiting because no core system is configured (CORE_SYSTEM_URL is empty)."""
+    return IntegrationMessage.objects.filter(state=IntegrationState.HELD).count()
+
+
+def dev_integration_messages(*, limit: int = 200) -> list[IntegrationMessage]:
+    """Every message to the core system with its payload, newest first (demo mode only: the views check)."""
+    return list(IntegrationMessage.objects.order_by("-created_at", "-id")[:limit])

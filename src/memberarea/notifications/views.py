@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .selectors import dev_outbox_entries
+from .selectors import dev_integration_messages, dev_outbox_entries
 
 
 def _demo_only() -> None:
@@ -24,7 +24,11 @@ def _demo_only() -> None:
 @never_cache
 def dev_outbox(request: HttpRequest) -> HttpResponse:
     _demo_only()
-    return render(request, "notifications/dev/outbox.html", {"entries": dev_outbox_entries()})
+    return render(
+        request,
+        "notifications/dev/outbox.html",
+        {"entries": dev_outbox_entries(), "integration_messages": dev_integration_messages()},
+    )
 
 
 @require_safe
@@ -46,4 +50,16 @@ def dev_outbox_json(request: HttpRequest) -> JsonResponse:
         }
         for entry in dev_outbox_entries()
     ]
-    return JsonResponse({"messages": messages}, json_dumps_params={"ensure_ascii": False})
+    core_system = [
+        {
+            "topic": message.topic,
+            "reference": message.reference,
+            "state": message.state,
+            "payload": json.loads(message.payload) if message.payload else None,
+            "created_at": message.created_at.isoformat(),
+        }
+        for message in dev_integration_messages()
+    ]
+    return JsonResponse(
+        {"messages": messages, "core_system_messages": core_system}, json_dumps_params={"ensure_ascii": False}
+    )

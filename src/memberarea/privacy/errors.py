@@ -27,3 +27,29 @@ CAMPAIGN_NOT_SUBMITTED = ErrorCode(
 CAMPAIGN_OWN_APPROVAL = ErrorCode(
     "campaign_own_approval", _("A campaign must be approved by someone other than the person who drafted it."), 403
 )
+REQUEST_STEP_NOT_ALLOWED = ErrorCode(
+    "request_step_not_allowed",
+    _("This step cannot be taken now: the request is closed or not yet at the stage it needs."),
+    409,
+)
+REQUEST_EXTENSION_LIMIT = ErrorCode(
+    "request_extension_limit",
+    _("This request cannot be extended again: the rules for its deadline allow no further extension."),
+    409,
+)
+PRIVACY_CENTRE_CLOSED = ErrorCode(
+    "privacy_centre_closed",
+    _("Your policy ended too long ago to make a request here. Please write to our privacy team instead."),
+    403,
+)
+EXPORT_NOT_READY = ErrorCode(
+    "export_not_ready", _("This copy of your data is not ready to download, or it has expired."), 409
+)
+DOWNLOAD_LINK_USED = ErrorCode(
+    "download_link_used",
+    _("This download link has already been used. Ask for a new link from the privacy centre."),
+    410,
+)
+DOWNLOAD_LINK_EXPIRED = ErrorCode(
+    "download_link_expired", _("This download link has expired. Ask for a new link from the privacy centre."), 410
+)

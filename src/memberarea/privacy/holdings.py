@@ -22,7 +22,7 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import chain, groupby
 from operator import itemgetter
@@ -39,6 +39,8 @@ from memberarea.core import clock, datamap
 from memberarea.enrollment.models import Person
 from memberarea.identity.models import Account
 from memberarea.members.access import Purpose, access_member
+
+from .models import Erasure
 
 CHUNK_ROWS = 500
 EXPORT_VERSION = 1
@@ -95,10 +97,15 @@ def field_rules(model: type[Model]) -> list[tuple[str, datamap.Personal, datamap
     ]
 
 
-def exported_fields(model: type[Model]) -> list[str]:
-    """The model's personal columns that the access and portability exports carry."""
+def exported_fields(model: type[Model], *, kept_only: bool = False) -> list[str]:
+    """The model's personal columns that the access and portability exports carry (after an erasure, only
+    those kept under a legal duty: the rest was erased or anonymised)."""
     columns = {field.name for field in model._meta.local_concrete_fields}
-    return [name for name, _declaration, rule in field_rules(model) if name in columns and rule.exported]
+    return [
+        name
+        for name, _declaration, rule in field_rules(model)
+        if name in columns and rule.exported and (rule.kept or not kept_only)
+    ]
 
 
 # --- the summary: what we hold, never a value ------------------------------------------------------------
@@ -175,8 +182,9 @@ def _rule_text(rule: datamap.Rule) -> dict[str, Any]:
 def export_rows(person: Person) -> Iterator[tuple[str, dict[str, Any]]]:
     """(model label, {field: value}) for every row of the person, exported fields only, chunk by chunk."""
     holdings = Holdings(person)
+    kept_only = Erasure.objects.filter(person=person).exists()
     for model in linked_models():
-        names = exported_fields(model)
+        names = exported_fields(model, kept_only=kept_only)
         if not names:
             continue
         # Instances, not .values(): an encrypted field opens through the model attribute (its key binds the row).
@@ -184,6 +192,15 @@ def export_rows(person: Person) -> Iterator[tuple[str, dict[str, Any]]]:
         attributes = [(name, attnames[name]) for name in names]
         for row in holdings.rows(model).order_by("pk").only(*names).iterator(chunk_size=CHUNK_ROWS):
             yield model._meta.label, {name: _plain(getattr(row, attribute)) for name, attribute in attributes}
+
+
+def export_rows_count(person: Person) -> int:
+    """How many rows `export_rows` yields: the total for an export job's progress."""
+    holdings = Holdings(person)
+    return sum(holdings.rows(model).count() for model in linked_models() if exported_fields(model))
+
+
+ExportRows = Iterable[tuple[str, dict[str, Any]]]
 
 
 def access_export(person: Person) -> dict[str, Any]:
@@ -194,10 +211,11 @@ def access_export(person: Person) -> dict[str, Any]:
     return {"format": EXPORT_VERSION, "generated_at": clock.now().isoformat(), "records": records}
 
 
-def export_json(person: Person) -> Iterator[str]:
-    """The same structure as JSON text, written row by row."""
+def export_json(person: Person, source: ExportRows | None = None) -> Iterator[str]:
+    """The same structure as JSON text, written row by row. `source`: export_rows(person), or a
+    wrapper of it that counts (an export job's progress)."""
     yield f'{{"format": {EXPORT_VERSION}, "generated_at": {json.dumps(clock.now().isoformat())}, "records": {{'
-    for index, (label, rows) in enumerate(groupby(export_rows(person), key=itemgetter(0))):
+    for index, (label, rows) in enumerate(groupby(_rows_of(person, source), key=itemgetter(0))):
         yield ("," if index else "") + f"{json.dumps(label)}: ["
         for number, (_label, row) in enumerate(rows):
             yield ("," if number else "") + json.dumps(row, ensure_ascii=False)
@@ -205,7 +223,7 @@ def export_json(person: Person) -> Iterator[str]:
     yield "}}"
 
 
-def export_html(person: Person) -> Iterator[str]:
+def export_html(person: Person, source: ExportRows | None = None) -> Iterator[str]:
     """A readable, self-contained HTML page in the active language: a table per kind of record."""
     title = escape(_("The personal data we hold about you"))
     prepared = escape(_("Prepared on %(date)s.") % {"date": formats.date_format(clock.now())})
@@ -214,7 +232,7 @@ def export_html(person: Person) -> Iterator[str]:
         f"<title>{title}</title></head><body><h1>{title}</h1><p>{prepared}</p>"
     )
     empty = True
-    for label, rows in groupby(export_rows(person), key=itemgetter(0)):
+    for label, rows in groupby(_rows_of(person, source), key=itemgetter(0)):
         empty = False
         first_label, first = next(rows)
         head = "".join(f'<th scope="col">{escape(name)}</th>' for name in first)
@@ -228,16 +246,36 @@ def export_html(person: Person) -> Iterator[str]:
     yield "</body></html>"
 
 
-def export_csv_zip(person: Person, target: IO[bytes]) -> None:
+def export_csv_zip(person: Person, target: IO[bytes], source: ExportRows | None = None) -> None:
     """Portability: one CSV file per kind of record (header: the field names) in a ZIP written to `target`."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for label, rows in groupby(export_rows(person), key=itemgetter(0)):
-            with io.TextIOWrapper(archive.open(f"{label}.csv", "w"), encoding="utf-8", newline="") as text:
-                writer = csv.writer(text)
-                for number, (_label, row) in enumerate(rows):
-                    if not number:
-                        writer.writerow(list(row))
-                    writer.writerow([_cell(value) for value in row.values()])
+        for name, lines in export_csv_rows(person, source):
+            with archive.open(name, "w") as entry:
+                for line in lines:
+                    entry.write(line.encode())
+
+
+def export_csv_rows(person: Person, source: ExportRows | None = None) -> Iterator[tuple[str, Iterator[str]]]:
+    """(`<app.Model>.csv`, its lines) per kind of record: the header (field names), then a line per row.
+    Consume each file's lines before asking for the next file (they share one stream of rows)."""
+    for label, rows in groupby(_rows_of(person, source), key=itemgetter(0)):
+        yield f"{label}.csv", _csv_lines(rows)
+
+
+def _csv_lines(rows: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for number, (_label, row) in enumerate(rows):
+        if not number:
+            writer.writerow(list(row))
+        writer.writerow([_cell(value) for value in row.values()])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _rows_of(person: Person, source: ExportRows | None) -> ExportRows:
+    return export_rows(person) if source is None else source
 
 
 def _plain(value: Any) -> Any:

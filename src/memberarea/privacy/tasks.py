@@ -1,12 +1,20 @@
-"""The campaign sending task: it carries the campaign id only, as text (task arguments are JSON)."""
+"""The privacy tasks: sending a campaign, building an export. They carry ids only, as text (task
+arguments are JSON)."""
 
 import uuid
 
 from django_tasks import task
 
+from .export_build import export_job_build
 from .sending import campaign_send
 
 
 @task()
 def campaign_send_task(campaign_id: str) -> str:
     return campaign_send(campaign_id=uuid.UUID(campaign_id))
+
+
+@task()
+def export_job_build_task(job_id: str) -> str:
+    """Build one export; re-running a finished one does nothing (the job's state says so)."""
+    return export_job_build(uuid.UUID(job_id))

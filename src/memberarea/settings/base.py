@@ -7,9 +7,11 @@ and how strict to be; everything the product does is a named setting here, with 
 import json
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import decode_key, decode_key_ring, env_bool, env_int, env_list, env_str, parse_email_url, parse_sms_url
 
@@ -92,9 +94,13 @@ TEMPLATES: list[dict[str, Any]] = [
 SQLITE_OPTIONS = {
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
     # two writers queue on the busy timeout instead of failing halfway through a transaction.
+    # secure_delete zeroes what a delete or an update frees, so an erased value is not left in a free
+    # page of the file (decision 0035).
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+    ),
 }
 
 
@@ -263,6 +269,25 @@ NOTIFICATION_SMTP_REUSE_SECONDS = env_int("NOTIFICATION_SMTP_REUSE_SECONDS", 20)
 # its state and error code, stays for delivery status). Secrets go at once (contains_secret).
 NOTIFICATION_CONTENT_RETENTION_DAYS = env_int("NOTIFICATION_CONTENT_RETENTION_DAYS", 30)
 
+# --- The core system (integration outbox; docs/operations.md "The core system") ----------------
+# Where corrections and erasure requests are POSTed as signed JSON. Empty: nothing is sent, the
+# messages wait as "held" (demo mode lists them on the development outbox page) and go out once a
+# URL is configured. The signing key (any long random text) is shared with the core system, which
+# checks the X-Memberarea-Signature header (HMAC-SHA256 of "<timestamp>.<body>").
+CORE_SYSTEM_URL = env_str("CORE_SYSTEM_URL", "")
+CORE_SYSTEM_SIGNING_KEY = env_str("CORE_SYSTEM_SIGNING_KEY", "")
+if CORE_SYSTEM_URL and urlsplit(CORE_SYSTEM_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured("CORE_SYSTEM_URL must start with http:// or https://")
+CORE_SYSTEM_TIMEOUT_SECONDS = env_int("CORE_SYSTEM_TIMEOUT_SECONDS", 10)
+# Attempts before a message is marked failed (60 s, doubling, capped at 6 h: about a day in all).
+CORE_SYSTEM_MAX_ATTEMPTS = env_int("CORE_SYSTEM_MAX_ATTEMPTS", 12)
+CORE_SYSTEM_BACKOFF_BASE_SECONDS = env_int("CORE_SYSTEM_BACKOFF_BASE_SECONDS", 60)
+CORE_SYSTEM_BACKOFF_MAX_SECONDS = env_int("CORE_SYSTEM_BACKOFF_MAX_SECONDS", 6 * 60 * 60)
+# A delivery owns its message this long, renewed by a heartbeat while the POST runs (decision 0029).
+CORE_SYSTEM_LEASE_SECONDS = env_int("CORE_SYSTEM_LEASE_SECONDS", 60)
+# The payload of a finished message is erased after this many days (the row keeps its state).
+CORE_SYSTEM_PAYLOAD_RETENTION_DAYS = env_int("CORE_SYSTEM_PAYLOAD_RETENTION_DAYS", 30)
+
 # --- Brand (white label) ----------------------------------------------------------------------
 BRAND: dict[str, Any] = {
     "name": env_str("BRAND_NAME", "Ejemplia Salud"),
@@ -307,6 +332,14 @@ PRIVACY_EEA_COUNTRIES = env_list(
     "PRIVACY_EEA_COUNTRIES",
     "AT,BE,BG,CY,CZ,DE,DK,EE,ES,FI,FR,GR,HR,HU,IE,IS,IT,LI,LT,LU,LV,MT,NL,NO,PL,PT,RO,SE,SI,SK",
 )
+
+# --- Exports of a member's data (PRIV-8, PERF-6; see docs/privacy.md "Your data, downloaded") -----
+# How long a prepared export is kept (encrypted) before it is deleted, how long a download link
+# works (single use, for the account it was issued to), and how often a running export writes its
+# progress (rows).
+EXPORT_LIFETIME_DAYS = env_int("EXPORT_LIFETIME_DAYS", 7)
+EXPORT_LINK_LIFETIME_MINUTES = env_int("EXPORT_LINK_LIFETIME_MINUTES", 30)
+EXPORT_PROGRESS_EVERY_ROWS = env_int("EXPORT_PROGRESS_EVERY_ROWS", 250)
 
 # --- Background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -437,5 +470,22 @@ ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 400)
 # queued per batch of a campaign's sending, how long an unsubscribe link (and an SMS's short link)
 # works, and the longest SMS campaign text (the short link is added after it).
 PRIVACY_CAMPAIGN_BATCH_SIZE = env_int("PRIVACY_CAMPAIGN_BATCH_SIZE", 200)
+# The retention job (PRIV-14, decision 0035): rows (or persons) per batch, one transaction each; how
+# many batches one sweep of the worker runs before it lets other jobs go (the run resumes at the next
+# sweep); and how often a new run starts.
+RETENTION_BATCH_ROWS = env_int("RETENTION_BATCH_ROWS", 500)
+RETENTION_BATCHES_PER_SWEEP = env_int("RETENTION_BATCHES_PER_SWEEP", 100)
+RETENTION_EVERY_HOURS = env_int("RETENTION_EVERY_HOURS", 24)
+# How many days after a member's last policy ended the privacy centre (and so the account) stays open
+# to them; the relationship that the retention periods count from ends then. Shared with the rights
+# requests (issue 13).
+PRIVACY_CENTRE_AFTER_END_DAYS = env_int("PRIVACY_CENTRE_AFTER_END_DAYS", 365)
 PRIVACY_UNSUBSCRIBE_LINK_DAYS = env_int("PRIVACY_UNSUBSCRIBE_LINK_DAYS", 60)
 PRIVACY_CAMPAIGN_SMS_MAX_LENGTH = env_int("PRIVACY_CAMPAIGN_SMS_MAX_LENGTH", 120)
+
+# Rights requests (PRIV-8, docs/privacy.md "Rights requests", decision 0033): the regime whose deadlines
+# apply (gdpr | ccpa | hipaa; an officer may change one request's) and the insurer's holidays skipped
+# when counting business days (ISO dates, comma-separated). How long members of ended policies may
+# still make requests is PRIVACY_CENTRE_AFTER_END_DAYS above.
+PRIVACY_REGIME = env_str("PRIVACY_REGIME", "gdpr")
+PRIVACY_HOLIDAYS = env_list("PRIVACY_HOLIDAYS", "")

@@ -51,6 +51,10 @@ if not PUBLIC_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured("PUBLIC_BASE_URL must be the portal's https:// address")
 if SMS_CHANNEL["channel"] == "http" and not SMS_CHANNEL["token"]:
     raise ImproperlyConfigured("SMS_TOKEN is required with an HTTP SMS gateway")
+if CORE_SYSTEM_URL and not CORE_SYSTEM_URL.startswith("https://"):
+    raise ImproperlyConfigured("CORE_SYSTEM_URL must be an https:// address (or empty: messages are held)")
+if CORE_SYSTEM_URL and len(CORE_SYSTEM_SIGNING_KEY) < 32:
+    raise ImproperlyConfigured("CORE_SYSTEM_SIGNING_KEY must be at least 32 random characters with CORE_SYSTEM_URL")
 
 # HTTPS everywhere. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER_ENABLED.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -38,7 +38,7 @@ def _page(request, template: str, context: dict | None = None, error: MemberArea
     return form_page(request, f"web/account/{template}", context, error)
 
 
-def _needs_step_up(request):
+def step_up_detour(request):
     """A redirect to the confirmation page when the session's second step is not fresh, else None."""
     if login.step_up_fresh(_session(request)):
         return None
@@ -91,7 +91,7 @@ def confirm(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password(request):
-    if (detour := _needs_step_up(request)) is not None:
+    if (detour := step_up_detour(request)) is not None:
         return detour
     if request.method == "GET":
         return _page(request, "password.html", {})
@@ -119,7 +119,7 @@ def password(request):
 @require_http_methods(["GET", "POST"])
 def contact(request):
     """A new email or mobile: the value, then the code sent to it."""
-    if (detour := _needs_step_up(request)) is not None:
+    if (detour := step_up_detour(request)) is not None:
         return detour
     pending = request.session.get(CONTACT_KEY)
     context = {"pending": pending, "values": request.POST}

@@ -33,6 +33,7 @@ def holdings_page(request, member_id: uuid.UUID):
     context = {
         "summary": holdings_summary(membership.person),
         "member_name": selectors.member_name(membership),
+        "member_id": membership.pk,
         "choices": selectors.member_choices(actor=request.user, current=membership),
         "selector_target": "privacy-data",
     }
