@@ -9,6 +9,7 @@ from memberarea.web.views import (
     privacy_consent,
     privacy_cookies,
     privacy_data,
+    privacy_disclosures,
     privacy_documents,
     privacy_requests,
     privacy_unsubscribe,
@@ -86,6 +87,20 @@ urlpatterns = [
         "privacy/requests/<uuid:member_id>/<uuid:request_id>/download/",
         privacy_requests.request_download,
         name="privacy-request-download",
+    ),
+    # Who saw or received the member's data (PRIV-9), and Shine the Light (PRIV-10).
+    path("privacy/disclosures/", privacy_disclosures.disclosures_home, name="privacy-disclosures-home"),
+    path("privacy/disclosures/<uuid:member_id>/", privacy_disclosures.disclosures_page, name="privacy-disclosures"),
+    path("privacy/shine-the-light/", privacy_disclosures.shine_the_light_home, name="privacy-shine-the-light-home"),
+    path(
+        "privacy/shine-the-light/<uuid:member_id>/",
+        privacy_disclosures.shine_the_light_page,
+        name="privacy-shine-the-light",
+    ),
+    path(
+        "privacy/shine-the-light/<uuid:member_id>/answer.pdf",
+        privacy_disclosures.shine_the_light_pdf_download,
+        name="privacy-shine-the-light-pdf",
     ),
     path("api/v1/", api.urls),
     path("", include("memberarea.notifications.urls")),  # /dev/outbox, demo mode only

@@ -531,6 +531,12 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
     "GET /api/v1/privacy/members/{member_id}/holdings": {
         "not_found": lambda w: w.call("get", f"/privacy/members/{uuid.uuid4()}/holdings", token=w.token())
     },
+    "GET /api/v1/privacy/members/{member_id}/disclosures": {
+        "not_found": lambda w: w.call("get", f"/privacy/members/{uuid.uuid4()}/disclosures", token=w.token())
+    },
+    "POST /api/v1/privacy/members/{member_id}/shine-the-light": {
+        "not_found": lambda w: w.call("post", f"/privacy/members/{uuid.uuid4()}/shine-the-light", token=w.token())
+    },
     **{
         name: {}
         for name in (

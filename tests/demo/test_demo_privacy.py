@@ -10,9 +10,17 @@ from django.test import Client
 
 from memberarea.core import clock
 from memberarea.identity.services import account_find
-from memberarea.privacy.models import ConsentRecord, DocumentKind, DocumentVersion, NoticeAcknowledgement
+from memberarea.privacy.models import (
+    ConsentRecord,
+    Disclosure,
+    DocumentKind,
+    DocumentVersion,
+    NoticeAcknowledgement,
+)
 from memberarea.privacy.notices import notice_announced, notice_to_acknowledge
+from memberarea.privacy.partners import partner_export_population
 from memberarea.privacy.selectors import version_in_force
+from tests.identity.signing_in import signed_in_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-1")]
 
@@ -38,12 +46,28 @@ def test_the_notice_changed_days_ago_and_lucia_is_asked_about_it():
 
 
 @pytest.mark.req("PRIV-2")
-def test_lucia_opted_in_to_email_a_month_ago_under_the_earlier_version():
+def test_lucia_opted_in_to_email_and_sharing_a_month_ago_under_the_earlier_version():
     _load()
     _load()
     lucia = account_find("51234567C")
-    (record,) = ConsentRecord.objects.filter(account=lucia)
-    assert (record.purpose, record.given, record.method, record.notice_version.number) == (
-        "marketing_email", True, "web_form", 1,
-    )  # fmt: skip
-    assert 29 <= (clock.now() - record.at).days <= 31
+    records = ConsentRecord.objects.filter(account=lucia).order_by("purpose")
+    assert [(r.purpose, r.given, r.method, r.notice_version.number) for r in records] == [
+        ("marketing_email", True, "web_form", 1),
+        ("third_party_sharing", True, "web_form", 1),
+    ]
+    assert all(29 <= (clock.now() - record.at).days <= 31 for record in records)
+
+
+@pytest.mark.req("PRIV-9")
+@pytest.mark.req("BO-4")
+def test_the_demo_agent_s_opening_of_lucia_s_record_is_in_her_list_and_the_partner_export_holds_her():
+    _load()
+    _load()  # the access is recorded once
+    lucia = account_find("51234567C")
+    (entry,) = Disclosure.objects.filter(person__account=lucia)
+    assert (entry.role, entry.reason, entry.reference) == ("agent", "member_called", "DEMO-1001")
+    assert 2 <= (clock.now() - entry.at).days <= 3
+    assert [membership.person.account_id for membership in partner_export_population()] == [lucia.pk]
+    client = signed_in_client(lucia, language="es")[0]
+    page = client.get("/privacy/disclosures/", follow=True).content.decode()
+    assert "DEMO-1001" in page and "Agente de atención al cliente" in page

@@ -1,6 +1,7 @@
 """What a rights request sets going (PRIV-8): the access export for the asker with progress and a
 single-use download, the correction forwarded to the core system, the erasure with what is kept told."""
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -8,12 +9,15 @@ import zipfile
 import pytest
 from django.test import Client
 
+from memberarea.core.models import AuditEntry
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Role
 from memberarea.notifications.models import IntegrationMessage, Message
+from memberarea.privacy.disclosures import disclosure_record
 from memberarea.privacy.erasure import erased
 from memberarea.privacy.export_build import export_job_build
 from memberarea.privacy.export_models import ExportJob, ExportKind
+from memberarea.privacy.models import Disclosure, LegalBasis, RecipientKind
 from memberarea.privacy.request_models import RequestKind, RequestState, RightsRequest
 from memberarea.privacy.requests import workflow
 from tests.backoffice.conftest import make_staff
@@ -120,3 +124,48 @@ def test_the_member_s_own_erasure_closes_the_account_and_still_tells_them_what_i
     assert not holder.is_active
     told = _completion_told(started)
     assert told.to == "persona10@example.invalid" and "What we must keep" in told.body_text
+
+
+@pytest.mark.req("PRIV-10")
+def test_a_shine_the_light_request_is_answered_from_the_disclosures_of_the_year_before_receipt(holder, officer):
+    person = membership(10).person
+    in_year = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
+    for at, recipient in ((in_year, "Partner A"), (dt.datetime(2026, 1, 5, tzinfo=dt.UTC), "Partner B")):
+        disclosure_record(
+            recipient=recipient,
+            recipient_kind=RecipientKind.THIRD_PARTY,
+            purpose="marketing",
+            categories=["contact"],
+            legal_basis=LegalBasis.CONSENT,
+            person=person,
+            at=at,
+            for_direct_marketing=True,
+        )
+    started = _started(holder, officer, 10, RequestKind.SHINE_THE_LIGHT)
+    done = workflow.request_complete(officer=officer, request_id=started.pk)
+
+    assert (done.state, done.result_reference) == (RequestState.DONE, "2025")  # received in 2026
+    entry = AuditEntry.objects.get(event="privacy.shine_the_light_answered")
+    assert entry.data == {"year": 2025, "recipients": 1, "request_id": str(done.pk)}
+    client = signed_in_client(holder)[0]
+    listing = client.get(f"/privacy/requests/{membership(10).pk}/").content.decode()
+    assert f"/privacy/shine-the-light/{membership(10).pk}/?year=2025" in listing
+    answer = client.get(f"/privacy/shine-the-light/{membership(10).pk}/?year=2025").content.decode()
+    assert "Partner A" in answer and "Partner B" not in answer
+
+
+@pytest.mark.req("PRIV-9")
+def test_what_goes_to_the_core_system_is_a_disclosure_the_member_can_see(holder, officer):
+    started = _started(holder, officer, 10, RequestKind.CORRECTION, correction={"city": "Sevilla"})
+    workflow.request_correction_approve(officer=officer, request_id=started.pk)
+    erasing, minor = _started(holder, officer, 11, RequestKind.ERASURE), membership(11).person
+    workflow.request_complete(officer=officer, request_id=erasing.pk)
+
+    corrected = Disclosure.objects.get(person=membership(10).person, recipient_kind="insurer")
+    assert (corrected.recipient_kind, corrected.legal_basis, corrected.categories) == (
+        "insurer", "legal_obligation", ["address", "insurance"])  # fmt: skip
+    assert corrected.reference == f"core.member_correction:{started.pk}"
+    erased_entry = Disclosure.objects.get(person=minor, recipient_kind="insurer")
+    assert (erased_entry.categories, erased_entry.reference) == (["insurance"], f"core.member_erasure:{erasing.pk}")
+    page = signed_in_client(holder)[0].get(f"/privacy/disclosures/{membership(10).pk}/").content.decode()
+    assert "policy administration system" in page

@@ -113,6 +113,8 @@ EXEMPT = {
     "privacy/consents/": "the signed-in account's own consent records",
     "privacy/consents/<uuid:receipt_id>/receipt.json": "own records only: another account's receipt is 404 (below)",
     ".well-known/gpc.json": "public statement that the site honours Global Privacy Control",
+    "privacy/disclosures/": "redirects to the signed-in member's own list (members_for)",
+    "privacy/shine-the-light/": "redirects to the signed-in member's own answer (members_for)",
 }
 
 
@@ -158,6 +160,17 @@ MEMBER_SCOPED: dict[str, Scoped] = {
     "GET /api/v1/privacy/members/{member_id}/holdings": Scoped(
         "get", lambda m: f"/api/v1/privacy/members/{m}/holdings", api=True
     ),
+    "privacy/disclosures/<uuid:member_id>/": Scoped("get", lambda m: f"/privacy/disclosures/{m}/"),
+    "GET /api/v1/privacy/members/{member_id}/disclosures": Scoped(
+        "get", lambda m: f"/api/v1/privacy/members/{m}/disclosures", api=True
+    ),
+    "privacy/shine-the-light/<uuid:member_id>/": Scoped("get", lambda m: f"/privacy/shine-the-light/{m}/"),
+    "privacy/shine-the-light/<uuid:member_id>/answer.pdf": Scoped(
+        "get", lambda m: f"/privacy/shine-the-light/{m}/answer.pdf"
+    ),
+    "POST /api/v1/privacy/members/{member_id}/shine-the-light": Scoped(
+        "post", lambda m: f"/api/v1/privacy/members/{m}/shine-the-light", api=True
+    ),
 }
 # The back office: each page against each role is the BO-1 matrix of tests/backoffice/test_roles.py
 # (members there get 404, visitors the sign-in page); the member pages ask for a reason (BO-4).
@@ -184,6 +197,8 @@ STAFF_ROUTES = {
     "staff/privacy/requests/<uuid:request_id>/<slug:action>/": "privacy officer only, POST (PRIV-8)",
     "staff/privacy/retention/": "privacy officer only: retention runs, counts only",
     "staff/privacy/retention/<uuid:run_id>/": "privacy officer only: one retention run, counts only",
+    "staff/privacy/partner-exports/": "privacy officer only; counts of an export, never a member on the page",
+    "staff/privacy/partner-exports/<uuid:export_id>/file.csv": "privacy officer only (PRIV-9): the partner's file",
     "staff/staff/": "administrator only",
     "staff/staff/<uuid:account_id>/roles/": "administrator only",
     "staff/staff/<uuid:account_id>/deactivate/": "administrator only",

@@ -233,6 +233,9 @@ BUILDERS: dict[str, PathBuilder] = {
         f"/staff/members/{v.holder_id}/{name}/" for name in ACTIONS
     ],
     "staff/deliveries/<uuid:message_id>/retry/": lambda v: [f"/staff/deliveries/{v.message_id}/retry/"],
+    "staff/privacy/partner-exports/<uuid:export_id>/file.csv": lambda v: [
+        f"/staff/privacy/partner-exports/{uuid.uuid4()}/file.csv"
+    ],
     **{
         f"staff/campaigns/<uuid:campaign_id>/{step}": (
             lambda v, step=step: [f"/staff/campaigns/{v.campaign_id}/{step}"]

@@ -14,6 +14,7 @@ from .enrollment import router as enrollment_router
 from .login import router as login_router
 from .members import router as members_router
 from .privacy_consent import router as privacy_consent_router
+from .privacy_disclosures import router as privacy_disclosures_router
 from .privacy_holdings import router as privacy_holdings_router
 from .privacy_notices import router as privacy_notices_router
 from .privacy_requests import router as privacy_requests_router
@@ -105,6 +106,7 @@ api.add_router("", members_router)
 api.add_router("/privacy", privacy_consent_router)
 api.add_router("", privacy_holdings_router)
 api.add_router("", privacy_requests_router)
+api.add_router("", privacy_disclosures_router)
 api.add_router("/captcha", captcha_router)
 api.add_router("/privacy/notices", privacy_notices_router)
 

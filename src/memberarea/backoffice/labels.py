@@ -54,9 +54,12 @@ EVENT_LABELS = {
     "privacy.request_correction_applied": _("Rights request: correction applied"),
     "privacy.request_done": _("Rights request completed"),
     "privacy.request_refused": _("Rights request refused"),
-    "privacy.request_shine_the_light_pending": _("Rights request: Shine the Light answer pending"),
+    "privacy.partner_export_built": _("Partner export built"),
+    "privacy.partner_export_downloaded": _("Partner export downloaded"),
+    "privacy.partner_export_started": _("Partner export started"),
     "privacy.restriction_lifted": _("Restriction of processing lifted"),
     "privacy.restriction_started": _("Restriction of processing started"),
+    "privacy.shine_the_light_answered": _("Shine the Light answered"),
     "recovery.link_sent": _("Password recovery link sent"),
     "registration.started": _("Registration started"),
     "session.ended": _("Session ended"),
@@ -106,6 +109,7 @@ MESSAGE_LABELS = {
 # By the task function's name (the last part of its task path).
 TASK_LABELS = {
     "message_deliver_task": _("Message delivery"),
+    "partner_export_task": _("Partner export"),
     "recovery_link_send": _("Password recovery link"),
     "username_reminder_send": _("Forgotten username"),
 }

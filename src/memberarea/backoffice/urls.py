@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, request_views, retention_views, views
+from . import campaign_views, partner_views, request_views, retention_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -26,6 +26,12 @@ urlpatterns = [
     path("privacy/requests/<uuid:request_id>/<slug:action>/", request_views.request_action, name="request-action"),
     path("privacy/retention/", retention_views.retention_runs, name="retention-runs"),
     path("privacy/retention/<uuid:run_id>/", retention_views.retention_run, name="retention-run"),
+    path("privacy/partner-exports/", partner_views.partner_exports_page, name="partner-exports"),
+    path(
+        "privacy/partner-exports/<uuid:export_id>/file.csv",
+        partner_views.partner_export_download,
+        name="partner-export-download",
+    ),
     path("staff/", views.staff, name="staff"),
     path("documents/", views.documents, name="documents"),
     path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),

@@ -5,7 +5,8 @@ So that `make run` shows what members meet after a notice changes:
 - the privacy officer published version 2 of the notice, in force five days before the load, with a
   summary of changes: the home page announces it, and Lucía is asked to read it when she signs in;
 - Lucía registered two months before the load (acknowledging version 1) and opted in to offers by
-  email a month before, under version 1: her consent history has that record.
+  email and to sharing with partners for their own marketing a month before, under version 1: her
+  consent history has those records (the partner export holds her, PRIV-9).
 
 Dates are relative to the day of loading, as in the demo's enrollment: each load moves the two
 versions' dates (the demo's only edit of a published version), and writes nothing else twice.
@@ -102,5 +103,5 @@ def demo_privacy_load() -> None:
         _versions_dated(now, clock.today_in(settings.INSURER_TIME_ZONE))
         lucia = _lucia(now)
         with clock.frozen(now - dt.timedelta(days=OPTED_IN_DAYS_AGO)):  # nothing is written on a later load
-            email_offers = {ConsentPurpose.MARKETING_EMAIL: True}
-            consent_set(account=lucia, changes=email_offers, method=ConsentMethod.WEB_FORM, language="es")
+            offers = {ConsentPurpose.MARKETING_EMAIL: True, ConsentPurpose.THIRD_PARTY_SHARING: True}
+            consent_set(account=lucia, changes=offers, method=ConsentMethod.WEB_FORM, language="es")

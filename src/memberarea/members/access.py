@@ -15,6 +15,7 @@ Anything else is NOT_FOUND, never FORBIDDEN, so ids of other members cannot be p
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -49,6 +50,15 @@ STAFF_PURPOSES: dict[str, set[str]] = {
     Role.ADMINISTRATOR: set(),
     Role.MARKETING: set(),  # campaigns and their counts only, never a member (BO-1)
 }
+
+
+class StaffAccessedHook(Protocol):
+    def __call__(self, *, record: StaffAccess, role: str) -> object: ...
+
+
+# Called inside the transaction of every staff access, after its row exists; filled by upper apps'
+# AppConfig.ready (the privacy app accounts for it as a disclosure the member sees, PRIV-9).
+STAFF_ACCESSED: list[StaffAccessedHook] = []
 
 
 def _reason_required() -> MemberAreaError:
@@ -124,6 +134,9 @@ def _staff_access(actor: Account, membership: Membership, purpose: str, reason: 
             subject_id=str(membership.pk),
             data={"purpose": purpose, "reason": reason, "access": str(record.pk)},
         )
+        role = min(held for held in actor.roles if purpose in STAFF_PURPOSES.get(held, set()))  # checked above
+        for hook in STAFF_ACCESSED:
+            hook(record=record, role=role)
     return Access(membership, "staff", record)
 
 

@@ -77,7 +77,7 @@ def marketing_audience(audience: AudienceFilter) -> list[Recipient]:
             continue
         if destination := contact_usable(membership, CHANNEL_FIELD[audience.channel]):
             chosen[account_id] = (membership, destination)
-    suppressed = _suppressed({membership.person for membership, _ in chosen.values()})
+    suppressed = suppressed_person_ids({membership.person for membership, _ in chosen.values()})
     return [
         Recipient(account=accounts[account_id], membership=membership, destination=destination,
                   language=accounts[account_id].language)
@@ -86,7 +86,7 @@ def marketing_audience(audience: AudienceFilter) -> list[Recipient]:
     ]  # fmt: skip
 
 
-def _suppressed(people) -> set:
+def suppressed_person_ids(people) -> set:
     """The ids of those people whose suppression key is listed (PRIV-8 erasure): one query."""
     keys = {
         suppression_key(person.document_type, person.document_number, person.document_country, person.date_of_birth):

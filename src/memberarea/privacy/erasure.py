@@ -34,6 +34,7 @@ from memberarea.identity.closure import account_close
 from memberarea.identity.models import Account
 from memberarea.notifications.integration import integration_message_send
 
+from .disclosures import core_system_disclose
 from .holdings import Holdings, field_rules, linked_models
 from .models import Erasure
 from .restrictions import restriction_start
@@ -87,6 +88,7 @@ def erase_person(*, person: Person, actor: Account | None, reference: str) -> Er
             reference=f"{ERASURE_TOPIC}:{reference}",
             person=person,
         )
+        core_system_disclose(person=person, categories=[datamap.INSURANCE], reference=f"{ERASURE_TOPIC}:{reference}")
         audit_record(
             event="privacy.person_erased",
             actor_id=actor_id,

@@ -53,3 +53,8 @@ DOWNLOAD_LINK_USED = ErrorCode(
 DOWNLOAD_LINK_EXPIRED = ErrorCode(
     "download_link_expired", _("This download link has expired. Ask for a new link from the privacy centre."), 410
 )
+PARTNER_EXPORT_NOT_READY = ErrorCode(
+    "partner_export_not_ready",
+    _("This export cannot be downloaded: it is still being built, it failed, or its file has expired."),
+    409,
+)

@@ -383,9 +383,9 @@ datamap.subject(UnsubscribeShortLink, "account__person")
 datamap.retain(ConsentRecord, datamap.CONSENT_PROOF)
 datamap.retain(ConsentChoice, datamap.WITH_THE_ACCOUNT)
 
-# Rights requests live in their own module (this one is long already); imported here so Django finds them.
-# Export jobs and download links, erasures and retention runs live in modules of their own (this one is
-# near 400 lines); imported here so that Django finds them.
+# Export jobs and download links, erasures and retention runs, rights requests and disclosures live in
+# modules of their own (this one is near 400 lines); imported here so that Django finds them.
+from .disclosure_models import Disclosure, LegalBasis, PartnerExport, PartnerExportState, RecipientKind  # noqa: E402, F401
 from .erasure_models import Erasure, RetentionRun, RetentionState  # noqa: E402, F401
 from .export_models import DownloadLink, ExportJob  # noqa: E402, F401
 from .request_models import RightsRequest, RightsRequestStep  # noqa: E402, F401

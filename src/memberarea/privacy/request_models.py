@@ -97,7 +97,11 @@ class RightsRequest(models.Model):
     identity_proven_at = models.DateTimeField(null=True, blank=True, help_text="the asker's last second step")
     correction = EncryptedTextField(null=True, blank=True, help_text="JSON: field → the value the member states")
     correction_previous = EncryptedTextField(null=True, blank=True, help_text="JSON: the values replaced")
-    result_reference = models.CharField(max_length=64, blank=True, help_text="the export job of an access request")
+    result_reference = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="the export job of an access or portability request; the year a Shine the Light request answered for",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
 

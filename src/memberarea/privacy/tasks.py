@@ -1,11 +1,12 @@
-"""The privacy tasks: sending a campaign, building an export. They carry ids only, as text (task
-arguments are JSON)."""
+"""The privacy app's tasks: sending a campaign, building a member's or a partner's export. Each carries
+an id only, as text (task arguments are JSON)."""
 
 import uuid
 
 from django_tasks import task
 
 from .export_build import export_job_build
+from .partners import partner_export_build
 from .sending import campaign_send
 
 
@@ -18,3 +19,8 @@ def campaign_send_task(campaign_id: str) -> str:
 def export_job_build_task(job_id: str) -> str:
     """Build one export; re-running a finished one does nothing (the job's state says so)."""
     return export_job_build(uuid.UUID(job_id))
+
+
+@task()
+def partner_export_task(export_id: str) -> str:
+    return partner_export_build(export_id=uuid.UUID(export_id))

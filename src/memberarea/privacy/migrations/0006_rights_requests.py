@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('identity_proven_at', models.DateTimeField(blank=True, help_text="the asker's last second step", null=True)),
                 ('correction', memberarea.core.fields.EncryptedTextField(blank=True, help_text='JSON: field → the value the member states', null=True)),
                 ('correction_previous', memberarea.core.fields.EncryptedTextField(blank=True, help_text='JSON: the values replaced', null=True)),
-                ('result_reference', models.CharField(blank=True, help_text='the export job of an access request', max_length=64)),
+                ('result_reference', models.CharField(blank=True, help_text='the export job of an access or portability request; the year a Shine the Light request answered for', max_length=64)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('updated_at', models.DateTimeField()),
                 ('membership', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='enrollment.membership')),

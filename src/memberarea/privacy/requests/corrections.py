@@ -30,6 +30,11 @@ CORRECTABLE = {
 ON_PERSON = {"date_of_birth"}
 
 
+def corrected_on(field_name: str) -> type[Person] | type[Membership]:
+    """The model a correctable field is stored on."""
+    return Person if field_name in ON_PERSON else Membership
+
+
 def correction_parse(values: dict[str, str]) -> dict[str, str]:
     """The stated values the member filled in (blank ones left out): INVALID with a message per field."""
     text_check(values)

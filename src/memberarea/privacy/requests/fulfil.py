@@ -2,19 +2,20 @@
 
 Each function is the one call site of a service another part of the product owns: export jobs and
 their single-use links (`privacy.exports`), the integration outbox to the core system
-(`notifications.integration`), erasure (`privacy.erasure`), and the Shine the Light answer (issue 14,
-not merged yet: its call site records in the audit log that the answer is still to be made).
+(`notifications.integration`), erasure (`privacy.erasure`), and the Shine the Light answer (`privacy.shine_the_light`).
 The request's id is the reference each of them keeps, so a retried step never starts twice.
 """
 
 from collections.abc import Iterator
 
+from memberarea.core import datamap
 from memberarea.core.audit import audit_record
 from memberarea.core.errors import MemberAreaError
-from memberarea.enrollment.models import Person
+from memberarea.enrollment.models import Membership, Person
 from memberarea.identity.models import Account
 from memberarea.notifications.integration import integration_message_send
 
+from ..disclosures import core_system_disclose
 from ..erasure import ErasureReport, erase_person
 from ..errors import EXPORT_NOT_READY, REQUEST_STEP_NOT_ALLOWED
 from ..export_models import ExportJob, ExportState
@@ -26,9 +27,12 @@ from ..exports import (
     export_job_for,
     export_job_start,
 )
-from ..request_models import RightsRequest
+from ..request_models import RequestKind, RightsRequest
+from ..shine_the_light import shine_the_light_answer as answer_from_disclosures
+from .corrections import corrected_on
 
 CORRECTION_TOPIC = "core.member_correction"
+EXPORTING_KINDS = {RequestKind.ACCESS, RequestKind.PORTABILITY}
 
 
 def _person(rights_request: RightsRequest) -> Person:
@@ -50,7 +54,9 @@ def export_start(rights_request: RightsRequest, *, account: Account) -> str:
 
 
 def export_of(rights_request: RightsRequest) -> ExportJob | None:
-    return export_job_for(str(rights_request.pk)) if rights_request.result_reference else None
+    if rights_request.kind not in EXPORTING_KINDS or not rights_request.result_reference:
+        return None
+    return export_job_for(str(rights_request.pk))
 
 
 def export_ready(rights_request: RightsRequest, *, account: Account) -> bool:
@@ -80,6 +86,17 @@ def correction_forward(rights_request: RightsRequest, changes: dict[str, str]) -
         reference=f"{CORRECTION_TOPIC}:{rights_request.pk}",
         person=person,
     )
+    core_system_disclose(
+        person=person,
+        categories=sent_categories([(Membership, "member_number")] + [(corrected_on(name), name) for name in changes]),
+        reference=f"{CORRECTION_TOPIC}:{rights_request.pk}",
+    )
+
+
+def sent_categories(fields: list[tuple[type, str]]) -> set[str]:
+    """The data map's categories of the (model, field) pairs a message carries."""
+    declarations = [datamap.declaration_for(model, name) for model, name in fields]
+    return {declaration.category for declaration in declarations if isinstance(declaration, datamap.Personal)}
 
 
 def erasure_carry_out(rights_request: RightsRequest, *, officer: Account) -> ErasureReport:
@@ -88,10 +105,22 @@ def erasure_carry_out(rights_request: RightsRequest, *, officer: Account) -> Era
     return erase_person(person=_person(rights_request), actor=officer, reference=str(rights_request.pk))
 
 
-def shine_the_light_answer(rights_request: RightsRequest) -> None:
-    """Make the answer: which third parties received the person's data for their marketing (issue 14)."""
+def shine_the_light_answer(rights_request: RightsRequest) -> int:
+    """Answer from the disclosures for the calendar year before the request's receipt (PRIV-10). The
+    year is kept as the request's result: the member reads the answer, page or PDF, from the request."""
+    year = rights_request.received_on.year - 1
+    answer = answer_from_disclosures(_person(rights_request), year)
+    rights_request.result_reference = str(year)
     audit_record(
-        event="privacy.request_shine_the_light_pending",
-        subject_id=str(rights_request.pk),
-        data={"kind": rights_request.kind},
+        event="privacy.shine_the_light_answered",
+        subject_id=str(rights_request.membership_id),
+        data={"year": year, "recipients": len(answer["recipients"]), "request_id": str(rights_request.pk)},
     )
+    return year
+
+
+def shine_the_light_year(rights_request: RightsRequest) -> int | None:
+    """The year a finished Shine the Light request answered for, or None."""
+    if rights_request.kind != RequestKind.SHINE_THE_LIGHT or not rights_request.result_reference:
+        return None
+    return int(rights_request.result_reference)

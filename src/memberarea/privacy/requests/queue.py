@@ -58,6 +58,7 @@ def request_summary(rights_request: RightsRequest, *, account: Account | None = 
         "is_open": is_open,
         "has_result": fulfil.export_ready(rights_request, account=account) if account else False,
         "result_percent": job.percent if (job := fulfil.export_of(rights_request)) else None,
+        "answer_year": fulfil.shine_the_light_year(rights_request),
     }
 
 

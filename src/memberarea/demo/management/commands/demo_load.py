@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from memberarea.demo.analytics import demo_page_views_load
+from memberarea.demo.disclosures import demo_disclosures_load
 from memberarea.demo.enrollment import DEMO_MEMBER_PASSWORD, demo_members_load
 from memberarea.demo.privacy import demo_privacy_load
 from memberarea.demo.staff import demo_staff_load
@@ -29,9 +30,12 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  Carmen Vidal Pons already has an account (her NIF / {DEMO_MEMBER_PASSWORD}).")
         demo_privacy_load()
+        demo_disclosures_load()
         self.stdout.write(
             f"  Lucía Ferrer Navas has an account too (51234567C / {DEMO_MEMBER_PASSWORD}): she opted in to offers by"
-            " email a month ago, and is asked to read the privacy notice's version 2 (in force for five days)."
+            " email and to sharing with partners a month ago, and is asked to read the privacy notice's version 2"
+            " (in force for five days). DEMO-AGENT opened her record three days ago: Privacy centre > Who saw or"
+            " received your data. DEMO-PRIVACY can export her for the demo partner: Back office > Partner exports."
         )
         if demo_page_views_load():
             self.stdout.write(

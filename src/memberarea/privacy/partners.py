@@ -1,0 +1,159 @@
+"""The partner export (PRIV-9, PRIV-3, PRIV-12): the product's real disclosure path, run by a privacy officer.
+
+A partner configured in PRIVACY_PARTNERS may receive, for its own marketing, the adults whose current
+choice gives "sharing with partners for their own marketing". The officer starts an export; a
+background task writes the CSV into encrypted storage with an expiry (`core.storage`) and accounts for
+each person in it as one disclosure (`for_direct_marketing=True`), in the same transaction as the
+file's record, so the file and its accounting exist together or not at all. The officer downloads it
+while it lasts; each download is audited.
+
+Who is in it is decided by ONE selector, `partner_export_population`: minors, restricted accounts,
+accounts opted out by Global Privacy Control, frozen or inactive accounts and people on the
+suppression list never are (the same rules as the marketing audience, `privacy.audience`).
+"""
+
+import csv
+import datetime as dt
+import io
+import tempfile
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from memberarea.core import clock
+from memberarea.core.audit import audit_record
+from memberarea.core.datamap import CONTACT, MARKETING, NAME, PREFERENCE
+from memberarea.core.errors import INVALID, MemberAreaError
+from memberarea.core.storage import stored_file_save
+from memberarea.enrollment.identifiers import is_minor
+from memberarea.enrollment.models import Membership
+from memberarea.identity.contacts import contact_usable
+from memberarea.identity.models import Account
+
+from .audience import suppressed_person_ids
+from .disclosures import disclosure_record
+from .models import ConsentChoice, ConsentPurpose, LegalBasis, PartnerExport, PartnerExportState, RecipientKind
+from .selectors import gpc_opted_out_accounts, restricted_accounts
+
+FILE_PURPOSE = "partner-export"
+COLUMNS = ("first_name", "last_name", "email", "mobile", "language")
+CATEGORIES = [NAME, CONTACT, PREFERENCE]  # what the columns hold, in data-map terms
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: str
+    purpose: str
+    country: str
+
+
+def partners() -> list[Partner]:
+    return [Partner(**entry) for entry in settings.PRIVACY_PARTNERS]
+
+
+def partner_get(partner_id: str) -> Partner:
+    for partner in partners():
+        if partner.id == partner_id:
+            return partner
+    raise MemberAreaError(INVALID, fields={"partner": [_("Choose one of the partners listed.")]})
+
+
+def partner_export_population() -> list[Membership]:
+    """The people a partner export holds, one current membership each, in a stable order (by account id)."""
+    today = clock.today_in(settings.INSURER_TIME_ZONE)
+    sharing = ConsentChoice.objects.filter(purpose=ConsentPurpose.THIRD_PARTY_SHARING, given=True)
+    accounts = (
+        Account.objects.filter(is_active=True, frozen_at__isnull=True, pk__in=sharing.values("account_id"))
+        .exclude(pk__in=restricted_accounts().values("pk"))
+        .exclude(pk__in=gpc_opted_out_accounts().values("pk"))
+        .values_list("pk", flat=True)
+    )
+    current = Q(end_date__isnull=True) | Q(end_date__gte=today)
+    memberships = (
+        Membership.objects.select_related("person")
+        .filter(current, start_date__lte=today, person__account_id__in=list(accounts))
+        .order_by("-start_date", "-created_at")
+    )
+    chosen: dict[uuid.UUID, Membership] = {}  # account id → its newest current membership
+    for membership in memberships:
+        chosen.setdefault(membership.person.account_id, membership)  # type: ignore[arg-type]  # filtered on a non-null account
+    adults = [membership for membership in chosen.values() if not is_minor(membership.person.date_of_birth, today)]
+    suppressed = suppressed_person_ids({membership.person for membership in adults})
+    return sorted(
+        (membership for membership in adults if membership.person_id not in suppressed),
+        key=lambda membership: str(membership.person.account_id),
+    )
+
+
+def partner_export_build(*, export_id: uuid.UUID) -> str:
+    """Write the file and one disclosure per person in it; an export already built is left as it is."""
+    with transaction.atomic():
+        export = PartnerExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.state != PartnerExportState.QUEUED:
+            return "nothing to build"
+        partner = partner_get(export.partner)
+        people = partner_export_population()
+        stored = stored_file_save(
+            content=File(_csv(people), name="partner.csv"),
+            purpose=FILE_PURPOSE,
+            lifetime=dt.timedelta(hours=settings.PRIVACY_PARTNER_EXPORT_HOURS),
+            suffix=".csv",
+        )
+        try:
+            at = clock.now()
+            for membership in people:
+                disclosure_record(
+                    membership=membership,
+                    recipient=partner.name,
+                    recipient_kind=RecipientKind.THIRD_PARTY,
+                    purpose=MARKETING,
+                    categories=CATEGORIES,
+                    legal_basis=LegalBasis.CONSENT,
+                    at=at,
+                    for_direct_marketing=True,
+                    reference=str(export.pk),
+                )
+            export.state, export.finished_at, export.members, export.file = (
+                PartnerExportState.READY,
+                at,
+                len(people),
+                stored,
+            )
+            export.save(update_fields=["state", "finished_at", "members", "file"])
+            audit_record(
+                event="privacy.partner_export_built",
+                actor_id=str(export.requested_by_id),
+                data={"export": str(export.pk), "partner": partner.id, "members": len(people)},
+            )
+        except BaseException:
+            default_storage.delete(stored.name)
+            raise
+    return f"exported: {len(people)}"
+
+
+def _csv(people: list[Membership]) -> io.BufferedRandom:
+    """The rows, in a temporary file (never whole in memory): names, verified contacts, language."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the storage, closed with it
+    text = io.TextIOWrapper(target, encoding="utf-8", newline="")
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    for membership in people:
+        account = membership.person.account
+        writer.writerow([
+            membership.first_name,
+            membership.last_name,
+            contact_usable(membership, "email"),
+            contact_usable(membership, "mobile"),
+            account.language if account else "",
+        ])  # fmt: skip
+    text.flush()
+    text.detach()
+    target.seek(0)
+    return target
