@@ -11,6 +11,7 @@ from memberarea.web.views import (
     privacy_data,
     privacy_disclosures,
     privacy_documents,
+    privacy_processors,
     privacy_requests,
     privacy_unsubscribe,
     recovery,
@@ -51,6 +52,7 @@ urlpatterns = [
     path("account/sessions/end-others/", sessions.sessions_end_others_view, name="account-sessions-end-others"),
     path("account/sessions/<uuid:entry_id>/end/", sessions.session_end_view, name="account-session-end"),
     path("security/not-me/", security.not_me, name="not-me"),
+    path("security/concern/", security.security_concern, name="security-concern"),
     path("security/not-me/<str:token>/", security.not_me_link, name="not-me-link"),
     path("privacy/cookies/choices/", privacy_cookies.cookie_choices, name="cookie-choices"),
     # Unsubscribe without signing in (PRIV-4): the email's signed link, the SMS's short link.
@@ -58,6 +60,7 @@ urlpatterns = [
     path("u/<str:code>", privacy_unsubscribe.unsubscribe_short, name="unsubscribe-short"),
     path("staff/", include("memberarea.backoffice.urls")),
     # The published documents (PRIV-1): the version in force, and every version at its own address.
+    path("privacy/processors/", privacy_processors.processors, name="privacy-processors"),
     path("privacy/notice/acknowledge/", privacy_documents.notice_acknowledge, name="privacy-notice-acknowledge"),
     path("privacy/<document:kind>/", privacy_documents.document, name="privacy-document"),
     path("privacy/<document:kind>/v<int:number>/", privacy_documents.document_version, name="privacy-document-version"),

@@ -548,6 +548,8 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
             "POST /api/v1/logout",
             "GET /api/v1/sessions",
             "DELETE /api/v1/sessions",
+            "POST /api/v1/me/security-concern",
+            "GET /api/v1/privacy/processors",
         )
     },
 }

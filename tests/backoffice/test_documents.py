@@ -29,7 +29,7 @@ def test_the_form_starts_from_the_version_in_force_and_previews_without_publishi
     preview = client.post(PUBLISH, form(action="preview")).content.decode()
 
     assert "<h2>New</h2>" in preview and "Terms &lt;b&gt;here&lt;/b&gt;" in preview
-    assert 'rel="noopener"' in preview
+    assert 'rel="noopener noreferrer"' in preview
     assert DocumentVersion.objects.filter(kind=DocumentKind.TERMS).count() == 1
 
 

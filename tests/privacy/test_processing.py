@@ -53,7 +53,7 @@ def test_each_row_names_subjects_recipients_retention_duties_and_tables():
     assert "core.AuditEntry" in audit["Tables"] and "6 years from when it is recorded" in audit["Retention"]
     assert str(datamap.DUTY_AUDIT) in audit["Kept under a legal duty"]
     assert audit["Data subjects"] == str(datamap.PURPOSE_SUBJECTS[datamap.SECURITY])
-    assert "SMS gateway (ES)" in audit["Recipients"] and audit["Transfers outside the EEA"] == "none"
+    assert "Mensajes Ejemplo S.L. (ES)" in audit["Recipients"] and audit["Transfers outside the EEA"] == "none"
     health = [row for row in rows if row[1] == str(datamap.CATEGORY_LABELS[datamap.HEALTH])]
     assert all(row[2] == "yes" for row in health)
 

@@ -30,9 +30,10 @@ def test_a_link_on_this_site_is_plain_and_one_to_another_site_says_so():
         )
     assert '<a href="/privacy/cookies/">cookie policy</a>' in html
     assert (
-        '<a href="https://www.example.org/a?b=1&amp;c=2" rel="noopener" class="outside">the authority'
+        '<a href="https://www.example.org/a?b=1&amp;c=2" class="outside" rel="noopener noreferrer">the authority'
+        '<span class="outside-marker" aria-hidden="true"> ↗</span>'
         '<span class="visually-hidden"> (opens another site)</span></a>'
-    ) in html
+    ) in html  # the one form of every outside link (PRIV-15, core.links.outside_anchor)
     with translation.override("es"):
         assert "(se abre en otro sitio)" in document_render("[x](https://www.example.org/)")
 

@@ -5,6 +5,8 @@ The checks, and the rules that keep them from crying wolf:
 - *untranslated*: on a Spanish page, an English msgid of the catalogues whose Spanish differs. Only
   fragments of at least two words and eight characters count (placeholders and tags split a msgid into
   fragments), so "Email", "OK" or a name that is the same in both languages never match.
+- *outside-link*: an anchor to another site (http or https, not this site) without the marks of PRIV-15:
+  class "outside" (the arrow), rel "noopener noreferrer", and "(opens another site)" in the page's language.
 - *raw-enum*: a value or English label of the project's TextChoices/IntegerChoices (or the name of a
   kind of message) shown as text. A code-like value (with "_" or ".") anywhere; a one-word value
   ("holder", "active") as the whole text of an element or of a "·"-separated part of one; on a
@@ -259,6 +261,10 @@ BUILDERS: dict[str, PathBuilder] = {
         *(f"/privacy/{kind}/v1/" for kind in DocumentKind),
         "/privacy/notice/v99/",
     ],
+    "staff/privacy/aggregates/<slug:key>.csv": lambda v: [
+        *(f"/staff/privacy/aggregates/{key}.csv" for key in ("age", "policy", "consent")),
+        "/staff/privacy/aggregates/nothing.csv",
+    ],
     "staff/documents/<str:kind>/publish/": lambda v: [
         *(f"/staff/documents/{kind}/publish/" for kind in DocumentKind),
         "/staff/documents/no-such/publish/",
@@ -266,6 +272,7 @@ BUILDERS: dict[str, PathBuilder] = {
 }
 # Crawled last, in this order: what they do would change the pages after them.
 LAST = ("account/sessions/end-others/", "sign-out/")
+# (The alarm of "security/concern/" needs its box ticked, which the crawler's empty and "?" posts never do.)
 # Routes the crawler does not open, with the reason.
 EXEMPT: dict[str, str] = {}
 
@@ -283,9 +290,20 @@ def paths_of(route: str, visit: Visit) -> list[str]:
 
 
 # --- reading a page ----------------------------------------------------------------------------------
+OWN_HOSTS = {"testserver", "localhost", "127.0.0.1"}  # the site itself, as tests and `make run` serve it
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 HIDDEN_CONTENT = {"script", "style", "template", "noscript"}
 SPOKEN_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+
+
+@dataclass
+class OutsideLink:
+    """An anchor to another site: its address, rel and class, and all the text inside it (hidden too)."""
+
+    href: str
+    rel: set[str]
+    classes: set[str]
+    text: str = ""
 
 
 @dataclass
@@ -304,6 +322,8 @@ class PageReader(HTMLParser):
         self.forms: list[Form] = []
         self._open: list[tuple[str, bool]] = []  # (tag, hidden from this language's reader)
         self._form: Form | None = None
+        self.outside_links: list[OutsideLink] = []
+        self._link: OutsideLink | None = None
 
     def _hidden(self) -> bool:
         return bool(self._open) and self._open[-1][1]
@@ -316,6 +336,11 @@ class PageReader(HTMLParser):
             hidden = True
         if not hidden:
             self.texts += [_spaces(attributes[name]) for name in SPOKEN_ATTRIBUTES if attributes.get(name)]
+        href = attributes.get("href") or ""
+        if tag == "a" and href.startswith(("http://", "https://")) and urlsplit(href).hostname not in OWN_HOSTS:
+            self._link = OutsideLink(href, set((attributes.get("rel") or "").split()),
+                                     set((attributes.get("class") or "").split()))  # fmt: skip
+            self.outside_links.append(self._link)
         if tag == "form" and (attributes.get("method") or "").lower() == "post":
             self._form = Form(action=attributes.get("action"))
             self.forms.append(self._form)
@@ -328,6 +353,8 @@ class PageReader(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
+        if tag == "a":
+            self._link = None
         for index in range(len(self._open) - 1, -1, -1):
             if self._open[index][0] == tag:
                 del self._open[index:]
@@ -335,6 +362,8 @@ class PageReader(HTMLParser):
 
     def handle_data(self, data):
         text = _spaces(data)
+        if self._link is not None:
+            self._link.text = _spaces(f"{self._link.text} {text}")
         if text and not self._hidden():
             self.texts.append(text)
 
@@ -477,4 +506,15 @@ def page_findings(reader: PageReader, language: str) -> list[tuple[str, str]]:
     if language == "es":
         found = sorted(set(untranslated_pattern().findall(whole)))
         findings += [("untranslated", text) for text in found]
+    findings += [
+        ("outside-link", link.href) for link in reader.outside_links if not outside_link_marked(link, language)
+    ]
     return findings
+
+
+def outside_link_marked(link: OutsideLink, language: str) -> bool:
+    """PRIV-15: a link to another site says so (the class that draws the arrow, and words for a screen
+    reader in the page's language) and hands the other site neither an opener nor a referrer."""
+    with translation.override(language):
+        words = translation.gettext("(opens another site)")
+    return "outside" in link.classes and {"noopener", "noreferrer"} <= link.rel and words in link.text

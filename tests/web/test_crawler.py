@@ -10,7 +10,9 @@ show the forms a plain GET does not reach."""
 
 import pytest
 from django.urls import resolve
+from django.utils import translation
 
+from memberarea.core.links import outside_anchor
 from tests.web.crawling import (
     BUILDERS,
     EXEMPT,
@@ -201,3 +203,16 @@ def test_the_checks_leave_alone_what_is_right_in_either_language():
     assert _findings("es", value="Individual") == set()  # the same word in Spanish, kept as is in the catalogue
     assert _findings("es", value="privacy_officer@example.invalid") == set()  # an address, not a code
     assert _findings("es", value="Email") == {("raw-enum", "Email")}  # "Correo electrónico" in Spanish
+
+
+@pytest.mark.req("PRIV-15")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_checks_find_a_link_to_another_site_without_its_marks(language):
+    with translation.override(language):
+        marked = str(outside_anchor("https://www.example.org/", "Somewhere"))
+    bare = '<a href="https://www.example.org/">Somewhere</a>'
+    no_referrer_kept = marked.replace("noopener noreferrer", "noopener")
+    own = '<a href="http://testserver/help/">Help</a> <a href="/help/">Help</a>'
+    assert _findings(language, value=marked + own) == set()
+    assert _findings(language, value=bare) == {("outside-link", "https://www.example.org/")}
+    assert _findings(language, value=no_referrer_kept) == {("outside-link", "https://www.example.org/")}

@@ -17,9 +17,11 @@ from .privacy_consent import router as privacy_consent_router
 from .privacy_disclosures import router as privacy_disclosures_router
 from .privacy_holdings import router as privacy_holdings_router
 from .privacy_notices import router as privacy_notices_router
+from .privacy_processors import router as privacy_processors_router
 from .privacy_requests import router as privacy_requests_router
 from .recovery import router as recovery_router
 from .registration import router as registration_router
+from .security import router as security_router
 from .sessions import router as sessions_router
 
 LOCAL_DEFINITIONS, COMPONENTS = "#/$defs/", "#/components/schemas/"
@@ -102,6 +104,7 @@ api.add_router("", recovery_router)
 api.add_router("", login_router)
 api.add_router("", account_router)
 api.add_router("", sessions_router)
+api.add_router("", security_router)
 api.add_router("", members_router)
 api.add_router("/privacy", privacy_consent_router)
 api.add_router("", privacy_holdings_router)
@@ -109,6 +112,7 @@ api.add_router("", privacy_requests_router)
 api.add_router("", privacy_disclosures_router)
 api.add_router("/captcha", captcha_router)
 api.add_router("/privacy/notices", privacy_notices_router)
+api.add_router("/privacy", privacy_processors_router)
 
 
 class BrandOut(Schema):

@@ -14,13 +14,13 @@ LEFT, BOTTOM, TOP = 40, 24, 12  # room for the scale on the left and the days be
 
 @dataclass(frozen=True)
 class Bar:
-    day: dt.date
+    day: dt.date | None  # the day of a chart over time
     count: int
     x: float
     y: float
     width: float
     height: float
-    label: str  # under every `every`-th bar (and the last): the day of the month unless told otherwise; else ""
+    label: str  # under the bar: a category, or the day of the month under every seventh day (and the last)
 
 
 @dataclass(frozen=True)
@@ -44,21 +44,13 @@ def _scale_max(largest: int) -> int:
         step *= 10
 
 
-def _day_of_month(day: dt.date) -> str:
-    return str(day.day)
-
-
-def bar_chart(
-    points: list[tuple[dt.date, int]], *, every: int = 7, label: Callable[[dt.date], str] = _day_of_month
-) -> BarChart:
-    """One bar per (day, count), oldest on the left; `label` names every `every`-th bar and the last."""
-    scale_max = _scale_max(max((count for _, count in points), default=0) or 1)
+def _chart(counts: list[int], labels: list[str], days: list[dt.date | None]) -> BarChart:
+    scale_max = _scale_max(max(counts, default=0) or 1)
     baseline = HEIGHT - BOTTOM
-    slot = (WIDTH - LEFT) / max(len(points), 1)
+    slot = (WIDTH - LEFT) / max(len(counts), 1)
     bars = []
-    for index, (day, count) in enumerate(points):
+    for index, (count, label, day) in enumerate(zip(counts, labels, days, strict=True)):
         height = (baseline - TOP) * count / scale_max
-        shown = index % every == 0 or index == len(points) - 1
         bars.append(
             Bar(
                 day=day,
@@ -67,7 +59,26 @@ def bar_chart(
                 y=round(baseline - height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
-                label=label(day) if shown else "",
+                label=label,
             )
         )
     return BarChart(width=WIDTH, height=HEIGHT, baseline=baseline, left=LEFT, top=TOP, scale_max=scale_max, bars=bars)
+
+
+def _day_of_month(day: dt.date) -> str:
+    return str(day.day)
+
+
+def bar_chart(
+    points: list[tuple[dt.date, int]], *, every: int = 7, label: Callable[[dt.date], str] = _day_of_month
+) -> BarChart:
+    """One bar per (day, count), oldest on the left; `label` names every `every`-th bar and the last."""
+    labels = [
+        label(day) if index % every == 0 or index == len(points) - 1 else "" for index, (day, _) in enumerate(points)
+    ]
+    return _chart([count for _, count in points], labels, [day for day, _ in points])
+
+
+def category_chart(points: list[tuple[str, int | None]]) -> BarChart:
+    """One bar per (label, count), in the order given; a count not published (None) draws no bar."""
+    return _chart([count or 0 for _, count in points], [label for label, _ in points], [None] * len(points))

@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "account.password_set_by_operator": _("Password set by an operator"),
     "account.registered": _("Member registered"),
     "account.username_reminded": _("Forgotten username sent"),
+    "aggregate.exported": _("Aggregate report downloaded"),
     "campaign.approved": _("Campaign approved by a privacy officer"),
     "campaign.batch_queued": _("Campaign batch queued"),
     "campaign.changed": _("Campaign draft changed"),
@@ -112,6 +113,14 @@ TASK_LABELS = {
     "partner_export_task": _("Partner export"),
     "recovery_link_send": _("Password recovery link"),
     "username_reminder_send": _("Forgotten username"),
+}
+
+
+# Why a security case was opened (PRIV-13): the model's own labels are for developers.
+CASE_REASON_LABELS = {
+    "not_me": _("The member said a change was not theirs"),
+    "compromised": _("The member said the account may be compromised"),
+    "staff_freeze": _("A security officer froze the account"),
 }
 
 

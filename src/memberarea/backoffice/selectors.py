@@ -31,13 +31,13 @@ from memberarea.enrollment.identifiers import (
 )
 from memberarea.enrollment.models import DocumentType, Membership, NameToken
 from memberarea.identity.flows.login import login_failures_count
-from memberarea.identity.models import Account, Role, SessionRecord
+from memberarea.identity.models import Account, Role, SecurityCase, SessionRecord
 from memberarea.members.models import AccessReason, StaffAccess
 from memberarea.notifications.models import IntegrationMessage, Message
 from memberarea.notifications.selectors import STATUS_FIELDS, integration_messages_failed, messages_failed
 from memberarea.privacy.selectors import restricted_accounts
 
-from .labels import event_label
+from .labels import CASE_REASON_LABELS, event_label
 from .models import StaffProfile
 
 SEARCH_LIMIT = 50
@@ -349,3 +349,34 @@ def staff_contact(account: Account) -> tuple[str, str] | None:
     Identity asks through its STAFF_CONTACT hook, which BackofficeConfig.ready points here."""
     profile = StaffProfile.objects.filter(account=account).only("email", "display_name").first()
     return (profile.email, profile.display_name) if profile is not None and profile.email else None
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A security case waiting for the security officer (PRIV-13): never the member's name, only a link."""
+
+    opened_at: dt.datetime
+    age: dt.timedelta
+    reason: str
+    membership_id: uuid.UUID | None  # the record to open (with a reason); None for an account with no membership
+
+
+def security_cases_open() -> list[OpenCase]:
+    """Open cases, oldest first, with how long each has waited by the injected clock."""
+    now = clock.now()
+    cases = SecurityCase.objects.filter(closed_at__isnull=True).select_related("account").order_by("opened_at")
+    newest = {}
+    memberships = Membership.objects.filter(person__account_id__in=cases.values("account_id"))
+    for account_id, membership_id in memberships.order_by("start_date", "created_at").values_list(
+        "person__account_id", "pk"
+    ):
+        newest[account_id] = membership_id
+    return [
+        OpenCase(
+            opened_at=case.opened_at,
+            age=now - case.opened_at,
+            reason=str(CASE_REASON_LABELS.get(case.reason, case.reason)),
+            membership_id=newest.get(case.account_id),
+        )
+        for case in cases
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, partner_views, request_views, retention_views, views
+from . import aggregate_views, campaign_views, case_views, partner_views, request_views, retention_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,6 +32,9 @@ urlpatterns = [
         partner_views.partner_export_download,
         name="partner-export-download",
     ),
+    path("privacy/aggregates/", aggregate_views.aggregates, name="privacy-aggregates"),
+    path("privacy/aggregates/<slug:key>.csv", aggregate_views.aggregate_csv_download, name="privacy-aggregates-csv"),
+    path("security/cases/", case_views.security_cases, name="security-cases"),
     path("staff/", views.staff, name="staff"),
     path("documents/", views.documents, name="documents"),
     path("documents/<str:kind>/publish/", views.document_publish, name="document-publish"),

@@ -99,6 +99,7 @@ def staff_page(request, template: str, context: dict | None = None, error: Membe
         "campaigns": request.user.has_role(Role.MARKETING) or request.user.has_role(Role.PRIVACY_OFFICER),
         "draft_campaigns": request.user.has_role(Role.MARKETING),
         "privacy": bool(request.user.roles & set(PRIVACY_ROLES)),
+        "security_cases": request.user.has_role(Role.SECURITY_OFFICER),
         "read_all_audit": bool(request.user.roles & selectors.AUDIT_READERS_OF_ALL),
     }
     base = {"may": may, "reasons": AccessReason.choices, "values": request.POST}
@@ -289,7 +290,7 @@ def processing(request):
     return staff_page(request, "processing.html")
 
 
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+def download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
@@ -300,13 +301,13 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 @require_GET
 def processing_csv_download(request):
     content = processing_csv(get_language()).encode()
-    return _download(content, "text/csv; charset=utf-8", "record-of-processing.csv")
+    return download(content, "text/csv; charset=utf-8", "record-of-processing.csv")
 
 
 @staff_required(*PRIVACY_ROLES)
 @require_GET
 def processing_pdf_download(request):
-    return _download(processing_pdf(get_language()), "application/pdf", "record-of-processing.pdf")
+    return download(processing_pdf(get_language()), "application/pdf", "record-of-processing.pdf")
 
 
 # --- staff management (administrators) ----------------------------------------------------------

@@ -124,6 +124,7 @@ class SecurityCase(models.Model):
 
     class Reason(models.TextChoices):
         NOT_ME = "not_me", "The member said a change was not theirs"
+        COMPROMISED = "compromised", "The member said the account may be compromised"
         STAFF_FREEZE = "staff_freeze", "A security officer froze the account"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -10,7 +10,8 @@ What a privacy officer may write, and nothing more:
 
 Every character of the text is escaped, so no HTML, script or attribute can get through, and a link
 with any other scheme (`javascript:`) stays plain text. A link to another site says so to every
-reader — "(opens another site)", visually hidden — and carries `rel="noopener"`.
+reader — an arrow, and "(opens another site)" visually hidden — and carries `rel="noopener noreferrer"`
+(`core.links.outside_anchor`, the one form every outside link takes).
 """
 
 import html
@@ -18,7 +19,8 @@ import re
 from collections.abc import Iterator
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+
+from memberarea.core.links import outside_anchor
 
 LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)\)")
 OUTSIDE = ("https://", "http://")
@@ -29,12 +31,9 @@ HEADINGS = {"# ": "h2", "## ": "h3"}
 def _link(text: str, url: str) -> str:
     if url.startswith("//") or not url.startswith(OUTSIDE + INSIDE):
         return html.escape(f"[{text}]({url})")
-    label, href = html.escape(text), html.escape(url, quote=True)
     if url.startswith(OUTSIDE):
-        hint = html.escape(_("(opens another site)"))
-        return (
-            f'<a href="{href}" rel="noopener" class="outside">{label}<span class="visually-hidden"> {hint}</span></a>'
-        )
+        return outside_anchor(url, text)
+    label, href = html.escape(text), html.escape(url, quote=True)
     return f'<a href="{href}">{label}</a>'
 
 

@@ -313,25 +313,44 @@ BRAND: dict[str, Any] = {
 PRIVACY_JURISDICTION = env_str("PRIVACY_JURISDICTION", "ES")
 # /.well-known/gpc.json's `lastUpdate`: the day this deployment last changed how it honours GPC.
 PRIVACY_GPC_LAST_UPDATE = env_str("PRIVACY_GPC_LAST_UPDATE", "2026-12-05")
-# --- Record of processing (PRIV-7; see docs/privacy.md) --------------------------------------------
-# Who receives personal data, for which purposes of the data map (core/datamap.py), and where (ISO
-# country code); a recipient outside PRIVACY_EEA_COUNTRIES is a transfer and names its safeguard. A
-# deployment replaces the list with its own processors (a JSON list in PRIVACY_RECIPIENTS).
-_RECIPIENTS_DEFAULT = [
-    {"name": "Email delivery provider (SMTP)", "country": "ES", "safeguard": "",
-     "purposes": ["account_management", "security", "member_service", "marketing"]},
-    {"name": "SMS gateway", "country": "ES", "safeguard": "",
-     "purposes": ["account_management", "security", "member_service", "marketing"]},
-    {"name": "The insurer's core insurance system", "country": "ES", "safeguard": "",
+# --- Processors and countries (PRIV-15; see docs/operations.md) ------------------------------------
+# Every outside organisation that stores or handles personal data for us: `kind` (email, sms, hosting,
+# core_system: the purpose and the data-map categories follow from it), the organisation's `name` (empty:
+# the kind's own name), its `website` (empty: none), the ISO `countries` where it stores or processes
+# the data, the `safeguard` of a country outside PRIVACY_EEA_COUNTRIES, and the data-map `purposes` it
+# serves (for the record of processing). A deployment gives its own list as JSON in PROCESSORS. The
+# defaults are invented organisations on reserved example.com addresses, safe for a demonstration.
+_PROCESSORS_DEFAULT = [
+    {"kind": "email", "name": "Correo Ejemplo S.L.", "website": "https://mail.example.com/", "countries": ["ES"],
+     "safeguard": "", "purposes": ["account_management", "security", "member_service", "marketing"]},
+    {"kind": "sms", "name": "Mensajes Ejemplo S.L.", "website": "https://sms.example.com/", "countries": ["ES"],
+     "safeguard": "", "purposes": ["account_management", "security", "member_service", "marketing"]},
+    {"kind": "hosting", "name": "Alojamiento Ejemplo S.A.", "website": "https://hosting.example.com/",
+     "countries": ["ES", "IE"], "safeguard": "",
+     "purposes": ["account_management", "security", "member_service", "legal_obligation", "marketing", "analytics"]},
+    {"kind": "core_system", "name": "", "website": "", "countries": ["ES"], "safeguard": "",
      "purposes": ["member_service", "legal_obligation"]},
 ]  # fmt: skip
-PRIVACY_RECIPIENTS: list[dict[str, Any]] = (
-    json.loads(env_str("PRIVACY_RECIPIENTS", "") or "null") or _RECIPIENTS_DEFAULT
-)
+PROCESSORS: list[dict[str, Any]] = json.loads(env_str("PROCESSORS", "") or "null") or _PROCESSORS_DEFAULT
+# --- Record of processing (PRIV-7; see docs/privacy.md) --------------------------------------------
+# Who receives personal data, for which purposes of the data map (core/datamap.py), and where (ISO
+# country code); a recipient outside PRIVACY_EEA_COUNTRIES is a transfer and names its safeguard. By
+# default one entry per processor and country above; PRIVACY_RECIPIENTS (JSON) replaces the list.
+PRIVACY_RECIPIENTS: list[dict[str, Any]] = json.loads(env_str("PRIVACY_RECIPIENTS", "") or "null") or [
+    {"name": entry["name"] or "The insurer's core insurance system", "country": country,
+     "safeguard": entry["safeguard"], "purposes": entry["purposes"]}
+    for entry in PROCESSORS
+    for country in entry["countries"]
+]  # fmt: skip
 PRIVACY_EEA_COUNTRIES = env_list(
     "PRIVACY_EEA_COUNTRIES",
     "AT,BE,BG,CY,CZ,DE,DK,EE,ES,FI,FR,GR,HR,HU,IE,IS,IT,LI,LT,LU,LV,MT,NL,NO,PL,PT,RO,SE,SI,SK",
 )
+# --- Aggregate reports (PRIV-11; see docs/privacy.md and decision 0037) ---------------------------
+# Counts from 1 to this number are never published (0 is); more cells are hidden so none can be worked out.
+AGGREGATE_SUPPRESSION_THRESHOLD = env_int("AGGREGATE_SUPPRESSION_THRESHOLD", 10)
+# The first age of each band after the first (0 to 17, 18 to 29, … 65 and over).
+AGGREGATE_AGE_BANDS = [int(age) for age in env_list("AGGREGATE_AGE_BANDS", "18,30,45,65")]
 
 # --- Exports of a member's data (PRIV-8, PERF-6; see docs/privacy.md "Your data, downloaded") -----
 # How long a prepared export is kept (encrypted) before it is deleted, how long a download link
