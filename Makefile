@@ -58,8 +58,8 @@ test: $(VENV)/.dev-installed messages chromium lint
 	@$(MAKE) --no-print-directory test-resilience
 
 test-sqlite: $(VENV)/.dev-installed messages widgets
-	@echo "== tests on SQLite (browser tests run in the PostgreSQL pass)"
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser and not resilience"
+	@echo "== tests on SQLite (browser tests and the fuzz run in the PostgreSQL pass)"
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser and not resilience and not fuzz"
 
 test-postgres: $(VENV)/.dev-installed messages chromium widgets
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432 (see docs/development.md)"; exit 1; }

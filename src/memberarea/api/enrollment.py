@@ -153,10 +153,11 @@ UNDECODABLE = gettext_lazy(
 
 
 def _json(raw: bytes, codec: str) -> dict:
-    """The body parsed with its bytes decoded in `codec`; a byte that is not text stays as a lone surrogate."""
+    """The body parsed with its bytes decoded in `codec`; a byte that is not text stays as a lone surrogate.
+    Nesting deeper than the parser's recursion allows is `invalid` like any other unreadable body."""
     try:
         body = json.loads(raw.decode(codec, "surrogateescape"))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]}) from None
     if not isinstance(body, dict):
         raise MemberAreaError(errors.INVALID, fields={"__all__": [errors.INVALID.message]})

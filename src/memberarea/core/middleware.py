@@ -87,8 +87,10 @@ class TextInputMiddleware:
     """The text rule (core/text.py) for query strings and form fields, before any view reads them.
 
     A field with NUL (the one unacceptable character a browser's form can carry: it encodes text as
-    UTF-8, and Django reads broken bytes as U+FFFD) answers 400 `invalid` naming the field. API
-    bodies are JSON and checked by the API's parser; their form data is never read here.
+    UTF-8, and Django reads broken bytes as U+FFFD) answers 400 `invalid` naming the field. The API
+    reads only its paths and JSON bodies (the JSON parser checks those): its query strings and form
+    data are never read, so they are ignored here like any unknown parameter — refusing them would
+    answer `invalid` from operations that declare no such code (decision 0038).
     """
 
     def __init__(self, get_response) -> None:
@@ -98,10 +100,11 @@ class TextInputMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
+        if request.path.startswith("/api/"):
+            return None
         try:
             text_check({name: "".join(values) for name, values in request.GET.lists()})
-            if not request.path.startswith("/api/"):
-                text_check({name: "".join(values) for name, values in request.POST.lists()})
+            text_check({name: "".join(values) for name, values in request.POST.lists()})
         except MemberAreaError as error:
             return bad_input(request, error)
         return None
