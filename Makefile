@@ -51,7 +51,7 @@ run: $(VENV)/.base-installed messages widgets
 	  $(BIN)/python manage.py worker & WORKER=$$!; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
-## test: lint, the suite on SQLite, then on PostgreSQL + Redis (with the browser tests), then the resilience tests
+## test: lint, the suite on SQLite, then on PostgreSQL + Redis (with the browser tests), then the resilience drills (reduced)
 test: $(VENV)/.dev-installed messages chromium lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
@@ -67,10 +67,31 @@ test-postgres: $(VENV)/.dev-installed messages chromium widgets
 	@echo "== tests on PostgreSQL + Redis"
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not resilience"
 
-## test-resilience: PostgreSQL and Redis stopped and restarted under gunicorn (serial: it stops shared services)
-test-resilience: $(VENV)/.dev-installed messages
-	@echo "== resilience: services restarted under a running server"
-	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -p no:xdist -m resilience tests/resilience
+## test-resilience: the resilience drills at the reduced size (what `make test` runs; 3–4 minutes)
+test-resilience:
+	@$(MAKE) --no-print-directory resilience RESILIENCE_SIZE=reduced
+
+## resilience: REL-3 faults, REL-5 timing and REL-9 scale-out on private PostgreSQL and Redis instances,
+## nginx in front of two gunicorns (docs/operations.md "Resilience drills"); RESILIENCE_SIZE=full for the bars' sizes.
+## The machine's shared PostgreSQL and Redis are never stopped: each drill starts its own on free ports.
+RESILIENCE_SIZE ?= reduced
+resilience: $(VENV)/.dev-installed messages nginx
+	@command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "the drills need redis-server and PostgreSQL's initdb/pg_ctl (apt-get install -y redis-server postgresql)"; exit 1; }
+	@echo "== resilience drills ($(RESILIENCE_SIZE) size): private PostgreSQL and Redis, nginx, gunicorn, workers"
+	env -u DATABASE_URL -u REDIS_URL RESILIENCE_SIZE=$(RESILIENCE_SIZE) $(BIN)/pytest -q -p no:xdist -p no:randomly -m resilience tests/resilience
+
+## nginx: Debian's nginx for the scale-out drill (installed when missing and root, like chromium)
+NGINX := /usr/sbin/nginx
+.PHONY: nginx resilience
+nginx:
+	@if [ ! -x $(NGINX) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's nginx-light for the scale-out drill"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  fi; \
+	fi
+	@[ -x $(NGINX) ] || { echo "$(NGINX) is missing: run 'apt-get install -y nginx-light' as root"; exit 1; }
 
 .PHONY: chromium
 chromium:
