@@ -2,12 +2,14 @@
 
 import sys
 
-from . import delivery, identify, import_scale, sign_in
+from . import dashboard, delivery, identify, import_scale, sign_in, sign_in_complete
 
 BENCHMARKS = {
     "import": import_scale.main,
     "identify": identify.main,
     "sign-in": sign_in.main,
+    "sign-in-complete": sign_in_complete.main,
+    "dashboard": dashboard.main,
     "delivery": delivery.main,
 }
 

@@ -10,13 +10,8 @@ generator's address is never throttled and nothing is raised.
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -24,9 +19,9 @@ from argon2.low_level import Type
 
 from memberarea.settings.env import env_int
 
-from .common import ROOT, SCALE_FULL, manage, site_env, table
+from .common import SCALE_FULL, manage, site_env, table
+from .server import CORES, gunicorn, in_threads, services, where
 
-CORES = os.cpu_count() or 2
 CONCURRENCY = 2 * CORES
 USERNAME, PASSWORD = "60112233P", "Demo2026member"  # the demo's Carmen
 
@@ -39,103 +34,40 @@ def _parameters() -> tuple[int, int, int]:
     )
 
 
-def _in_threads(count: int, work) -> float:
-    """Run `work(index)` `count` times over CONCURRENCY threads; the wall time."""
-    next_index = iter(range(count))
-    lock = threading.Lock()
-
-    def loop() -> None:
-        while True:
-            with lock:
-                index = next(next_index, None)
-            if index is None:
-                return
-            work(index)
-
-    threads = [threading.Thread(target=loop) for _ in range(CONCURRENCY)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started
-
-
 def baseline(count: int, parameters: tuple[int, int, int]) -> float:
+    """Pure argon2id verifications per second, in CONCURRENCY threads (argon2-cffi releases the GIL)."""
     time_cost, memory, parallelism = parameters
     hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory, parallelism=parallelism, type=Type.ID)
     encoded = hasher.hash(PASSWORD)
-    return count / _in_threads(count, lambda _: hasher.verify(encoded, PASSWORD))
+    return count / in_threads(count, lambda _: hasher.verify(encoded, PASSWORD), concurrency=CONCURRENCY)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _services() -> dict[str, str]:
-    """PostgreSQL and Redis for the site when BENCH_SERVICES=1 (a fresh database, dropped afterwards)."""
-    if os.environ.get("BENCH_SERVICES") != "1":
-        return {}
-    database = f"bench_sign_in_{os.getpid()}"
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
-    return {
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "RATE_LIMIT_KEY_PREFIX": f"{database}:",
-    }
-
-
-def _services_drop(services: dict[str, str]) -> None:
-    if services:
-        database = services["DATABASE_URL"].rsplit("/", 1)[1]
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False)
+def api_post(connection: http.client.HTTPConnection, path: str, body: dict, headers: dict | None = None) -> dict:
+    """POST JSON over a kept-alive connection; the JSON answer (2xx expected)."""
+    connection.request(
+        "POST", path, json.dumps(body), {"Content-Type": "application/json", "Host": "127.0.0.1", **(headers or {})}
+    )
+    response = connection.getresponse()
+    answer = response.read()
+    assert 200 <= response.status < 300, (path, response.status, answer[:200])
+    return json.loads(answer) if answer else {}
 
 
 def product(count: int) -> float:
-    with tempfile.TemporaryDirectory(prefix="bench-sign-in-") as name:
-        services = _services()
-        env = site_env(Path(name), DEMO_MODE="1", **services)
+    with tempfile.TemporaryDirectory(prefix="bench-sign-in-") as name, services() as databases:
+        env = site_env(Path(name), DEMO_MODE="1", **databases)
         manage(env, "migrate", "-v", "0")
         manage(env, "demo_load")
-        port = _free_port()
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "memberarea.wsgi", "-w", str(CORES), "--threads", "2",
-             "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT / "src")],
-            env={**env, "PYTHONPATH": str(ROOT / "src")}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            _wait_for(port)
+        with gunicorn(env) as port:
             local = threading.local()
-            body = json.dumps({"username": USERNAME, "password": PASSWORD})
 
             def sign_in(_: int) -> None:
                 if not hasattr(local, "connection"):
                     local.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                local.connection.request(
-                    "POST", "/api/v1/login", body, {"Content-Type": "application/json", "Host": "127.0.0.1"}
-                )
-                response = local.connection.getresponse()
-                response.read()
-                assert response.status == 201, response.status
+                api_post(local.connection, "/api/v1/login", {"username": USERNAME, "password": PASSWORD})
 
-            _in_threads(CONCURRENCY * 2, sign_in)  # warm-up: every worker and thread has started
-            return count / _in_threads(count, sign_in)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            _services_drop(services)
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(200):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/health")
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+            in_threads(CONCURRENCY * 2, sign_in, concurrency=CONCURRENCY)  # warm-up: every worker and thread
+            return count / in_threads(count, sign_in, concurrency=CONCURRENCY)
 
 
 def main() -> str:
@@ -144,10 +76,9 @@ def main() -> str:
     pure = baseline(count, parameters)
     served = product(count)
     ratio = served / pure
-    where = "PostgreSQL + Redis" if os.environ.get("BENCH_SERVICES") == "1" else "SQLite"
     rows = [
         ("argon2id verify, in threads", f"{pure:.1f}/s"),
-        (f"POST /api/v1/login under gunicorn ({where})", f"{served:.1f}/s"),
+        (f"POST /api/v1/login under gunicorn ({where()})", f"{served:.1f}/s"),
     ]
     time_cost, memory, parallelism = parameters
     verdict = "meets" if ratio >= 0.85 else "MISSES"

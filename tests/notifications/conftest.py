@@ -35,24 +35,24 @@ class Received:
 
 
 class RecordingHandler:
-    """Accepts every message and keeps it; optionally stalls the first DATA until released, or
-    answers every DATA only after `data_delay` seconds (a slow server)."""
+    """Accepts every message and keeps it; optionally stalls the `stall_at`-th DATA (1 = the first)
+    until released, or answers every DATA only after `data_delay` seconds (a slow server)."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.lock = threading.Lock()
-        self.stall_first = False
+        self.stall_at = 0
         self.stalled = threading.Event()
         self.release = threading.Event()
-        self._stalled_once = False
+        self._data_count = 0
         self.data_delay = 0.0
         self.in_data = threading.Event()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.in_data.set()
         await asyncio.sleep(self.data_delay)
-        if self.stall_first and not self._stalled_once:
-            self._stalled_once = True
+        self._data_count += 1
+        if self._data_count == self.stall_at:
             self.stalled.set()
             while not self.release.is_set():
                 await asyncio.sleep(0.05)

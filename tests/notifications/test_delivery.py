@@ -1,10 +1,12 @@
 """Delivery over real channels: an SMTP server and an HTTP SMS gateway on loopback (NOTIF-1..3)."""
 
 import datetime as dt
+import io
 import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
@@ -322,3 +324,56 @@ def test_a_worker_reuses_its_smtp_connection_and_replaces_a_dropped_one(settings
     finally:
         _SmtpSession.close()
         controller.stop()
+
+
+# --- draining delivery (PERF-7, decision 0040) ---------------------------------------------------
+def _burst() -> None:
+    call_command("worker", "--burst", stdout=io.StringIO())
+
+
+@pytest.mark.req("PERF-7")
+@pytest.mark.req("NOTIF-2")
+def test_messages_of_one_commit_share_one_task_which_drains_them_in_batches(transactional_db, smtp_server, settings):
+    settings.NOTIFICATION_BATCH_SIZE = 4
+    with transaction.atomic():
+        campaign = [_email(to=f"batch{n}@example.test", contains_secret=n % 2 == 0) for n in range(10)]
+    single = _email(to="alone@example.test")  # its own commit: its own task
+
+    assert DBTaskResult.objects.count() == 2
+    _burst()
+
+    assert sorted(smtp_server.handler.references()) == sorted(m.reference for m in [*campaign, single])
+    assert set(Message.objects.values_list("state", "attempts")) == {(State.SENT, 1)}
+    # Recorded in one statement per batch, the secrets purged in it and the others kept.
+    assert not Message.objects.filter(contains_secret=True, body_text__isnull=False).exists()
+    assert Message.objects.filter(contains_secret=False, body_text__isnull=False).count() == 6
+
+
+@pytest.mark.req("PERF-7")
+@pytest.mark.req("NOTIF-2")
+def test_a_drain_out_of_time_hands_the_rest_to_a_new_task(transactional_db, smtp_server, settings):
+    settings.NOTIFICATION_DRAIN_SECONDS = 0  # each task sends its own message, then hands over
+    with transaction.atomic():
+        messages = [_email(to=f"turn{n}@example.test") for n in range(3)]
+
+    _burst()
+
+    assert sorted(smtp_server.handler.references()) == sorted(m.reference for m in messages)
+    assert DBTaskResult.objects.count() == 3
+
+
+@pytest.mark.req("PERF-7")
+@pytest.mark.req("NOTIF-2")
+def test_a_failure_in_a_batch_is_retried_alone_and_the_rest_are_sent(db, smtp_server, sms_gateway):
+    with transaction.atomic():
+        texts = [
+            message_enqueue(channel="sms", to=f"+3460000000{n}", template="test_message", language="es", context={})
+            for n in range(3)
+        ]
+    sms_gateway.statuses = [202, 503, 202]
+
+    assert message_deliver(texts[0].pk, follow_up=lambda left: None) == "sent"
+
+    states = dict(Message.objects.values_list("reference", "state"))
+    assert [states[m.reference] for m in texts] == [State.SENT, State.PENDING, State.SENT]
+    assert Message.objects.get(pk=texts[1].pk).last_error_code == "sms_http_503"

@@ -150,7 +150,7 @@ def _stop(*processes: subprocess.Popen | None) -> None:
 
 
 def test_a_worker_killed_mid_delivery_leaves_the_message_to_another_worker(transactional_db, smtp_server, repo_root):
-    smtp_server.handler.stall_first = True
+    smtp_server.handler.stall_at = 1
     [message] = _enqueue(1)
     first = _worker(repo_root, smtp_server.url)
     second = None
@@ -172,6 +172,42 @@ def test_a_worker_killed_mid_delivery_leaves_the_message_to_another_worker(trans
     message.refresh_from_db()
     assert message.attempts == 2
     assert smtp_server.handler.references() == [message.reference]
+
+
+@pytest.mark.req("PERF-7")
+def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_resends_only_with_the_same_reference(
+    transactional_db, smtp_server, repo_root
+):
+    """30 messages in one task: its own message, then the others drained 10 at a time. The worker
+    dies while the server holds the 15th: the task's message and the first batch are recorded sent,
+    the second batch was in flight (3 of its copies reached the server, none is recorded), the rest
+    never started. Another worker sends every message that is not recorded sent."""
+    smtp_server.handler.stall_at = 15
+    messages = _enqueue(30)  # one transaction: one task, which drains the channel
+    batch = {"NOTIFICATION_BATCH_SIZE": "10"}
+    first = _worker(repo_root, smtp_server.url, **batch)
+    second = None
+    try:
+        assert smtp_server.handler.stalled.wait(30), "the first worker never reached the 15th message"
+        states = Counter(Message.objects.values_list("state", flat=True))
+        assert states == {State.SENT: 11, State.SENDING: 10, State.PENDING: 9}
+
+        first.send_signal(signal.SIGKILL)  # in the middle of the second batch
+        first.wait(10)
+        smtp_server.handler.release.set()
+
+        second = _worker(repo_root, smtp_server.url, **batch)
+        done = _wait_for(lambda: Message.objects.filter(state=State.SENT).count() == 30, timeout=60)
+        assert done, "the second worker did not deliver what the first left"
+    finally:
+        _stop(first, second)
+
+    copies = Counter(smtp_server.handler.references())
+    assert set(copies) == {m.reference for m in messages}  # none lost
+    resent = {reference for reference, count in copies.items() if count > 1}
+    assert len(resent) == 3 and max(copies.values()) == 2  # the in-flight batch's accepted copies, once more
+    in_flight = set(Message.objects.filter(attempts=2).values_list("reference", flat=True))
+    assert resent < in_flight and len(in_flight) == 10  # the duplicates carry the same reference
 
 
 # --- a slow SMTP server: the lease outlives the attempt (decision 0029) ---------------------------

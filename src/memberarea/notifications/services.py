@@ -9,6 +9,7 @@ import functools
 import logging
 import re
 import secrets
+import threading
 import uuid
 
 from django.db import transaction
@@ -86,15 +87,37 @@ def message_enqueue(
         expires_at=expires_at,
     )
     message.save(force_insert=True)
+    _waiting_for_commit().setdefault(channel, set()).add(message.pk)
     # robust: a failure to queue the task must not undo or break the caller's action; the sweep
     # dispatches any message whose task never came.
-    transaction.on_commit(functools.partial(message_dispatch, message.pk), robust=True)
+    transaction.on_commit(functools.partial(_dispatch_once_per_commit, channel, message.pk), robust=True)
     return message
 
 
 def message_dispatch(message_id: uuid.UUID) -> None:
     """Queue one delivery task. Tasks carry the id only, never content or address."""
     message_deliver_task.enqueue(str(message_id))
+
+
+_this_thread = threading.local()
+
+
+def _waiting_for_commit() -> dict[str, set[uuid.UUID]]:
+    """Messages of this thread whose transaction has not committed yet, by channel."""
+    if not hasattr(_this_thread, "waiting"):
+        _this_thread.waiting = {}
+    return _this_thread.waiting
+
+
+def _dispatch_once_per_commit(channel: str, message_id: uuid.UUID) -> None:
+    """One delivery task per channel per commit: the task drains the channel's due messages, so the
+    others of the same commit need none (PERF-7; decision 0040). The commit hooks of a transaction
+    run one after the other in its thread, so the first one finds the whole set still waiting.
+    Ids of a rolled-back savepoint stay in the set and are cleared with it (their rows are gone)."""
+    waiting = _waiting_for_commit().get(channel, set())
+    if message_id in waiting:
+        waiting.clear()
+        message_dispatch(message_id)
 
 
 def message_reference() -> str:

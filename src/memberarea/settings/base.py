@@ -262,6 +262,12 @@ NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 60)
 # may wait for its task before the sweep dispatches it again.
 NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 10)
 NOTIFICATION_REDISPATCH_SECONDS = env_int("NOTIFICATION_REDISPATCH_SECONDS", 120)
+# The delivery task drains its channel: it claims due messages this many at a time (one lease, one
+# SMTP connection, one statement to record them sent) for at most NOTIFICATION_DRAIN_SECONDS, then
+# lets other tasks run (the sweep dispatches what is left). A worker killed mid-batch resends at
+# most a batch, with the same references (docs/decisions/0040-batch-delivery.md).
+NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 50)
+NOTIFICATION_DRAIN_SECONDS = env_int("NOTIFICATION_DRAIN_SECONDS", 10)
 NOTIFICATION_SMS_TIMEOUT_SECONDS = env_int("NOTIFICATION_SMS_TIMEOUT_SECONDS", 10)
 # A worker keeps its SMTP connection open while it was used within this many seconds.
 NOTIFICATION_SMTP_REUSE_SECONDS = env_int("NOTIFICATION_SMTP_REUSE_SECONDS", 20)
