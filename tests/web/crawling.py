@@ -324,12 +324,15 @@ class PageReader(HTMLParser):
         self._form: Form | None = None
         self.outside_links: list[OutsideLink] = []
         self._link: OutsideLink | None = None
+        self.tags_in_title: list[str] = []  # a browser shows them as text in the tab: a template slip
 
     def _hidden(self) -> bool:
         return bool(self._open) and self._open[-1][1]
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if any(opened == "title" for opened, _ in self._open):
+            self.tags_in_title.append(tag)
         hidden = self._hidden() or tag in HIDDEN_CONTENT
         lang = attributes.get("lang")
         if lang and tag != "html" and not lang.startswith(self.language):
@@ -509,6 +512,7 @@ def page_findings(reader: PageReader, language: str) -> list[tuple[str, str]]:
     findings += [
         ("outside-link", link.href) for link in reader.outside_links if not outside_link_marked(link, language)
     ]
+    findings += [("markup-in-title", tag) for tag in reader.tags_in_title]
     return findings
 
 

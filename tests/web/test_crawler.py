@@ -205,6 +205,11 @@ def test_the_checks_leave_alone_what_is_right_in_either_language():
     assert _findings("es", value="Email") == {("raw-enum", "Email")}  # "Correo electrónico" in Spanish
 
 
+@pytest.mark.req("UI-1")
+def test_the_checks_find_markup_that_a_template_slip_put_in_the_title():
+    assert _findings("es", title="Entregas fallidas<h2>Mensajes</h2>") == {("markup-in-title", "h2")}
+
+
 @pytest.mark.req("PRIV-15")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_checks_find_a_link_to_another_site_without_its_marks(language):
