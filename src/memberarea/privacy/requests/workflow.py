@@ -142,7 +142,7 @@ def _officer_request(officer: Account, request_id: uuid.UUID) -> RightsRequest:
     if not officer.has_role(Role.PRIVACY_OFFICER):
         raise MemberAreaError(FORBIDDEN)
     found = (
-        RightsRequest.objects.select_for_update()
+        RightsRequest.objects.select_for_update(of=("self",))
         .select_related("membership__person", "requested_by")
         .filter(pk=request_id)
         .first()
