@@ -4,6 +4,11 @@ Each entry's MAC covers its content and the previous entry's MAC, under AUDIT_KE
 the environment and never in the database: whoever can write the database still cannot forge a
 link. A MACed head row records the newest link, so cutting the tail is detected too. Entries hold
 ids and keyed hashes only; `audit_record` refuses anything else.
+
+Entries leave only when their retention period is over, as the oldest whole rows of the chain:
+`audit_cut_expired` writes a MACed checkpoint (`AuditCut`) naming the last removed link in the
+same transaction as it deletes them, and `audit_verify` starts from the newest genuine checkpoint
+(decision 0041).
 """
 
 import datetime as dt
@@ -16,11 +21,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 
 from . import clock
 from .logging import current_request_id
-from .models import AuditEntry, AuditHead
+from .models import AuditCut, AuditEntry, AuditHead
 
 GENESIS_MAC = "0" * 64
 logger = logging.getLogger("memberarea.audit")
@@ -55,6 +60,12 @@ def head_mac(seq: int, mac: str) -> str:
     return hmac.new(_key(), f"head:{seq}:{mac}".encode(), hashlib.sha256).hexdigest()
 
 
+def cut_mac(cut: AuditCut) -> str:
+    """The checkpoint's MAC: without AUDIT_KEY nobody can move it forward over a deletion of their own."""
+    at = cut.cut_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return hmac.new(_key(), f"cut:{cut.seq}:{cut.mac}:{cut.removed}:{at}".encode(), hashlib.sha256).hexdigest()
+
+
 def _check_data(data: dict) -> None:
     for name, value in data.items():
         if not isinstance(name, str) or not isinstance(value, ALLOWED_VALUE_TYPES):
@@ -67,7 +78,7 @@ def _head_create() -> AuditHead:
     A head deleted by hand while entries exist is rebuilt from the newest entry so auditing goes
     on; the warning, and the hourly head copies in the logs, keep the deletion visible.
     """
-    last = AuditEntry.objects.order_by("-seq").only("seq", "mac").first()
+    last = AuditEntry.objects.order_by("-seq").only("seq", "mac").first() or AuditCut.objects.order_by("-seq").first()
     seq, mac = (last.seq, last.mac) if last else (0, GENESIS_MAC)
     if last is not None:
         logger.warning("audit head was missing; rebuilt at entry %s", seq)
@@ -104,9 +115,47 @@ def audit_record(*, event: str, actor_id: str = "", subject_id: str = "", data: 
     return entry
 
 
+def audit_cut_expired(*, recorded_before: dt.datetime, limit: int) -> list[int]:
+    """Remove the oldest entries recorded before `recorded_before`, at most `limit`, behind a checkpoint.
+
+    Only a prefix of the chain goes: the walk stops at the first entry still in its period, even if
+    later ones are older (clocks of two servers may disagree). The checkpoint, the deletion and the
+    caller's bookkeeping commit together; the seqs removed are returned (none: nothing had expired).
+    """
+    with transaction.atomic():
+        oldest = AuditEntry.objects.order_by("seq").only("seq", "mac", "at")[:limit]
+        going: list[AuditEntry] = []
+        for entry in oldest:
+            if entry.at > recorded_before:
+                break
+            going.append(entry)
+        if not going:
+            return []
+        last = going[-1]
+        cut = AuditCut(seq=last.seq, mac=last.mac, removed=len(going), cut_at=clock.now())
+        cut.cut_mac = cut_mac(cut)
+        cut.save(force_insert=True)
+        _allow_cut(cut.seq)
+        try:
+            deleted, _ = AuditEntry.objects.filter(seq__lte=last.seq).delete()
+        finally:
+            _allow_cut(None)
+        if deleted != len(going):
+            raise RuntimeError(f"audit cut at entry {last.seq}: {deleted} rows deleted, {len(going)} expected")
+    logger.info("audit entries %s–%s removed behind a checkpoint", going[0].seq, last.seq)
+    return [entry.seq for entry in going]
+
+
+def _allow_cut(seq: int | None) -> None:
+    """Name the checkpoint to PostgreSQL's append-only trigger for this transaction (migration 0006), or clear it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('memberarea.audit_cut', %s, true)", ["" if seq is None else str(seq)])
+
+
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # changed | deleted | truncated | head_changed | head_missing
+    kind: str  # changed | deleted | truncated | head_changed | head_missing | cut_changed | behind_cut
     seq: int
     detail: str
 
@@ -115,9 +164,26 @@ class Finding:
 
 
 def audit_verify(batch_size: int = 2000) -> Iterator[Finding]:
-    """Walk the chain in order and yield every inconsistency found; an empty walk means intact."""
-    expected_seq, expected_prev, last_seq, last_mac = 1, GENESIS_MAC, 0, GENESIS_MAC
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
+    """Walk the chain in order and yield every inconsistency found; an empty walk means intact.
+
+    The walk starts at the newest checkpoint whose MAC holds (or at the beginning): the first entry
+    after it must chain from the checkpoint's link. A checkpoint that fails its MAC is named and
+    passed over, so the entries it would have excused show up as deleted.
+    """
+    start_seq, start_mac = 0, GENESIS_MAC
+    for cut in AuditCut.objects.order_by("-seq").iterator(chunk_size=batch_size):
+        if hmac.compare_digest(cut.cut_mac, cut_mac(cut)):
+            start_seq, start_mac = cut.seq, cut.mac
+            break
+        yield Finding("cut_changed", cut.seq, "the checkpoint does not match its MAC")
+    behind = AuditEntry.objects.filter(seq__lte=start_seq).order_by("seq").values_list("seq", flat=True)
+    if start_seq and (first_behind := behind.first()) is not None:
+        remaining = behind.count()
+        yield Finding("behind_cut", first_behind, f"{remaining} entries remain behind the checkpoint at {start_seq}")
+
+    expected_seq, expected_prev, last_seq, last_mac = start_seq + 1, start_mac, start_seq, start_mac
+    entries = AuditEntry.objects.filter(seq__gt=start_seq).order_by("seq")
+    for entry in entries.iterator(chunk_size=batch_size):
         if entry.seq > expected_seq:
             missing = (
                 f"entry {expected_seq} is"

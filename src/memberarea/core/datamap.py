@@ -180,7 +180,9 @@ YEAR = 365
 DUTY_ACCOUNTABILITY = _(
     "Accountability: we must be able to show what was done with personal data, and by whom (GDPR art. 5(2))"
 )
-DUTY_AUDIT = _("Security record: the tamper-evident audit log keeps every entry, or it could not prove itself")
+DUTY_AUDIT = _(
+    "Security record: the tamper-evident audit log keeps every entry for its whole period, or it could not prove itself"
+)
 DUTY_CONSENT = _("Proof of consent: we must be able to show when and how each consent was given or withdrawn")
 DUTY_SUPPRESSION = _("Honouring an erasure: later imports from your insurer must skip the person erased")
 

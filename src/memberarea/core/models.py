@@ -32,6 +32,23 @@ class AuditHead(models.Model):
     head_mac = models.CharField(max_length=64)
 
 
+class AuditCut(models.Model):
+    """A checkpoint left where the retention job removed the oldest entries (decision 0041).
+
+    It names the last removed link, so the first entry that stays still chains from something the
+    verifier trusts; its own MAC (under AUDIT_KEY) keeps a forged checkpoint from hiding a deletion.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    mac = models.CharField(max_length=64)
+    removed = models.PositiveIntegerField()
+    cut_at = models.DateTimeField()
+    cut_mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+
 class RateCounter(models.Model):
     """A fixed-window attempt counter when Redis is not configured (updated with F() increments)."""
 
@@ -79,7 +96,8 @@ datamap.subject(
         "identity.TrustedDevice", "identity.LoginFlow", "identity.RegistrationFlow",
     ),
 )  # fmt: skip
-datamap.retain(AuditEntry, datamap.AUDIT_RECORD)  # the chain cannot lose a link: every entry is kept
+# Kept its whole period; then removed only as the chain's oldest whole rows, behind a checkpoint (AuditCut).
+datamap.retain(AuditEntry, datamap.AUDIT_RECORD)
 datamap.subject_unlinked(RateCounter, "keyed hashes of usernames, addresses or flows; each expires within the hour")
 datamap.declare(
     AuditHead,
@@ -87,6 +105,14 @@ datamap.declare(
     seq=NotPersonal("position in the chain"),
     mac=NotPersonal("integrity code"),
     head_mac=NotPersonal("integrity code"),
+)
+datamap.declare(
+    AuditCut,
+    seq=NotPersonal("position in the chain"),
+    mac=NotPersonal("integrity code"),
+    removed=NotPersonal("count of removed entries"),
+    cut_at=NotPersonal("when the retention job removed them"),
+    cut_mac=NotPersonal("integrity code"),
 )
 datamap.declare(
     RateCounter,

@@ -12,6 +12,11 @@ every personal field has expired with nothing to anonymise is deleted unless a r
   erasure. The job walks those persons' rows through the map's links (`Holdings`), leaving a row
   also about another person to that person.
 
+- **The audit log** (`AuditEntry`) is never scrubbed field by field, nor walked per person: an edited
+  or a missing link in the middle would break its HMAC chain. Its entries go as whole rows, oldest
+  first, once recorded longer ago than its period, each batch behind a MACed checkpoint written in
+  the same transaction (`audit_cut_expired`, decision 0041).
+
 The job works in batches, each one transaction that also moves the run's cursor (`RetentionRun`):
 an interrupted run is resumed by the next call and finishes; a finished run does not repeat, and
 a second run finds nothing left to do. Every period is measured against the run's start. The run
@@ -26,6 +31,8 @@ from django.db import models, transaction
 from django.db.models import Count, Max, Model, Q
 
 from memberarea.core import clock, datamap
+from memberarea.core.audit import audit_cut_expired
+from memberarea.core.models import AuditEntry
 from memberarea.enrollment.models import Person
 
 from .holdings import Holdings, field_rules, linked_models
@@ -87,6 +94,8 @@ def _batch(run: RetentionRun, steps: list[str], size: int, tally: Tally) -> None
     step, after = steps[run.cursor["step"]], run.cursor["after"]
     if step == PERSONS:
         keys = _persons_batch(run.started_at, after, size, tally)
+    elif step == AuditEntry._meta.label:
+        keys = _audit_batch(run.started_at, size, tally)
     else:
         keys = _recorded_batch(_model(step), run.started_at, after, size, tally)
     run.cursor = (
@@ -115,6 +124,18 @@ def _recorded_batch(model: type[Model], now: dt.datetime, after: str | None, siz
     return [row.pk for row in batch]
 
 
+def _audit_batch(now: dt.datetime, size: int, tally: Tally) -> list[Any]:
+    """The next oldest audit entries past their period, removed as a prefix of the chain behind a checkpoint.
+
+    No cursor is needed to resume: what a committed batch removed is gone, so the next starts at the
+    chain's new beginning."""
+    longest = max(rule.days for *_, rule in field_rules(AuditEntry))
+    seqs = audit_cut_expired(recorded_before=now - dt.timedelta(days=longest), limit=size)
+    if seqs:
+        tally.deleted(AuditEntry, len(seqs))
+    return seqs
+
+
 def _ended_persons(now: dt.datetime):
     """Persons whose relationship has ended: their last membership and the privacy centre's period after it,
     or an erasure."""
@@ -138,7 +159,7 @@ def _persons_batch(now: dt.datetime, after: str | None, size: int, tally: Tally)
             person.last_end + dt.timedelta(days=settings.PRIVACY_CENTRE_AFTER_END_DAYS), dt.time(), tzinfo=dt.UTC
         )
         holdings = Holdings(person)
-        models_ = children_first(linked_models())
+        models_ = [model for model in children_first(linked_models()) if model is not AuditEntry]  # its own step
         rows = {model: set(holdings.rows(model).values_list("pk", flat=True)) for model in models_}
         for model in models_:
             mine = rows[model] - rows_shared(model, rows[model], person)
