@@ -107,7 +107,16 @@ def _wait_for(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-CODE_LINE = re.compile(r"^(\d{6})$", re.MULTILINE)
+# `\r?`: a 7bit or 8bit body keeps the wire's CRLF line ends once decoded (the product's base64 parts do
+# not), and `$` matches only before `\n`.
+CODE_LINE = re.compile(r"^(\d{6})\r?$", re.MULTILINE)
+
+
+def message_text(envelope) -> str:
+    """The plain-text part of a received message, decoded ("" when it has none)."""
+    message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",))
+    return text.get_content() if text is not None else ""
 
 
 class CodeSink:
@@ -121,9 +130,7 @@ class CodeSink:
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        text = message.get_body(preferencelist=("plain",))
-        found = CODE_LINE.search(text.get_content()) if text is not None else None
+        found = CODE_LINE.search(message_text(envelope))
         if found:
             with self._arrived:
                 for recipient in envelope.rcpt_tos:
@@ -133,15 +140,19 @@ class CodeSink:
 
     def code_for(self, recipient: str = "", *, timeout: float = 30) -> str:
         """The next code sent to `recipient` (to anyone when not given); each is read once."""
+        return self._take(self._codes, recipient, timeout=timeout, what="code")
+
+    def _take(self, kept: dict[str, list[str]], recipient: str, *, timeout: float, what: str) -> str:
+        """The oldest item of `kept` for `recipient` (anyone's when empty), waiting for it to arrive."""
 
         def waiting() -> list[str] | None:
-            return self._codes[recipient] if recipient else next((c for c in self._codes.values() if c), None)
+            return kept[recipient] if recipient else next((c for c in kept.values() if c), None)
 
         with self._arrived:
-            codes = self._arrived.wait_for(waiting, timeout=timeout)
-            if not codes:
-                raise RuntimeError(f"no code reached {recipient or 'anyone'}")
-            return codes.pop(0)
+            items = self._arrived.wait_for(waiting, timeout=timeout)
+            if not items:
+                raise RuntimeError(f"no {what} reached {recipient or 'anyone'}")
+            return items.pop(0)
 
     def __enter__(self) -> "CodeSink":
         self._controller.start()
