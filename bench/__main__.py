@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from . import dashboard, delivery, identify, import_scale, sign_in, sign_in_complete
+from . import dashboard, delivery, export, identify, import_scale, sign_in, sign_in_complete
 from .common import ROOT
 
 
@@ -22,6 +22,7 @@ BENCHMARKS = {
     "sign-in-complete": sign_in_complete.main,
     "dashboard": dashboard.main,
     "delivery": delivery.main,
+    "export": export.main,
     "morning": morning,
 }
 

@@ -1,15 +1,44 @@
 """Shared by the benchmarks: an isolated embedded site in a temporary folder, run in subprocesses."""
 
+import contextlib
 import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 SCALE_FULL = os.environ.get("BENCH_SCALE", "") == "full"
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def chosen_engines() -> list[str]:
+    """BENCH_DATABASES=sqlite or =postgresql runs one of them; both by default."""
+    return os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+
+
+@contextlib.contextmanager
+def database(engine: str, purpose: str) -> Iterator[dict[str, str]]:
+    """The settings of a fresh, empty database of `engine` (SQLite: the site's own file; PostgreSQL: one
+    created for the run on BENCH_POSTGRES_URL's server, default the local one), dropped afterwards."""
+    if engine == "sqlite":
+        yield {}
+        return
+    name = f"bench_{purpose}_{os.getpid()}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield {"DATABASE_URL": POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"}
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def site_env(folder: Path, **extra: str) -> dict[str, str]:

@@ -7,19 +7,15 @@ PostgreSQL (a database created for the run on BENCH_POSTGRES_URL's server, defau
 BENCH_DATABASES=sqlite or =postgresql runs one of them).
 """
 
-import contextlib
 import csv
 import datetime as dt
-import os
 import random
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 from stdnum.es import dni
 
-from .common import SCALE_FULL, manage, site_env, table
+from .common import ENGINES, SCALE_FULL, chosen_engines, database, manage, site_env, table
 
 MEMBERS_PER_POLICY = 4
 RELATIONSHIPS = ("holder", "spouse_partner", "other")
@@ -57,31 +53,11 @@ def write_files(folder: Path, members: int) -> tuple[Path, Path]:
     return policies_path, members_path
 
 
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-@contextlib.contextmanager
-def database(engine: str) -> Iterator[dict[str, str]]:
-    """The settings of a fresh, empty database of `engine`, dropped afterwards."""
-    if engine == "sqlite":
-        yield {}
-        return
-    name = f"bench_import_{os.getpid()}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name}")
-        admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield {"DATABASE_URL": POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"}
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 def measure(engine: str, members: int) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory(prefix="bench-import-") as name:
         folder = Path(name)
         policies, rows = write_files(folder, members)
-        with database(engine) as extra:
+        with database(engine, "import") as extra:
             env = site_env(folder, **extra)
             manage(env, "migrate", "-v", "0")
             run = manage(env, "import_enrollment", "--no-welcome", str(policies), str(rows))
@@ -107,12 +83,8 @@ def scale(engine: str, label: str) -> str:
     )
 
 
-ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-
-
 def main() -> str:
-    chosen = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
-    return "\n\n".join(scale(engine, ENGINES[engine]) for engine in chosen)
+    return "\n\n".join(scale(engine, ENGINES[engine]) for engine in chosen_engines())
 
 
 if __name__ == "__main__":

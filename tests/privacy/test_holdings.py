@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from memberarea.core import clock, datamap
@@ -188,3 +190,17 @@ def test_the_summary_lists_every_model_with_personal_data_and_its_rows_without_a
     kept = [rule for rule in categories[datamap.ACTIVITY]["rules"] if rule["duty"]]
     assert kept and all(rule["retention"] for rule in kept)
     assert "persona1@example.invalid" not in json.dumps(summary), "the summary never carries a value"
+
+
+@pytest.mark.req("PERF-6")
+def test_the_rows_of_every_model_are_one_query_with_no_ids_read_into_python(world):
+    """A link through an id column (the audit log's subject_id: every session) is a subquery: finding
+    the rows reads nothing until they are streamed, so memory does not grow with what the member holds."""
+    mine = holdings.Holdings(world.person)
+    with CaptureQueriesContext(connection) as queries:
+        found = {model: mine.rows(model) for model in _linked_models()}
+    assert len(queries) == 0
+    audit = apps.get_model("core", "AuditEntry")
+    sessions = set(mine.rows(apps.get_model("identity", "SessionRecord")).values_list("pk", flat=True))
+    subjects = set(found[audit].values_list("subject_id", flat=True))
+    assert {str(pk) for pk in sessions} <= subjects, "the session entries are found through the subquery"

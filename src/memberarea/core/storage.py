@@ -28,7 +28,6 @@ MAGIC = b"MAF1"
 SEGMENT = 64 * 1024
 TAG = 16
 PREFIX_BYTES = 7
-SPOOL_IN_MEMORY = 1024 * 1024
 
 
 def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
@@ -79,7 +78,8 @@ class EncryptedFileStorage(FileSystemStorage):
     def _save(self, name: str, content: File) -> str:
         primary, ring = crypto.key_ring()
         aead, prefix, aad = ring[primary], os.urandom(PREFIX_BYTES), name.encode()
-        target = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed by File
+        # Ciphertext goes to a temporary file, never a buffer in memory: memory stays flat whatever the size (PERF-6).
+        target = tempfile.TemporaryFile()  # noqa: SIM115 - closed by File
         target.write(MAGIC + primary.encode() + prefix)
         if hasattr(content, "seek"):
             content.seek(0)

@@ -29,7 +29,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 from django.apps import apps
-from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import CharField, Func, Model, Q, QuerySet, UUIDField
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -42,16 +42,18 @@ from memberarea.members.access import Purpose, access_member
 
 from .models import Erasure
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 50  # rows held at once per query: the export's memory is flat past this many (PERF-6)
 EXPORT_VERSION = 1
 
 
 class Holdings:
-    """The rows of one person, model by model, as the map's links find them."""
+    """The rows of one person, model by model, as the map's links find them.
+
+    A link through an id column (`Refers`) filters by a subquery, never by a list of ids read into
+    Python: the audit log refers to every session, so such a list would grow with the member (PERF-6)."""
 
     def __init__(self, person: Person) -> None:
         self.person = person
-        self._ids: dict[str, list[Any]] = {}
 
     def rows(self, model: type[Model]) -> QuerySet:
         """The model's rows that belong to the person (none for a model the map does not link)."""
@@ -59,10 +61,8 @@ class Holdings:
         for link in datamap.SUBJECTS.get(model._meta.label, ()):
             if isinstance(link, datamap.Refers):
                 column = model._meta.get_field(link.column)
-                if not isinstance(column, Field):
-                    raise TypeError(f"{model._meta.label}.{link.column} is no column")
-                ids = [column.to_python(pk) for target in link.models for pk in self._ids_of(target)]
-                condition |= Q(**{f"{link.column}__in": ids})
+                for target in link.models:
+                    condition |= Q(**{f"{link.column}__in": self._keys(apps.get_model(target), column)})
             elif link == datamap.SELF:
                 condition |= Q(pk=self.person.pk)
             else:
@@ -70,10 +70,27 @@ class Holdings:
         # A link through a many-valued relation (a policy's memberships) could repeat a row: select by key.
         return model._default_manager.filter(pk__in=model._default_manager.filter(condition).values("pk"))
 
-    def _ids_of(self, label: str) -> list[Any]:
-        if label not in self._ids:
-            self._ids[label] = list(self.rows(apps.get_model(label)).values_list("pk", flat=True))
-        return self._ids[label]
+    def _keys(self, target: type[Model], column: Any) -> QuerySet:
+        """The person's keys of `target` as `column` holds them: the key itself, or a UUID key as text."""
+        key = target._meta.pk
+        if type(column) is type(key):
+            return self.rows(target).values("pk")
+        if isinstance(column, CharField) and isinstance(key, UUIDField):
+            return self.rows(target).values(key_text=UUIDText("pk"))
+        raise TypeError(f"{column} cannot hold a key of {target._meta.label}")
+
+
+class UUIDText(Func):
+    """A UUID key as `str(uuid)` writes it (how text columns such as the audit log's subject_id hold
+    ids): PostgreSQL's cast gives that form; SQLite stores 32 hex digits, so the dashes go back in."""
+
+    template = "CAST(%(expressions)s AS text)"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        parts = [f"substr({sql}, {start}, {length})" for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+        return " || '-' || ".join(parts), params * len(parts)
 
 
 def linked_models() -> list[type[Model]]:
