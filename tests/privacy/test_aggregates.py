@@ -15,10 +15,11 @@ from memberarea.privacy.aggregates import (
     memberships_by_province_and_policy,
 )
 from memberarea.privacy.consent import consent_set
+from memberarea.privacy.erasure import erase_person
 from memberarea.privacy.models import ConsentMethod, ConsentPurpose
 from tests.backoffice.conftest import client_for, make_staff
 from tests.enrollment.records import import_members, import_policies, member_row, policy_row
-from tests.members.family import account_for
+from tests.members.family import account_for, membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-11")]
 
@@ -63,6 +64,17 @@ def test_memberships_are_counted_by_province_and_policy_kind(population):
     assert report.columns[:2] == ["Individual", "Family"] or report.columns[:2] == ["Individual", "Familiar"]
     madrid = report.table.cells[0]
     assert madrid[1] is None and madrid[0] is None  # 4 on a family policy, so the 30 individual ones hide too
+
+
+def test_an_erased_member_is_no_longer_counted_as_a_member_of_unknown_place_and_age_126(population):
+    """Erasure leaves the membership row with "nothing" values (no postal code, born 1 January 1900):
+    counting it would add a member over 65 outside Spain who does not exist."""
+    erased = membership(200).person
+    erase_person(person=erased, actor=None, reference="test")
+    by_age = members_by_province_and_age()
+    by_policy = memberships_by_province_and_policy()
+    assert by_age.rows == by_policy.rows == ["28 Madrid", "41 Sevilla"]
+    assert by_age.table.cells[1][4] in (SEVILLE_ADULTS - 1, None)  # 13 aged 66, or hidden with the small ones
 
 
 def test_consent_rates_are_shown_only_where_both_counts_are_published(population):

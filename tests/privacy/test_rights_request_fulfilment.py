@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from memberarea.core.models import AuditEntry
 from memberarea.enrollment.models import Membership
@@ -86,6 +87,20 @@ def test_an_access_request_exports_the_member_s_data_for_the_asker_with_progress
     )
     assert api.status_code == 200 and b"".join(api.streaming_content)[:2] == b"PK"
     workflow.request_complete(officer=officer, request_id=started.pk)
+
+
+def test_the_export_is_written_in_the_member_s_language_whatever_the_officer_s(holder, officer):
+    """The officer who starts the work browses in English; the member asked in Spanish and reads Spanish."""
+    holder.language = "es"
+    holder.save(update_fields=["language"])
+    with translation.override("en"):
+        started = _started(holder, officer, 10, RequestKind.ACCESS)
+    job = ExportJob.objects.get(pk=started.result_reference)
+    assert (started.language, job.language) == ("es", "es")
+    export_job_build(job.pk)
+    response = signed_in_client(holder)[0].get(f"/privacy/requests/{membership(10).pk}/{started.pk}/download/")
+    page = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("your-data.html").decode()
+    assert '<html lang="es">' in page and "The personal data we hold about you" not in page
 
 
 def test_another_account_cannot_download_the_result(holder, officer):

@@ -26,6 +26,7 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.enrollment.models import Membership, PolicyType
 
+from .erasure_models import Erasure
 from .models import ConsentChoice, ConsentPurpose
 from .suppression import Suppressed, suppress
 
@@ -106,9 +107,12 @@ def age_band_labels() -> list[str]:
 
 
 def _current_memberships():
+    """Current memberships of people not erased: an erased person's row keeps only "nothing" values
+    (no postal code, born 1 January 1900), which would be counted as someone over 65 outside Spain."""
     today = clock.today_in(settings.INSURER_TIME_ZONE)
     current = Q(end_date__isnull=True) | Q(end_date__gte=today)
-    return Membership.objects.filter(current, start_date__lte=today)
+    erased = Erasure.objects.values("person")
+    return Membership.objects.filter(current, start_date__lte=today).exclude(person__in=erased)
 
 
 def _report(

@@ -37,8 +37,11 @@ from .tasks import export_job_build_task
 
 
 # --- starting and finding jobs ------------------------------------------------------------------------
-def export_job_start(*, account: Account, person: Person, kind: str, reference: str = "") -> ExportJob:
-    """A job for `person`'s data asked for by `account` (already granted by the access check).
+def export_job_start(
+    *, account: Account, person: Person, kind: str, reference: str = "", language: str = ""
+) -> ExportJob:
+    """A job for `person`'s data asked for by `account` (already granted by the access check), written
+    in `language` — by default the language of the request that starts it, else the account's.
 
     An unfinished job of the same account, person, kind and reference is returned instead of a second one.
     """
@@ -55,7 +58,7 @@ def export_job_start(*, account: Account, person: Person, kind: str, reference: 
             person=person,
             kind=kind,
             reference=reference,
-            language=translation.get_language() or account.language,
+            language=language or translation.get_language() or account.language,
             created_at=now,
             expires_at=now + dt.timedelta(days=settings.EXPORT_LIFETIME_DAYS),
         )

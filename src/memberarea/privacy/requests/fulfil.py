@@ -43,12 +43,15 @@ def _person(rights_request: RightsRequest) -> Person:
 
 
 def export_start(rights_request: RightsRequest, *, account: Account) -> str:
-    """Start the access or portability export of the request's person for the asker; the job's id."""
+    """Start the access or portability export of the request's person for the asker; the job's id.
+
+    The officer's request starts it, so the member's language is named: the request's, not the page's."""
     job = export_job_start(
         account=account,
         person=_person(rights_request),
         kind=rights_request.kind,
         reference=str(rights_request.pk),
+        language=rights_request.language,
     )
     return str(job.pk)
 
