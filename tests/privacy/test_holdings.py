@@ -161,6 +161,22 @@ def test_json_html_and_the_csv_zip_carry_the_same_rows(world):
     assert html.startswith("<!DOCTYPE html>") and html.endswith("</body></html>")
 
 
+@pytest.mark.req("PRIV-8")
+def test_the_readable_export_speaks_the_member_s_language_and_fits_a_phone(world):
+    """Headings are the map's categories in the page's language, instants and dates are written for
+    people, structured values read as "key: value", and wide tables scroll in their own box."""
+    with clock.frozen(NOW), translation.override("es"):
+        html = "".join(holdings.export_html(world.person))
+        export = holdings.access_export(world.person)
+
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "<h2>Actividad en el área de clientes" in html and "<small>core.AuditEntry</small>" in html
+    assert html.count('<div class="records">') == len(export["records"])
+    assert "{&quot;" not in html  # no JSON text left for a person to decode
+    assert export["records"]["enrollment.Person"][0]["date_of_birth"] == "1985-03-12"
+    assert "<td>12/03/1985</td>" in html and "<td>1985-03-12</td>" not in html
+
+
 def test_a_person_with_no_rows_gets_a_valid_empty_export(db):
     import_policies(policy_row(policy_number="POL-300"))
     import_members([member_row(5, policy_number="POL-300")])

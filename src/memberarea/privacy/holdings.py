@@ -30,8 +30,9 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.db.models import CharField, Func, Model, Q, QuerySet, UUIDField
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import escape
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -240,27 +241,75 @@ def export_json(person: Person, source: ExportRows | None = None) -> Iterator[st
     yield "}}"
 
 
+# Inline so the file reads the same offline, years later: wraps on a phone, a table scrolls in its own box.
+_HTML_STYLE = (
+    "body{font-family:system-ui,sans-serif;line-height:1.45;margin:1rem auto;max-width:75rem;padding:0 1rem}"
+    ".records{overflow-x:auto;margin-bottom:2rem}table{border-collapse:collapse;min-width:100%}"
+    "th,td{border:1px solid #8a8a8a;padding:.35rem .5rem;text-align:left;vertical-align:top;"
+    "min-width:8rem;max-width:24rem;overflow-wrap:break-word}th small,h2 small{display:block;font-weight:normal;color:#444}"
+)
+
+
 def export_html(person: Person, source: ExportRows | None = None) -> Iterator[str]:
-    """A readable, self-contained HTML page in the active language: a table per kind of record."""
+    """A readable, self-contained HTML page in the active language: a table per kind of record, headed
+    by what the data map calls its categories, with dates and structured values written for people."""
     title = escape(_("The personal data we hold about you"))
     prepared = escape(_("Prepared on %(date)s.") % {"date": formats.date_format(clock.now())})
     yield (
         f'<!DOCTYPE html>\n<html lang="{escape(get_language())}"><head><meta charset="utf-8">'
-        f"<title>{title}</title></head><body><h1>{title}</h1><p>{prepared}</p>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{_HTML_STYLE}</style></head><body><h1>{title}</h1><p>{prepared}</p>"
     )
     empty = True
     for label, rows in groupby(_rows_of(person, source), key=itemgetter(0)):
         empty = False
         first_label, first = next(rows)
-        head = "".join(f'<th scope="col">{escape(name)}</th>' for name in first)
-        yield f"<h2>{escape(label)}</h2><table><thead><tr>{head}</tr></thead><tbody>"
+        categories = _field_categories(label)
+        heading = " · ".join(dict.fromkeys(categories.get(name, "") for name in first if name in categories))
+        head = "".join(_column_head(name, categories.get(name, "")) for name in first)
+        yield (
+            f"<h2>{escape(heading)}<small>{escape(label)}</small></h2>"
+            f'<div class="records"><table><thead><tr>{head}</tr></thead><tbody>'
+        )
         for _label, row in chain([(first_label, first)], rows):
-            yield "<tr>" + "".join(f"<td>{escape(_cell(value))}</td>" for value in row.values()) + "</tr>"
-        yield "</tbody></table>"
+            yield "<tr>" + "".join(f"<td>{escape(_readable(value))}</td>" for value in row.values()) + "</tr>"
+        yield "</tbody></table></div>"
     if empty:
         nothing = escape(_("We hold no personal data about you."))
         yield f"<p>{nothing}</p>"
     yield "</body></html>"
+
+
+def _column_head(name: str, category: str) -> str:
+    return f'<th scope="col">{escape(capfirst(name.replace("_", " ")))}<small>{escape(category)}</small></th>'
+
+
+def _field_categories(label: str) -> dict[str, str]:
+    """Field name → the translated category the data map gives it."""
+    model = apps.get_model(label)
+    return {
+        name: str(datamap.CATEGORY_LABELS[declaration.category])
+        for name, declaration in datamap.personal_declarations(model)
+    }
+
+
+def _readable(value: Any) -> str:
+    """A value as a person reads it: instants and dates in the page's language, structures as "key: value"."""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(_readable(item) for item in value)
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if len(value) == 10:
+            return formats.date_format(moment.date())
+        return formats.date_format(
+            timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT"
+        )
+    return _cell(value)
 
 
 def export_csv_zip(person: Person, target: IO[bytes], source: ExportRows | None = None) -> None:
