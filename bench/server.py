@@ -1,6 +1,7 @@
 """Serving a bench site as in production: gunicorn (one worker process per core, two threads each),
 optionally on PostgreSQL + Redis, and the background worker beside it; plus the client side:
-threads over keep-alive connections and a local SMTP sink that reads the codes members receive."""
+threads over keep-alive connections, a local SMTP sink that reads the codes members receive, and
+baseline and product measured in alternating slices."""
 
 import contextlib
 import email
@@ -50,6 +51,23 @@ def in_threads(count: int, work: Callable[[int], object], *, concurrency: int) -
     for thread in threads:
         thread.join()
     return time.perf_counter() - started
+
+
+ROUNDS = 4
+
+
+def alternating(
+    count: int, baseline: Callable[[int], object], product: Callable[[int], object], *, concurrency: tuple[int, int]
+) -> tuple[float, float]:
+    """Rates per second of `baseline` and `product`, `count` calls each, measured in ROUNDS alternating
+    slices: on a shared machine the other sessions' load falls on both alike, not on whichever ran in a
+    quieter minute."""
+    seconds = [0.0, 0.0]
+    for _ in range(ROUNDS):
+        seconds[0] += in_threads(count // ROUNDS, baseline, concurrency=concurrency[0])
+        seconds[1] += in_threads(count // ROUNDS, product, concurrency=concurrency[1])
+    done = count // ROUNDS * ROUNDS
+    return done / seconds[0], done / seconds[1]
 
 
 @contextlib.contextmanager
