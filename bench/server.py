@@ -1,7 +1,7 @@
-"""Serving a bench site as in production: gunicorn (one worker process per core, two threads each),
-optionally on PostgreSQL + Redis, and the background worker beside it; plus the client side:
-threads over keep-alive connections, a local SMTP sink that reads the codes members receive, and
-baseline and product measured in alternating slices."""
+"""Serving a bench site as in production: gunicorn with the repository's gunicorn.conf.py (one worker
+process per core, two threads each, decision 0044), optionally on PostgreSQL + Redis, and the
+background worker beside it; plus the client side: threads over keep-alive connections, a local SMTP
+sink that reads the codes members receive, and baseline and product measured in alternating slices."""
 
 import contextlib
 import email
@@ -99,7 +99,7 @@ def gunicorn(env: dict[str, str], *, worker_interval: float | None = None) -> It
     port = free_port()
     child_env = {**env, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    command = [str(Path(sys.executable).parent / "gunicorn"), "memberarea.wsgi", "-w", str(CORES), "--threads", "2"]
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "memberarea.wsgi"]
     command += ["-b", f"127.0.0.1:{port}", "--chdir", str(ROOT / "src")]
     processes = [subprocess.Popen(command, env=child_env, **quiet)]
     if worker_interval is not None:
