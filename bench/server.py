@@ -1,6 +1,7 @@
-"""Serving a bench site as in production: gunicorn (one worker process per core, two threads each),
-optionally on PostgreSQL + Redis, and the background worker beside it; plus the client side:
-threads over keep-alive connections and a local SMTP sink that reads the codes members receive."""
+"""Serving a bench site as in production: gunicorn with the repository's gunicorn.conf.py (one worker
+process per core, two threads each, decision 0044), optionally on PostgreSQL + Redis, and the
+background worker beside it; plus the client side: threads over keep-alive connections, a local SMTP
+sink that reads the codes members receive, and baseline and product measured in alternating slices."""
 
 import contextlib
 import email
@@ -52,6 +53,23 @@ def in_threads(count: int, work: Callable[[int], object], *, concurrency: int) -
     return time.perf_counter() - started
 
 
+ROUNDS = 4
+
+
+def alternating(
+    count: int, baseline: Callable[[int], object], product: Callable[[int], object], *, concurrency: tuple[int, int]
+) -> tuple[float, float]:
+    """Rates per second of `baseline` and `product`, `count` calls each, measured in ROUNDS alternating
+    slices: on a shared machine the other sessions' load falls on both alike, not on whichever ran in a
+    quieter minute."""
+    seconds = [0.0, 0.0]
+    for _ in range(ROUNDS):
+        seconds[0] += in_threads(count // ROUNDS, baseline, concurrency=concurrency[0])
+        seconds[1] += in_threads(count // ROUNDS, product, concurrency=concurrency[1])
+    done = count // ROUNDS * ROUNDS
+    return done / seconds[0], done / seconds[1]
+
+
 @contextlib.contextmanager
 def services() -> Iterator[dict[str, str]]:
     """PostgreSQL and Redis for the site when BENCH_SERVICES=1 (a fresh database, dropped afterwards)."""
@@ -81,7 +99,7 @@ def gunicorn(env: dict[str, str], *, worker_interval: float | None = None) -> It
     port = free_port()
     child_env = {**env, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    command = [str(Path(sys.executable).parent / "gunicorn"), "memberarea.wsgi", "-w", str(CORES), "--threads", "2"]
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "memberarea.wsgi"]
     command += ["-b", f"127.0.0.1:{port}", "--chdir", str(ROOT / "src")]
     processes = [subprocess.Popen(command, env=child_env, **quiet)]
     if worker_interval is not None:

@@ -1,7 +1,8 @@
 """PERF-2: complete sign-ins per second (password, then the emailed code) vs pure argon2 verification.
 
-Bar ≥ 0.75 of the hashing limit (the same baseline as PERF-1, in the same run). The site runs as
-in PERF-1 (gunicorn, one worker process per core × two threads) with `manage.py worker` beside it
+Bar ≥ 0.75 of the hashing limit (the same baseline as PERF-1, timed in slices alternating with the
+sign-ins, `server.alternating`). The site runs as in PERF-1 (gunicorn, one worker process per
+core × two threads) with `manage.py worker` beside it
 delivering the codes over SMTP to a local server in this process, where each client reads its
 member's code from the message, as the member would: no test backdoor. The members are imported
 (synthetic rows, unique addresses) and given accounts before the clock starts. Each sign-in is the
@@ -12,18 +13,20 @@ daily code limit), from a device it used before (warm-up), and successful sign-i
 reserved attempts back.
 """
 
+import contextlib
 import http.client
 import json
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .common import ROOT, SCALE_FULL, manage, site_env, table
 from .import_scale import write_files
-from .server import CORES, CodeSink, gunicorn, in_threads, services, where
-from .sign_in import PASSWORD, _parameters, api_post, baseline
+from .server import CORES, CodeSink, alternating, gunicorn, in_threads, services, where
+from .sign_in import CONCURRENCY, PASSWORD, _parameters, api_post, verifier
 
 CLIENTS = 4 * CORES
 ACCOUNTS = 48
@@ -52,7 +55,9 @@ def _accounts(env: dict[str, str]) -> list[dict[str, str]]:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def product(count: int) -> float:
+@contextlib.contextmanager
+def site() -> Iterator[Callable[[int], None]]:
+    """The site, its worker and the SMTP sink, warmed up; yields one complete sign-in."""
     with (
         tempfile.TemporaryDirectory(prefix="bench-sign-in-complete-") as name,
         services() as databases,
@@ -81,14 +86,14 @@ def product(count: int) -> float:
             # Warm-up: every account once (its device becomes known: no new-device email later),
             # every server thread started; one account per client at a time (its codes stay apart).
             in_threads(len(accounts), sign_in, concurrency=CLIENTS)
-            return count / in_threads(count, sign_in, concurrency=CLIENTS)
+            yield sign_in
 
 
 def main() -> str:
     count = 480 if SCALE_FULL else 144
     parameters = _parameters()
-    pure = baseline(count, parameters)
-    served = product(count)
+    with site() as sign_in:
+        pure, served = alternating(count, verifier(parameters), sign_in, concurrency=(CONCURRENCY, CLIENTS))
     ratio = served / pure
     rows = [
         ("argon2id verify, in threads", f"{pure:.1f}/s"),

@@ -11,8 +11,11 @@ from memberarea.core.ratelimit import (
     Limit,
     _window_key,
     attempt_count,
+    attempt_release,
     attempt_reserve,
     attempts_clear,
+    attempts_release,
+    attempts_reserve_unless_locked,
     counters_prune,
     lock_active,
     lock_clear,
@@ -144,3 +147,40 @@ def test_a_lock_lasts_its_seconds_from_when_it_was_set_and_can_be_cleared(backen
     assert lock_set("test", subject, 900) is True
     lock_clear("test", subject)
     assert not lock_active("test", subject)
+
+
+@pytest.mark.django_db
+@pytest.mark.req("PERF-1")
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_reserving_unless_locked_counts_each_subject_or_nothing_while_locked(backend, frozen_clock):
+    """The password step's combined call (decision 0043) behaves as the separate ones it replaced."""
+    user, address = _subject(), _subject()
+    counted = (Limit("u", 3, 300), user), (Limit("a", 5, 300), address)
+    first = attempts_reserve_unless_locked(("lock-u", user), *counted)
+    assert [(r.count, r.allowed) for r in first] == [(1, True), (1, True)]
+    assert [r.count for r in attempts_reserve_unless_locked(("lock-u", user), *counted)] == [2, 2]
+    attempts_release(*counted)
+    assert [attempt_count(limit, subject) for limit, subject in counted] == [1, 1]
+    lock_set("lock-u", user, 60)
+    assert attempts_reserve_unless_locked(("lock-u", user), *counted) is None
+    assert [attempt_count(limit, subject) for limit, subject in counted] == [1, 1], "nothing counted"
+    frozen_clock.advance(seconds=60)
+    assert [r.count for r in attempts_reserve_unless_locked(("lock-u", user), *counted)] == [2, 2]
+    for limit, subject in counted:
+        attempts_clear(limit, subject)
+    lock_clear("lock-u", user)
+
+
+@pytest.mark.django_db
+@pytest.mark.req("PERF-1")
+def test_a_give_back_in_a_new_window_leaves_it_at_zero(settings, frozen_clock):
+    """A request that reserved just before a window's edge releases just after it: the new window's
+    counter stays at zero (a counter row cannot hold less) and the next attempt counts one."""
+    settings.RATE_LIMIT_BACKEND = "database"
+    frozen_clock.advance(seconds=59 - int(frozen_clock.at.timestamp()) % 60)  # the window's last second
+    limit, subject = Limit("edge", 3, 60), _subject()
+    attempt_reserve(limit, subject)
+    frozen_clock.advance(seconds=1)
+    attempt_release(limit, subject)
+    assert attempt_count(limit, subject) == 0
+    assert attempt_reserve(limit, subject).count == 1

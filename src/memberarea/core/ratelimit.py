@@ -5,16 +5,19 @@ incremented atomically and the decision is taken from the value the increment re
 parallel guesses cannot all pass a "fewer than five" test. Subjects are stored as keyed hashes.
 
 Backends: Redis INCR when REDIS_URL is set (shared by every app server), otherwise a database row
-updated with an F() expression. If Redis is unreachable the error propagates (the request answers
-503): a limit never silently switches off.
+incremented by one upsert statement. If Redis is unreachable the error propagates (the request
+answers 503): a limit never silently switches off.
+
+The password step checks a lock and reserves two counters on every request, and gives both back on
+success: `attempts_reserve_unless_locked` and `attempts_release` do each in one Redis round trip
+(PERF-1, decision 0043).
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from . import clock
 from .crypto import blind_index
@@ -55,24 +58,33 @@ def _redis_add(key: str, delta: int, ttl: int) -> int:
     return int(count)
 
 
+# Quoted names, understood alike by SQLite (≥ 3.35 for RETURNING) and PostgreSQL.
+_DATABASE_ADD = (
+    'INSERT INTO "core_ratecounter" ("key", "count", "expires_at") VALUES (%s, %s, %s) '
+    'ON CONFLICT ("key") DO UPDATE SET "count" = CASE WHEN "core_ratecounter"."count" + %s < 0 THEN 0 '
+    'ELSE "core_ratecounter"."count" + %s END RETURNING "count"'
+)
+
+
 def _database_add(key: str, delta: int, expires_at: dt.datetime) -> int:
-    with transaction.atomic():
-        if not RateCounter.objects.filter(key=key).update(count=F("count") + delta):
-            try:
-                with transaction.atomic():
-                    RateCounter.objects.create(key=key, count=delta, expires_at=expires_at)
-                    return delta
-            except IntegrityError:  # another process created it first: increment theirs
-                RateCounter.objects.filter(key=key).update(count=F("count") + delta)
-        # The row is locked by our update until commit, so this read is exactly our increment.
-        return RateCounter.objects.filter(key=key).values_list("count", flat=True).get()
+    """One statement, atomic on SQLite and PostgreSQL: create the window's row or add to it, and read
+    the count it now holds. A give-back never takes a count below zero (a release that lands in the
+    next window finds nothing of its own there)."""
+    with connection.cursor() as cursor:
+        expires = connection.ops.adapt_datetimefield_value(expires_at)
+        cursor.execute(_DATABASE_ADD, [key, max(delta, 0), expires, delta, delta])
+        return cursor.fetchone()[0]
 
 
 def _add(limit: Limit, subject: str, delta: int) -> int:
     key, ends = _window_key(limit, subject)
     if settings.RATE_LIMIT_BACKEND == "redis":
-        return _redis_add(key, delta, limit.window_seconds * 2)
+        return _redis_add(key, delta, _ttl(limit))
     return _database_add(key, delta, ends)
+
+
+def _ttl(limit: Limit) -> int:
+    return limit.window_seconds * 2
 
 
 def attempt_reserve(limit: Limit, subject: str) -> Reservation:
@@ -88,6 +100,51 @@ def attempt_count(limit: Limit, subject: str) -> int:
 def attempt_release(limit: Limit, subject: str) -> None:
     """Give back a reserved attempt whose work succeeded: limits that count failures stay exact."""
     _add(limit, subject, -1)
+
+
+# The lock check and the reservations in one script: nothing is counted while the lock holds, as when
+# they were separate calls. KEYS: the lock, then the counters; ARGV: now, then each counter's TTL.
+_RESERVE_UNLESS_LOCKED = """
+local locked_until = redis.call('GET', KEYS[1])
+if locked_until and tonumber(locked_until) > tonumber(ARGV[1]) then
+    return false
+end
+local counts = {}
+for i = 2, #KEYS do
+    counts[i - 1] = redis.call('INCRBY', KEYS[i], 1)
+    redis.call('EXPIRE', KEYS[i], ARGV[i], 'NX')
+end
+return counts
+"""
+
+
+def attempts_reserve_unless_locked(lock: tuple[str, str], *counted: tuple[Limit, str]) -> list[Reservation] | None:
+    """`lock_active(*lock)`, then `attempt_reserve` for each (limit, subject) unless it is: None when
+    locked (nothing counted). One Redis round trip instead of one per step."""
+    if settings.RATE_LIMIT_BACKEND != "redis":
+        if lock_active(*lock):
+            return None
+        return [attempt_reserve(limit, subject) for limit, subject in counted]
+    keys = [_window_key(limit, subject)[0] for limit, subject in counted]
+    script = redis_client().register_script(_RESERVE_UNLESS_LOCKED)
+    counts = script(keys=[_lock_key(*lock), *keys], args=[clock.now().timestamp(), *(_ttl(lim) for lim, _ in counted)])
+    if counts is None:
+        return None
+    return [Reservation(count=int(count), limit=limit) for count, (limit, _) in zip(counts, counted, strict=True)]
+
+
+def attempts_release(*counted: tuple[Limit, str]) -> None:
+    """`attempt_release` for each (limit, subject); on Redis in one pipeline."""
+    if settings.RATE_LIMIT_BACKEND != "redis":
+        for limit, subject in counted:
+            attempt_release(limit, subject)
+        return
+    pipe = redis_client().pipeline(transaction=True)
+    for limit, subject in counted:
+        key, _ = _window_key(limit, subject)
+        pipe.incrby(key, -1)
+        pipe.expire(key, _ttl(limit), nx=True)
+    pipe.execute()
 
 
 def attempts_clear(limit: Limit, subject: str) -> None:

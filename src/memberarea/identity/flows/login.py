@@ -41,7 +41,8 @@ from memberarea.core.ratelimit import (
     attempt_release,
     attempt_reserve,
     attempts_clear,
-    lock_active,
+    attempts_release,
+    attempts_reserve_unless_locked,
     lock_clear,
     lock_set,
 )
@@ -106,10 +107,11 @@ def login_start(
     limits = _limits()
     user_key = username_index(username)
     scope = _scope(user_key, device_recognised(device, user_key))
-    if lock_active(scope.lock, scope.subject):
+    counted = (scope.limit, scope.subject), (limits["address"], address)
+    reserved = attempts_reserve_unless_locked((scope.lock, scope.subject), *counted)
+    if reserved is None:
         raise MemberAreaError(INVALID_CREDENTIALS)  # locked: not even checked (LOGIN-4)
-    user_count = attempt_reserve(scope.limit, scope.subject).count
-    address_count = attempt_reserve(limits["address"], address).count
+    user_count, address_count = (reservation.count for reservation in reserved)
     try:
         if address_count > settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK:
             raise MemberAreaError(RATE_LIMITED)
@@ -131,8 +133,7 @@ def login_start(
         _failed(None, scope, user_count)
     if not account.check_password(password) or not account.is_active:
         _failed(account, scope, user_count)
-    attempt_release(scope.limit, scope.subject)
-    attempt_release(limits["address"], address)
+    attempts_release(*counted)
     if account.frozen_at is not None:
         raise MemberAreaError(ACCOUNT_FROZEN)
     return _flow_create(account=account, kind=kind, purpose=LoginPurpose.SIGN_IN, browser_binding=browser_binding)
