@@ -19,7 +19,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
@@ -150,15 +150,18 @@ def members_for(account: Account) -> list[Access]:
     rows and are sorted here: an ORDER BY on these wide joined rows costs Django more CPU than the
     query itself (it hashes every selected column, PERF-3).
     """
+    links = Guardianship.objects.filter(guardian__person__account=account, guardian__policy_id=F("minor__policy_id"))
     current = Membership.objects.select_related("person", "policy").filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today()), person__account=account
     )
-    own = max(current, key=lambda membership: membership.start_date, default=None)
+    # Whether the account is a guardian at all comes with its own membership: most accounts are not,
+    # and they are spared the query for minors.
+    own = max(current.annotate(guardian=Exists(links)), key=lambda membership: membership.start_date, default=None)
     if own is None:
         return []
-    links = Guardianship.objects.select_related("minor__person", "minor__policy").filter(
-        guardian__person__account=account, guardian__policy_id=F("minor__policy_id")
-    )
+    if not own.guardian:
+        return [Access(own, "self")]
+    links = links.select_related("minor__person", "minor__policy")
     minors = sorted(
         (link.minor for link in links if is_minor(link.minor.person.date_of_birth, today())),
         key=lambda minor: (minor.first_name, minor.member_number),
