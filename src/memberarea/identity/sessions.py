@@ -227,8 +227,13 @@ def browser_session_check(*, request) -> SessionRecord | None:
     record_id = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
     # The account is the one the middleware before this one just read (request.user): no join for
     # it, and no .first(), whose ORDER BY costs more CPU than the query on a primary key (PERF-3).
-    records = SessionRecord.objects.filter(pk=record_id, account_id=request.user.pk, kind=SessionKind.BROWSER)
-    record = next(iter(records), None) if record_id else None
+    record = (
+        next(
+            iter(SessionRecord.objects.filter(pk=record_id, account_id=request.user.pk, kind=SessionKind.BROWSER)), None
+        )
+        if record_id
+        else None
+    )
     if record is not None:
         record.account = request.user
         now = clock.now()
