@@ -91,6 +91,10 @@ class Account(AbstractBaseUser):
             self._roles = set(self.staff_roles.values_list("role", flat=True))
         return self._roles
 
+    def roles_known(self, roles: set[str]) -> None:
+        """The roles as a query that read this account already found them (no second read)."""
+        self._roles = roles
+
     @property
     def is_staff(self) -> bool:
         return bool(self.roles)

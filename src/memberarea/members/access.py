@@ -19,7 +19,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from memberarea.core import clock
@@ -83,7 +83,9 @@ class Access:
 
 def _membership(member_id: uuid.UUID) -> Membership:
     member_uuid = id_parse(member_id)  # the edges convert; this stays safe for any caller
-    membership = Membership.objects.select_related("person", "policy").filter(pk=member_uuid).first()
+    # Not .first(): its ORDER BY pk makes Django hash every selected column of the three tables
+    # (PERF-3), and a primary key finds one row at most anyway.
+    membership = next(iter(Membership.objects.select_related("person", "policy").filter(pk=member_uuid)), None)
     if membership is None:
         raise MemberAreaError(NOT_FOUND)
     return membership
@@ -144,23 +146,32 @@ def members_for(account: Account) -> list[Access]:
     """The members this account may act for in the member area: itself first, then its minors (GUARD-1).
 
     Its own membership is the current one (the newest that has not ended); the minors are those of
-    its guardianships on the same policy who are still minors today.
+    its guardianships on the same policy who are still minors today. Both lists are a person's few
+    rows and are sorted here: an ORDER BY on these wide joined rows costs Django more CPU than the
+    query itself (it hashes every selected column, PERF-3).
     """
-    own = (
-        Membership.objects.select_related("person", "policy")
-        .filter(person__account=account)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today()))
-        .order_by("-start_date")
-        .first()
+    links = Guardianship.objects.filter(guardian__person__account=account, guardian__policy_id=F("minor__policy_id"))
+    current = Membership.objects.select_related("person", "policy").filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today()), person__account=account
     )
+    # Whether the account is a guardian at all comes with its own membership: most accounts are not,
+    # and they are spared the query for minors.
+    own = max(current.annotate(guardian=Exists(links)), key=lambda membership: membership.start_date, default=None)
     if own is None:
         return []
-    links = Guardianship.objects.select_related("minor__person", "minor__policy").filter(
-        guardian__person__account=account, guardian__policy_id=F("minor__policy_id")
+    if not own.guardian:
+        return [Access(own, "self")]
+    links = links.select_related("minor__person", "minor__policy")
+    minors = sorted(
+        (link.minor for link in links if is_minor(link.minor.person.date_of_birth, today())),
+        key=lambda minor: (minor.first_name, minor.member_number),
     )
-    minors = [
-        link.minor
-        for link in links.order_by("minor__first_name", "minor__member_number")
-        if is_minor(link.minor.person.date_of_birth, today())
-    ]
     return [Access(own, "self"), *(Access(minor, "guardian") for minor in minors)]
+
+
+def access_among(reachable: list[Access], member_id: uuid.UUID) -> Access | None:
+    """The member's entry in `members_for`'s list, if there: the grant `access_member` gives for
+    VIEW (self for the current own membership, guardian for a minor on the guardian's policy), with
+    no second read of the membership; None means ask `access_member` (an ended own membership)."""
+    member_uuid = id_parse(member_id)
+    return next((access for access in reachable if access.membership.pk == member_uuid), None)

@@ -21,7 +21,7 @@ from memberarea.enrollment.models import Membership, PolicyType
 from memberarea.identity.contacts import account_contacts
 from memberarea.identity.models import Account
 
-from .access import Access, Purpose, access_member, members_for, today
+from .access import Access, Purpose, access_among, access_member, members_for, today
 
 
 def policy_type_label(value: str) -> str:
@@ -82,9 +82,9 @@ def _choice(access: Access, current: Membership) -> dict[str, Any]:
 
 def member_dashboard(*, actor: Account, member_id: uuid.UUID) -> dict[str, Any]:
     """The dashboard of one member the actor may act for; NOT_FOUND for anyone else (AREA-1)."""
-    granted = member_area_access(actor=actor, member_id=member_id)
-    membership, policy = granted.membership, granted.membership.policy
     reachable = members_for(actor)
+    granted = access_among(reachable, member_id) or member_area_access(actor=actor, member_id=member_id)
+    membership, policy = granted.membership, granted.membership.policy
     return {
         "member": {
             "member_id": str(membership.pk),
