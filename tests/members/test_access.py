@@ -43,6 +43,17 @@ def test_a_member_reaches_their_own_membership_and_their_minors(member_account):
     assert [a.membership.member_number for a in members_for(member_account)] == ["M000001", "M000003"]
 
 
+@pytest.mark.req("GUARD-1")
+def test_the_minors_come_in_alphabetical_order_as_people_read_it(member_account):
+    policy = membership(1).policy.number
+    import_members([member_row(8, policy_number=policy, date_of_birth="2015-01-01", relationship="child",
+                               first_name="Álvaro", document_type="", document_number="", email="", mobile="")])  # fmt: skip
+    Guardianship.objects.create(guardian=membership(1), minor=membership(8), created_at=clock.now())
+    Membership.objects.filter(member_number="M000003").update(first_name="Zoe")
+    names = [a.membership.first_name for a in members_for(member_account)][1:]
+    assert names == ["Álvaro", "Zoe"]  # by code point "Á" would follow "Z"
+
+
 @pytest.mark.req("GUARD-3")
 def test_another_adult_of_the_same_policy_reaches_neither_the_holder_nor_the_child(member_account):
     spouse = account_for(2, nif("30000003"))

@@ -13,6 +13,7 @@ Anything else is NOT_FOUND, never FORBIDDEN, so ids of other members cannot be p
 """
 
 import datetime as dt
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -164,9 +165,15 @@ def members_for(account: Account) -> list[Access]:
     links = links.select_related("minor__person", "minor__policy")
     minors = sorted(
         (link.minor for link in links if is_minor(link.minor.person.date_of_birth, today())),
-        key=lambda minor: (minor.first_name, minor.member_number),
+        key=lambda minor: (_name_order(minor.first_name), minor.member_number),
     )
     return [Access(own, "self"), *(Access(minor, "guardian") for minor in minors)]
+
+
+def _name_order(name: str) -> tuple[str, str]:
+    """Alphabetical as people read it, whatever the database's collation: "Álvaro" before "Bruno"."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold(), name
 
 
 def access_among(reachable: list[Access], member_id: uuid.UUID) -> Access | None:
