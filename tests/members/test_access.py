@@ -47,7 +47,8 @@ def test_a_member_reaches_their_own_membership_and_their_minors(member_account):
 def test_the_minors_come_in_alphabetical_order_as_people_read_it(member_account):
     policy = membership(1).policy.number
     import_members([member_row(8, policy_number=policy, date_of_birth="2015-01-01", relationship="child",
-                               first_name="Álvaro", document_type="", document_number="", email="", mobile="")])  # fmt: skip
+                               first_name="Álvaro", document_type="", document_number="", email="",
+                               mobile="")])  # fmt: skip
     Guardianship.objects.create(guardian=membership(1), minor=membership(8), created_at=clock.now())
     Membership.objects.filter(member_number="M000003").update(first_name="Zoe")
     names = [a.membership.first_name for a in members_for(member_account)][1:]

@@ -246,7 +246,8 @@ _HTML_STYLE = (
     "body{font-family:system-ui,sans-serif;line-height:1.45;margin:1rem auto;max-width:75rem;padding:0 1rem}"
     ".records{overflow-x:auto;margin-bottom:2rem}table{border-collapse:collapse;min-width:100%}"
     "th,td{border:1px solid #8a8a8a;padding:.35rem .5rem;text-align:left;vertical-align:top;"
-    "min-width:8rem;max-width:24rem;overflow-wrap:break-word}th small,h2 small{display:block;font-weight:normal;color:#444}"
+    "min-width:8rem;max-width:24rem;overflow-wrap:break-word}"
+    "th small,h2 small{display:block;font-weight:normal;color:#444}"
 )
 
 
