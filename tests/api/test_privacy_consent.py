@@ -67,6 +67,17 @@ def test_an_unknown_purpose_is_invalid_on_its_field_and_nothing_is_written(api, 
 
 
 @pytest.mark.req("PRIV-2")
+@pytest.mark.parametrize("answer", ["yes", "1", "on", "true", 1, 0, None])
+def test_only_true_or_false_records_a_consent(api, bearer, member_account, answer):
+    """A consent is given by a clear act: "yes", 1 or null is no JSON boolean and writes nothing."""
+    response = change(api, bearer, {"marketing_sms": answer})
+
+    body = error(response, 400, "invalid")
+    assert set(body["fields"]) == {"choices.marketing_sms"}
+    assert records_of(member_account) == []
+
+
+@pytest.mark.req("PRIV-2")
 def test_history_and_receipt(api, bearer, member_account):
     change(api, bearer, {"surveys": True})
     change(api, bearer, {"surveys": False, "analytics": True})

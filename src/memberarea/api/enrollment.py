@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
+from pydantic import StrictBool
 from pydantic import ValidationError as PydanticValidationError
 
 from memberarea.api.declared import raises
@@ -80,7 +81,7 @@ class BatchIn(Schema):
         description="of the body's text when a core system cannot send UTF-8, e.g. cp1252",
     )
     batch_id: str = Field(..., min_length=1, max_length=100, description="unique per client; repeats are not reapplied")
-    send_welcome: bool = Field(True, description="false for the first load of an existing customer base")
+    send_welcome: StrictBool = Field(True, description="false for the first load of an existing customer base")
     records: list[Annotated[PolicyRecordIn | MemberRecordIn, Field(discriminator="record")]] = Field(
         ..., description="at most 10,000 records; policy records are applied before member records"
     )

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.utils.translation import get_language
 from ninja import Field, Path, Router, Schema
+from pydantic import StrictBool
 
 from memberarea.core.errors import id_parse
 from memberarea.members.selectors import member_area_access
@@ -44,7 +45,7 @@ class PreferencesOut(Schema):
 
 
 class PreferencesIn(Schema):
-    choices: dict[str, bool] = Field(
+    choices: dict[str, StrictBool] = Field(
         description="purpose → on/off; purposes left out stay as they are", examples=[{"marketing_sms": True}]
     )
 
