@@ -127,6 +127,8 @@ def test_a_correction_needs_a_valid_value(holder):
     for values, field in (
         ({}, "__all__"),
         ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "0001-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "1899-12-31"}, "date_of_birth"),
         ({"country": "Spain"}, "country"),
     ):
         with pytest.raises(MemberAreaError) as refused:

@@ -15,6 +15,7 @@ from memberarea.core import clock
 from memberarea.core.errors import INVALID, MemberAreaError
 from memberarea.core.text import text_check
 from memberarea.enrollment.models import Membership, Person
+from memberarea.enrollment.records import EARLIEST_DATE
 
 # field → (label, longest value); the date of birth is checked as a date.
 CORRECTABLE = {
@@ -44,8 +45,8 @@ def correction_parse(values: dict[str, str]) -> dict[str, str]:
     for name, value in stated.items():
         if len(value) > CORRECTABLE[name][1]:
             problems[name] = [_("This is longer than we can keep.")]
-    if "date_of_birth" in stated and not _past_date(stated["date_of_birth"]):
-        problems["date_of_birth"] = [_("Give a date in the past, as YYYY-MM-DD.")]
+    if "date_of_birth" in stated and not _plausible_birth_date(stated["date_of_birth"]):
+        problems["date_of_birth"] = [_("Give a date from 1900 until yesterday, as YYYY-MM-DD.")]
     if "country" in stated:
         stated["country"] = stated["country"].upper()
         if not (stated["country"].isascii() and stated["country"].isalpha() and len(stated["country"]) == 2):
@@ -57,9 +58,10 @@ def correction_parse(values: dict[str, str]) -> dict[str, str]:
     return stated
 
 
-def _past_date(text: str) -> bool:
+def _plausible_birth_date(text: str) -> bool:
+    """The same range the enrollment files accept: no one insured was born before 1900 or tomorrow."""
     try:
-        return dt.date.fromisoformat(text) < clock.today_in(settings.INSURER_TIME_ZONE)
+        return EARLIEST_DATE <= dt.date.fromisoformat(text) < clock.today_in(settings.INSURER_TIME_ZONE)
     except ValueError:
         return False
 
