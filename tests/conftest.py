@@ -64,3 +64,15 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def backend(request, settings):
+    """Where counters, locks and used captcha answers live, by indirect parametrisation: "database"
+    rows, or "redis" — the real server at REDIS_URL (tests that need it skip without it)."""
+    settings.RATE_LIMIT_BACKEND = request.param
+    if request.param == "redis":
+        settings.REDIS_URL = os.environ.get("REDIS_URL", "")
+    redis_client.cache_clear()
+    yield request.param
+    redis_client.cache_clear()

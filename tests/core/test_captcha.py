@@ -44,17 +44,6 @@ def _quick_challenges(settings):
 
 
 @pytest.fixture
-def backend(request, settings):
-    """Where used answers are recorded: database rows, or the real Redis at REDIS_URL."""
-    settings.RATE_LIMIT_BACKEND = request.param
-    if request.param == "redis":
-        settings.REDIS_URL = REDIS_URL
-    redis_client.cache_clear()
-    yield request.param
-    redis_client.cache_clear()
-
-
-@pytest.fixture
 def database_backend(settings):
     settings.RATE_LIMIT_BACKEND = "database"
 

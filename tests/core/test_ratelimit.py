@@ -31,17 +31,6 @@ needs_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: th
 THREADS = 20
 
 
-@pytest.fixture
-def backend(request, settings):
-    """Select the rate-limit backend; for Redis, the real server at REDIS_URL."""
-    settings.RATE_LIMIT_BACKEND = request.param
-    if request.param == "redis":
-        settings.REDIS_URL = REDIS_URL
-    redis_client.cache_clear()
-    yield request.param
-    redis_client.cache_clear()
-
-
 BACKENDS = [
     pytest.param("database", id="database"),
     pytest.param("redis", id="redis", marks=needs_redis),

@@ -11,7 +11,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from memberarea.core.ratelimit import attempt_count, lock_set
-from memberarea.core.redis_connection import redis_client
 from memberarea.identity.flows import login
 from tests.identity.registering import HOLDER_NIF, PASSWORD
 
@@ -25,16 +24,6 @@ BACKENDS = [
         "redis", id="redis", marks=pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: tested in CI")
     ),
 ]
-
-
-@pytest.fixture
-def backend(request, settings):
-    settings.RATE_LIMIT_BACKEND = request.param
-    if request.param == "redis":
-        settings.REDIS_URL = REDIS_URL
-    redis_client.cache_clear()
-    yield request.param
-    redis_client.cache_clear()
 
 
 @pytest.fixture
