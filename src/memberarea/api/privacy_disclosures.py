@@ -6,15 +6,14 @@ Member-scoped like /members/{member_id}: oneself, or a minor one is guardian of;
 
 import datetime as dt
 
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Router, Schema
 
 from memberarea.core.errors import id_parse
 from memberarea.privacy.disclosures import disclosures_of_member
 from memberarea.privacy.shine_the_light import shine_the_light_for
 
 from .auth import app_token
-from .declared import raises
-from .members import MEMBER_ID, NOT_FOUND_NOTE, NOT_YOURS
+from .members import MEMBER_ID, NOT_YOURS
 
 router = Router(tags=["privacy"], auth=app_token)
 
@@ -56,7 +55,7 @@ class ShineRecipientOut(Schema):
 
 class ShineTheLightOut(Schema):
     member_id: str
-    year: int = Field(description="the calendar year answered: the previous one unless `year` named another")
+    year: int = Field(description="the calendar year asked about: the previous one")
     period_start: dt.date
     period_end: dt.date
     answered_at: dt.datetime
@@ -80,11 +79,7 @@ def disclosures(request, member_id: str = Path(..., description=MEMBER_ID)):
     response={200: ShineTheLightOut},
     summary="Shine the Light: third parties that received the member's data for their own marketing last year",
 )
-@raises(NOT_FOUND_NOTE, ("invalid", "a year before 2000 or after this one"))
-def shine_the_light(
-    request,
-    member_id: str = Path(..., description=MEMBER_ID),
-    year: int | None = Query(None, description="a calendar year from 2000 until this one; default: the previous"),
-):
-    membership, answer = shine_the_light_for(actor=request.auth.account, member_id=id_parse(member_id), year=year)
+@NOT_YOURS
+def shine_the_light(request, member_id: str = Path(..., description=MEMBER_ID)):
+    membership, answer = shine_the_light_for(actor=request.auth.account, member_id=id_parse(member_id))
     return {"member_id": str(membership.pk), **answer}
