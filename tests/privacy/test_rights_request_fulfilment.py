@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from memberarea.core.errors import MemberAreaError
 from memberarea.core.models import AuditEntry
 from memberarea.enrollment.models import Membership
 from memberarea.identity.models import Role
@@ -139,6 +140,23 @@ def test_the_member_s_own_erasure_closes_the_account_and_still_tells_them_what_i
     assert not holder.is_active
     told = _completion_told(started)
     assert told.to == "persona10@example.invalid" and "What we must keep" in told.body_text
+
+
+def test_an_erasure_waits_until_the_person_s_other_requests_are_answered(holder, officer):
+    copy_asked = _started(holder, officer, 10, RequestKind.ACCESS)
+    erasing = _started(holder, officer, 10, RequestKind.ERASURE)
+    minors_copy = _started(holder, officer, 11, RequestKind.ACCESS)  # about someone else: no obstacle
+    person = membership(10).person
+
+    with pytest.raises(MemberAreaError) as waiting:
+        workflow.request_complete(officer=officer, request_id=erasing.pk)
+    assert waiting.value.code == "request_others_open"
+    assert not erased(person) and holder.is_active
+
+    workflow.request_refuse(officer=officer, request_id=copy_asked.pk, reason="Erased at the member's wish.")
+    assert workflow.request_complete(officer=officer, request_id=erasing.pk).state == RequestState.DONE
+    assert erased(person)
+    assert RightsRequest.objects.get(pk=minors_copy.pk).state == RequestState.IN_PROGRESS
 
 
 @pytest.mark.req("PRIV-10")

@@ -32,6 +32,14 @@ REQUEST_STEP_NOT_ALLOWED = ErrorCode(
     _("This step cannot be taken now: the request is closed or not yet at the stage it needs."),
     409,
 )
+REQUEST_OTHERS_OPEN = ErrorCode(
+    "request_others_open",
+    _(
+        "This member has other requests still open. Answer or refuse them first: once their data is erased"
+        " they could no longer be answered."
+    ),
+    409,
+)
 REQUEST_EXTENSION_LIMIT = ErrorCode(
     "request_extension_limit",
     _("This request cannot be extended again: the rules for its deadline allow no further extension."),

@@ -32,7 +32,13 @@ from memberarea.members.access import Access, Purpose, access_member
 from .. import deadlines
 from ..consent import Actor, consent_set
 from ..erasure import KeptItem
-from ..errors import MINOR_NO_CHOICES, PRIVACY_CENTRE_CLOSED, REQUEST_EXTENSION_LIMIT, REQUEST_STEP_NOT_ALLOWED
+from ..errors import (
+    MINOR_NO_CHOICES,
+    PRIVACY_CENTRE_CLOSED,
+    REQUEST_EXTENSION_LIMIT,
+    REQUEST_OTHERS_OPEN,
+    REQUEST_STEP_NOT_ALLOWED,
+)
 from ..models import ActorKind, ConsentMethod, ConsentPurpose
 from ..request_models import (
     OPEN_STATES,
@@ -257,9 +263,17 @@ def request_complete(*, officer: Account, request_id: uuid.UUID) -> RightsReques
 
 
 def _erasure_complete(rights_request: RightsRequest, officer: Account) -> None:
-    """Erase, then tell the asker what was kept and why — at the contacts read before they were erased."""
+    """Erase, then tell the asker what was kept and why — at the contacts read before they were erased.
+
+    Not while another request about the same person is open: after the erasure it could be neither
+    answered nor told, so the officer answers or refuses it first."""
     if rights_request.membership is None:
         raise MemberAreaError(REQUEST_STEP_NOT_ALLOWED)
+    others = RightsRequest.objects.filter(
+        membership__person_id=rights_request.membership.person_id, state__in=OPEN_STATES
+    ).exclude(pk=rights_request.pk)
+    if others.exists():
+        raise MemberAreaError(REQUEST_OTHERS_OPEN)
     contacts = account_contacts(rights_request.requested_by) if rights_request.requested_by else None
     with translation.override(rights_request.language):  # the kept list is read in the member's language
         report = fulfil.erasure_carry_out(rights_request, officer=officer)
