@@ -17,6 +17,7 @@ from memberarea.core.errors import MemberAreaError
 from memberarea.core.models import AuditEntry, StoredFile
 from memberarea.identity.models import Role
 from memberarea.privacy.consent import consent_set
+from memberarea.privacy.erasure import erase_person
 from memberarea.privacy.models import ConsentMethod, ConsentPurpose, Disclosure, PartnerExport, PartnerExportState
 from memberarea.privacy.partner_exports import partner_export_file, partner_export_start
 from memberarea.privacy.partners import partner_export_build, partner_export_population
@@ -173,3 +174,26 @@ def test_the_pages_start_an_export_and_download_its_file(population, django_capt
     agent_client = client_for(make_staff(Role.AGENT))
     assert agent_client.get("/staff/privacy/partner-exports/").status_code == 403
     assert agent_client.get(f"/staff/privacy/partner-exports/{export.pk}/file.csv").status_code == 403
+
+
+@pytest.mark.req("PRIV-8")
+def test_erasing_someone_in_an_export_withdraws_its_file_and_tells_the_officer(
+    population, django_capture_on_commit_callbacks
+):
+    officer = make_staff(Role.PRIVACY_OFFICER)
+    export = partner_export_start(actor=officer, partner_id="socio-demo")
+    partner_export_build(export_id=export.pk)
+    stored_name = PartnerExport.objects.get().file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(person=membership(1).person, actor=officer, reference="ERASE-1")
+
+    export.refresh_from_db()
+    assert export.state == PartnerExportState.WITHDRAWN
+    assert not default_storage.exists(stored_name) and not StoredFile.objects.exists()
+    with pytest.raises(MemberAreaError) as gone:
+        partner_export_file(actor=officer, export_id=export.pk)
+    assert gone.value.code == "partner_export_not_ready"
+    assert AuditEntry.objects.get(event="privacy.partner_export_withdrawn").data["export"] == str(export.pk)
+    assert Disclosure.objects.filter(reference=str(export.pk)).count() == 1  # the record that it was disclosed stays
+    page = client_for(officer).get("/staff/privacy/partner-exports/").content.decode()
+    assert "pida al socio que también lo borre" in page  # staff pages default to Spanish

@@ -58,6 +58,7 @@ EVENT_LABELS = {
     "privacy.partner_export_built": _("Partner export built"),
     "privacy.partner_export_downloaded": _("Partner export downloaded"),
     "privacy.partner_export_started": _("Partner export started"),
+    "privacy.partner_export_withdrawn": _("Partner export withdrawn: someone in it had their data erased"),
     "privacy.restriction_lifted": _("Restriction of processing lifted"),
     "privacy.restriction_started": _("Restriction of processing started"),
     "privacy.shine_the_light_answered": _("Shine the Light answered"),

@@ -127,6 +127,18 @@ def stored_file_save(*, content: bytes | File, purpose: str, lifetime: dt.timede
         return StoredFile.objects.create(name=saved_name, purpose=purpose, created_at=now, expires_at=now + lifetime)
 
 
+def stored_file_discard(stored: StoredFile) -> None:
+    """Expire a file now and delete it once the caller's transaction commits (kept if it rolls back)."""
+    stored.expires_at = clock.now()
+    stored.save(update_fields=["expires_at"])
+
+    def delete() -> None:
+        default_storage.delete(stored.name)
+        stored.delete()
+
+    transaction.on_commit(delete, robust=True)
+
+
 def stored_files_prune() -> str:
     """Delete files whose expiry has passed (periodic job)."""
     deleted = 0

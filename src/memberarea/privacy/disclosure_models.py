@@ -78,6 +78,7 @@ class PartnerExportState(models.TextChoices):
     QUEUED = "queued", _("Waiting to be built")
     READY = "ready", _("Ready to download")
     FAILED = "failed", _("Failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn: someone in it had their data erased")
 
 
 class PartnerExport(models.Model):

@@ -9,14 +9,15 @@ and the person's rows in it (`Holdings`), and for each personal field does what 
 - **keep**: left as it is, under the rule's legal duty and period, and blocked from any other use
   by a processing restriction on the account.
 
-A row that is also about another person (a family policy, a guardianship) is left to them and listed
-as kept for that reason. Before any value goes, the person is put on the suppression list (so the
-next import does not bring them back) and the account is closed (`identity.closure`). The core system
-is told through the integration outbox (`core.member_erasure`) with the member numbers only: the one thing
-it needs to find the member, and nothing else of theirs leaves. The report
-counts rows per category — never a value — and lists what is kept; `kept_for(person)` gives that list
-again later (the member's next export, the page after the erasure). One transaction; a second call
-answers the first erasure's report and changes nothing.
+A partner export whose file still holds the person is withdrawn and its file deleted
+(`partners.partner_exports_withdraw`). A row that is also about another person (a family policy,
+a guardianship) is left to them and listed as kept for that reason. Before any value goes, the
+person is put on the suppression list (so the next import does not bring them back) and the
+account is closed (`identity.closure`). The core system is told through the integration outbox
+(`core.member_erasure`) with the member numbers only: the one thing it needs to find the member,
+and nothing else of theirs leaves. The report counts rows per category — never a value — and lists
+what is kept; `kept_for(person)` gives that list again later (the member's next export, the page
+after the erasure). One transaction; a second call answers the first erasure's report and changes nothing.
 """
 
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from memberarea.notifications.integration import integration_message_send
 from .disclosures import core_system_disclose
 from .holdings import Holdings, field_rules, linked_models
 from .models import Erasure
+from .partners import partner_exports_withdraw
 from .restrictions import restriction_start
 from .scrubbing import Tally, children_first, rows_required, rows_shared
 
@@ -78,6 +80,7 @@ def erase_person(*, person: Person, actor: Account | None, reference: str) -> Er
         if person.account is not None:
             account_close(account=person.account, actor_id=actor_id)
             restriction_start(account=person.account, actor=actor)
+        partner_exports_withdraw(person=person, actor_id=actor_id)
         tally = _carry_out(person)
         erasure = Erasure.objects.create(
             person=person, reference=reference, actor_id=actor_id, erased_at=clock.now(), counts=tally.as_json()

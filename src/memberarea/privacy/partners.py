@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import tempfile
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,15 +31,23 @@ from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.datamap import CONTACT, MARKETING, NAME, PREFERENCE
 from memberarea.core.errors import INVALID, MemberAreaError
-from memberarea.core.storage import stored_file_save
+from memberarea.core.storage import stored_file_discard, stored_file_save
 from memberarea.enrollment.identifiers import is_minor
-from memberarea.enrollment.models import Membership
+from memberarea.enrollment.models import Membership, Person
 from memberarea.identity.contacts import contact_usable
 from memberarea.identity.models import Account
 
 from .audience import suppressed_person_ids
 from .disclosures import disclosure_record
-from .models import ConsentChoice, ConsentPurpose, LegalBasis, PartnerExport, PartnerExportState, RecipientKind
+from .models import (
+    ConsentChoice,
+    ConsentPurpose,
+    Disclosure,
+    LegalBasis,
+    PartnerExport,
+    PartnerExportState,
+    RecipientKind,
+)
 from .selectors import gpc_opted_out_accounts, restricted_accounts
 
 FILE_PURPOSE = "partner-export"
@@ -136,6 +145,40 @@ def partner_export_build(*, export_id: uuid.UUID) -> str:
             default_storage.delete(stored.name)
             raise
     return f"exported: {len(people)}"
+
+
+def partner_exports_withdraw(*, person: Person, actor_id: str) -> int:
+    """Withdraw every export whose file still holds the person, who is being erased: the file goes at
+    once, and the officer's list says so, to tell the partner if the file had already been sent."""
+    references = Disclosure.objects.filter(
+        person=person, recipient_kind=RecipientKind.THIRD_PARTY, for_direct_marketing=True
+    ).values_list("reference", flat=True)
+    holding = PartnerExport.objects.select_related("file").filter(
+        state=PartnerExportState.READY, file__expires_at__gt=clock.now(), pk__in=_export_ids(references)
+    )
+    withdrawn = 0
+    for export in holding.select_for_update(of=("self",)):
+        stored_file_discard(export.file)  # type: ignore[arg-type]  # filtered on a file that has not expired
+        export.state = PartnerExportState.WITHDRAWN
+        export.save(update_fields=["state"])
+        audit_record(
+            event="privacy.partner_export_withdrawn",
+            actor_id=actor_id,
+            data={"export": str(export.pk), "partner": export.partner},
+        )
+        withdrawn += 1
+    return withdrawn
+
+
+def _export_ids(references: Iterable[str]) -> list[uuid.UUID]:
+    """The partner exports among disclosure references (the others are tickets and message references)."""
+    ids = []
+    for reference in references:
+        try:
+            ids.append(uuid.UUID(reference))
+        except ValueError:
+            continue
+    return ids
 
 
 def _csv(people: list[Membership]) -> io.BufferedRandom:
