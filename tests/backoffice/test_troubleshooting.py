@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 
 import memberarea
-from memberarea.backoffice.labels import MESSAGE_LABELS
 from memberarea.backoffice.selectors import troubleshooting
+from memberarea.core.labels import MESSAGE_LABELS
 from memberarea.enrollment.models import Membership
 from memberarea.identity.account_settings import account_contact_change_start
 from memberarea.identity.flows.login import login_send, login_start

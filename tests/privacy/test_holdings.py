@@ -17,8 +17,10 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.html import escape
 
 from memberarea.core import clock, datamap
+from memberarea.core.labels import event_label
 from memberarea.enrollment.models import Membership, NameToken, Person, Policy
 from memberarea.identity.models import Account, Role
 from memberarea.identity.services import account_create
@@ -175,6 +177,10 @@ def test_the_readable_export_speaks_the_member_s_language_and_fits_a_phone(world
     assert "{&quot;" not in html  # no JSON text left for a person to decode
     assert export["records"]["enrollment.Person"][0]["date_of_birth"] == "1985-03-12"
     assert "<td>12/03/1985</td>" in html and "<td>1985-03-12</td>" not in html
+    with translation.override("es"):
+        named = [(row["event"], event_label(row["event"])) for row in export["records"]["core.AuditEntry"]]
+    assert named and all(f"<td>{escape(name)}</td>" in html and f"<td>{code}</td>" not in html for code, name in named)
+    assert "<td>true</td>" not in html and "<td>false</td>" not in html and "<td>Sí</td>" in html
 
 
 def test_a_person_with_no_rows_gets_a_valid_empty_export(db):

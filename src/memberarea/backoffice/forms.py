@@ -5,7 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .labels import EVENT_LABELS
+from memberarea.core.labels import EVENT_LABELS
+
 from .selectors import AuditFilters
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]

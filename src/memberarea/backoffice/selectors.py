@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from memberarea.core import clock
+from memberarea.core.labels import event_label
 from memberarea.core.masking import BULLETS, mask_email, mask_phone
 from memberarea.core.models import AuditEntry
 from memberarea.core.ratelimit import lock_active
@@ -37,7 +38,7 @@ from memberarea.notifications.models import IntegrationMessage, Message
 from memberarea.notifications.selectors import STATUS_FIELDS, integration_messages_failed, messages_failed
 from memberarea.privacy.selectors import restricted_accounts
 
-from .labels import CASE_REASON_LABELS, event_label
+from .labels import CASE_REASON_LABELS
 from .models import StaffProfile
 
 SEARCH_LIMIT = 50

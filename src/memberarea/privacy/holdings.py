@@ -22,7 +22,7 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from itertools import chain, groupby
 from operator import itemgetter
@@ -37,6 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from memberarea.core import clock, datamap
+from memberarea.core.labels import event_label
 from memberarea.enrollment.models import Person
 from memberarea.identity.models import Account
 from memberarea.members.access import Purpose, access_member
@@ -273,12 +274,17 @@ def export_html(person: Person, source: ExportRows | None = None) -> Iterator[st
             f'<div class="records"><table><thead><tr>{head}</tr></thead><tbody>'
         )
         for _label, row in chain([(first_label, first)], rows):
-            yield "<tr>" + "".join(f"<td>{escape(_readable(value))}</td>" for value in row.values()) + "</tr>"
+            cells = (_NAMED_CODES.get((label, name), _readable)(value) for name, value in row.items())
+            yield "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
         yield "</tbody></table></div>"
     if empty:
         nothing = escape(_("We hold no personal data about you."))
         yield f"<p>{nothing}</p>"
     yield "</body></html>"
+
+
+# Codes nobody outside the project can read, by (model, field): the readable page gives their names.
+_NAMED_CODES: dict[tuple[str, str], Callable[[str], str]] = {("core.AuditEntry", "event"): event_label}
 
 
 def _column_head(name: str, category: str) -> str:
@@ -295,22 +301,28 @@ def _field_categories(label: str) -> dict[str, str]:
 
 
 def _readable(value: Any) -> str:
-    """A value as a person reads it: instants and dates in the page's language, structures as "key: value"."""
+    """A value as a person reads it: instants and dates in the page's language, yes and no, structures
+    as "key: value"."""
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if isinstance(value, dict):
         return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items())
     if isinstance(value, list):
         return "; ".join(_readable(item) for item in value)
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        if len(value) == 10:
-            return formats.date_format(moment.date())
-        return formats.date_format(
-            timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT"
-        )
+        return _readable_instant(value)
     return _cell(value)
+
+
+def _readable_instant(value: str) -> str:
+    """An ISO date or date-time in the page's language (a text that only looks like one stays as it is)."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) == 10:
+        return formats.date_format(moment.date())
+    return formats.date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT")
 
 
 def export_csv_zip(person: Person, target: IO[bytes], source: ExportRows | None = None) -> None:

@@ -2,7 +2,8 @@
 
 from django import template
 
-from memberarea.backoffice.labels import event_label, message_label, task_label
+from memberarea.backoffice.labels import task_label
+from memberarea.core.labels import event_label, message_label
 
 register = template.Library()
 
