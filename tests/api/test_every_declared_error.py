@@ -216,6 +216,12 @@ def _member_not_found(suffix: str) -> dict[str, Recipe]:
     return {"not_found": lambda w: w.call("get", f"/members/{uuid.uuid4()}{suffix}", token=w.token())}
 
 
+def _shine_the_light_for_1999(w: World):
+    token = w.token()  # makes the world's members first
+    member = Membership.objects.get(member_number="M000001").pk
+    return w.call("post", f"/privacy/members/{member}/shine-the-light/1999", token=token)
+
+
 def _privacy_recipes() -> dict[str, dict[str, Recipe]]:
     """Member 1 (the token's) is guardian of member 3, a minor: nothing to choose for them (PRIV-12)."""
 
@@ -536,6 +542,10 @@ SPECIFIC: dict[str, dict[str, Recipe]] = {
     },
     "POST /api/v1/privacy/members/{member_id}/shine-the-light": {
         "not_found": lambda w: w.call("post", f"/privacy/members/{uuid.uuid4()}/shine-the-light", token=w.token())
+    },
+    "POST /api/v1/privacy/members/{member_id}/shine-the-light/{year}": {
+        "not_found": lambda w: w.call("post", f"/privacy/members/{uuid.uuid4()}/shine-the-light/2025", token=w.token()),
+        "invalid": _shine_the_light_for_1999,
     },
     **{
         name: {}

@@ -105,6 +105,24 @@ def test_the_api_answers_for_oneself_and_a_guardian_s_minor_and_nobody_else(hold
     assert AuditEntry.objects.filter(event="privacy.shine_the_light_answered").count() == 2
 
 
+@pytest.mark.req("API-1")
+@pytest.mark.req("PRIV-10")
+def test_the_api_answers_another_year_when_asked_and_refuses_one_out_of_range(holder):
+    with clock.frozen(dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC)):
+        shared(10)
+    token = app_sign_in(holder).access_token
+    path = f"/api/v1/privacy/members/{membership(10).pk}/shine-the-light"
+    with clock.frozen(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)):
+        answers = {year: Client().post(f"{path}/{year}", HTTP_AUTHORIZATION=f"Bearer {token}")
+                   for year in ("2026", "2025", "1999", "2027", "abc", "02026")}  # fmt: skip
+    assert (answers["2026"].json()["year"], names(answers["2026"].json())) == (2026, ["Socio Ejemplo"])
+    assert (answers["2025"].json()["year"], answers["2025"].json()["none"]) == (2025, True)
+    for year in ("1999", "2027", "abc", "02026"):
+        assert (answers[year].status_code, answers[year].json()["error"]["code"]) == (400, "invalid"), year
+        assert "year" in answers[year].json()["error"]["fields"], year
+    assert AuditEntry.objects.filter(event="privacy.shine_the_light_answered").count() == 2
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_page_and_the_pdf_in_both_languages(holder, language):
     holder.language = language

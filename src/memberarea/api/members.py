@@ -18,7 +18,8 @@ from .auth import app_token
 from .declared import raises
 
 router = Router(tags=["members"], auth=app_token)
-NOT_YOURS = raises(("not_found", "no such member, or one this account may not act for"))
+NOT_FOUND_NOTE = ("not_found", "no such member, or one this account may not act for")
+NOT_YOURS = raises(NOT_FOUND_NOTE)
 MEMBER_ID = "UUID of the membership, from `members` in GET /me"
 
 

@@ -10,10 +10,11 @@ from ninja import Field, Path, Router, Schema
 
 from memberarea.core.errors import id_parse
 from memberarea.privacy.disclosures import disclosures_of_member
-from memberarea.privacy.shine_the_light import shine_the_light_for
+from memberarea.privacy.shine_the_light import shine_the_light_for, year_parse
 
 from .auth import app_token
-from .members import MEMBER_ID, NOT_YOURS
+from .declared import raises
+from .members import MEMBER_ID, NOT_FOUND_NOTE, NOT_YOURS
 
 router = Router(tags=["privacy"], auth=app_token)
 
@@ -55,7 +56,7 @@ class ShineRecipientOut(Schema):
 
 class ShineTheLightOut(Schema):
     member_id: str
-    year: int = Field(description="the calendar year asked about: the previous one")
+    year: int = Field(description="the calendar year answered: the previous one unless the path names another")
     period_start: dt.date
     period_end: dt.date
     answered_at: dt.datetime
@@ -82,4 +83,19 @@ def disclosures(request, member_id: str = Path(..., description=MEMBER_ID)):
 @NOT_YOURS
 def shine_the_light(request, member_id: str = Path(..., description=MEMBER_ID)):
     membership, answer = shine_the_light_for(actor=request.auth.account, member_id=id_parse(member_id))
+    return {"member_id": str(membership.pk), **answer}
+
+
+@router.post(
+    "/privacy/members/{member_id}/shine-the-light/{year}",
+    response={200: ShineTheLightOut},
+    summary="Shine the Light for another calendar year, from 2000 until this one",
+)
+@raises(NOT_FOUND_NOTE, ("invalid", "a year before 2000 or after this one"))
+def shine_the_light_of_year(
+    request, member_id: str = Path(..., description=MEMBER_ID), year: str = Path(..., description="e.g. 2025")
+):
+    membership, answer = shine_the_light_for(
+        actor=request.auth.account, member_id=id_parse(member_id), year=year_parse(year)
+    )
     return {"member_id": str(membership.pk), **answer}

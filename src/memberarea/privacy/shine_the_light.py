@@ -23,6 +23,7 @@ from fpdf import FPDF
 from memberarea.core import clock, datamap
 from memberarea.core.audit import audit_record
 from memberarea.core.brand import brand
+from memberarea.core.errors import INVALID, MemberAreaError
 from memberarea.enrollment.models import Membership, Person
 from memberarea.identity.models import Account
 from memberarea.members.access import Purpose, access_member
@@ -48,6 +49,20 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 def previous_year() -> int:
     """The year the law asks about: the calendar year before today's, in the insurer's time zone."""
     return clock.today_in(settings.INSURER_TIME_ZONE).year - 1
+
+
+EARLIEST_YEAR = 2000
+
+
+def year_parse(text: str) -> int:
+    """A year as written in a path or a link: four digits from 2000 up to this year so far, else INVALID
+    on `year`. The previous year is what the law asks about; this year is offered too, and an answered
+    request links to the year it answered for."""
+    if text.isascii() and text.isdigit() and len(text) == 4 and EARLIEST_YEAR <= int(text) <= previous_year() + 1:
+        return int(text)
+    raise MemberAreaError(
+        INVALID, fields={"year": [_("Give a year from %(first)s until this one.") % {"first": EARLIEST_YEAR}]}
+    )
 
 
 def shine_the_light_answer(person: Person, year: int) -> dict[str, Any]:
@@ -90,7 +105,8 @@ def shine_the_light_answer(person: Person, year: int) -> dict[str, Any]:
 
 
 def shine_the_light_for(*, actor: Account, member_id: uuid.UUID, year: int | None = None) -> tuple[Membership, dict]:
-    """The answer for a member the actor may act for (oneself, a guardian's minor), recorded in the audit log."""
+    """The answer for a member the actor may act for (oneself, a guardian's minor), recorded in the audit log;
+    `year` (from `year_parse`) defaults to the previous one."""
     membership = access_member(actor=actor, member_id=member_id, purpose=Purpose.VIEW).membership
     answer = shine_the_light_answer(membership.person, previous_year() if year is None else year)
     with transaction.atomic():

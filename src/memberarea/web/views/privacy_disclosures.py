@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from memberarea.core.errors import MemberAreaError
 from memberarea.members import selectors
 from memberarea.privacy.disclosures import disclosures_of_member
-from memberarea.privacy.shine_the_light import previous_year, shine_the_light_for, shine_the_light_pdf
+from memberarea.privacy.shine_the_light import previous_year, shine_the_light_for, shine_the_light_pdf, year_parse
 
 from .members import own_member_redirect
 
@@ -47,17 +47,13 @@ def disclosures_page(request, member_id: uuid.UUID):
     return render(request, "web/privacy/disclosures.html", context)
 
 
-EARLIEST_YEAR = 2000
-
-
 def _year_asked(request) -> int:
     """The previous calendar year (what the law asks about) unless `?year=` names another one up to this
     year so far (an answered Shine the Light request links to the year it answered for)."""
-    last = previous_year()
-    asked = request.GET.get("year", "")
-    if asked.isascii() and asked.isdigit() and len(asked) == 4 and EARLIEST_YEAR <= int(asked) <= last + 1:
-        return int(asked)
-    return last
+    try:
+        return year_parse(request.GET.get("year", ""))
+    except MemberAreaError:
+        return previous_year()
 
 
 @login_required
