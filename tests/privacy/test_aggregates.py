@@ -10,6 +10,7 @@ import pytest
 from memberarea.core.models import AuditEntry
 from memberarea.identity.models import Role
 from memberarea.privacy.aggregates import (
+    aggregate_report,
     consent_by_purpose,
     members_by_province_and_age,
     memberships_by_province_and_policy,
@@ -104,6 +105,9 @@ def test_the_page_and_the_csv_mark_suppressed_cells_and_explain_them(population,
     page = client.get("/staff/privacy/aggregates/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "suprimido" in page or "suppressed" in page
     assert 'class="bar-chart"' in page and "<script" not in page.split("<main")[1]
+    hidden_bands = [total for total in aggregate_report("age").table.column_totals if total is None]
+    drawing = page.split('class="bar-chart"')[1].split("</svg>")[0]
+    assert hidden_bands and drawing.count('class="suppressed-mark">suprimido</text>') == len(hidden_bands)
 
     answer = client.get("/staff/privacy/aggregates/age.csv")
     assert answer["Content-Type"].startswith("text/csv") and answer["Cache-Control"] == "no-store"

@@ -21,6 +21,11 @@ class Bar:
     width: float
     height: float
     label: str  # under the bar: a category, or the day of the month under every seventh day (and the last)
+    suppressed: bool = False  # a count not published (PRIV-11): the drawing says so instead of showing 0
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 2)
 
 
 @dataclass(frozen=True)
@@ -44,22 +49,23 @@ def _scale_max(largest: int) -> int:
         step *= 10
 
 
-def _chart(counts: list[int], labels: list[str], days: list[dt.date | None]) -> BarChart:
-    scale_max = _scale_max(max(counts, default=0) or 1)
+def _chart(counts: list[int | None], labels: list[str], days: list[dt.date | None]) -> BarChart:
+    scale_max = _scale_max(max((count for count in counts if count is not None), default=0) or 1)
     baseline = HEIGHT - BOTTOM
     slot = (WIDTH - LEFT) / max(len(counts), 1)
     bars = []
     for index, (count, label, day) in enumerate(zip(counts, labels, days, strict=True)):
-        height = (baseline - TOP) * count / scale_max
+        height = (baseline - TOP) * (count or 0) / scale_max
         bars.append(
             Bar(
                 day=day,
-                count=count,
+                count=count or 0,
                 x=round(LEFT + index * slot + slot * 0.15, 2),
                 y=round(baseline - height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
                 label=label,
+                suppressed=count is None,
             )
         )
     return BarChart(width=WIDTH, height=HEIGHT, baseline=baseline, left=LEFT, top=TOP, scale_max=scale_max, bars=bars)
@@ -80,5 +86,5 @@ def bar_chart(
 
 
 def category_chart(points: list[tuple[str, int | None]]) -> BarChart:
-    """One bar per (label, count), in the order given; a count not published (None) draws no bar."""
-    return _chart([count or 0 for _, count in points], [label for label, _ in points], [None] * len(points))
+    """One bar per (label, count), in the order given; a count not published (None) is marked as such."""
+    return _chart([count for _, count in points], [label for label, _ in points], [None] * len(points))
