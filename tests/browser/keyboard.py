@@ -60,3 +60,28 @@ def outbox_text(page: Page, to: str, pattern: str) -> str:
 def outbox_code(page: Page, to: str) -> str:
     """The newest 6-digit code delivered to `to`."""
     return outbox_text(page, to, r"\b(\d{6})\b")
+
+
+# Each word of each table cell, with the lines its boxes fall on: a word on more than one line was
+# broken between letters to make the table fit.
+_WORDS_BROKEN = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("table th, table td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((box) => Math.round(box.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def words_broken_in_tables(page: Page) -> list[str]:
+    """The words a table cell shows split over two lines (a narrow screen should scroll the table instead)."""
+    return page.evaluate(_WORDS_BROKEN)

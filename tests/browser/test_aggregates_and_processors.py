@@ -9,7 +9,7 @@ from memberarea.identity.models import Account
 from memberarea.identity.services import account_find
 from tests.enrollment.records import import_members, member_row
 
-from .keyboard import follow_with_the_keyboard, serious_findings
+from .keyboard import follow_with_the_keyboard, serious_findings, words_broken_in_tables
 
 pytestmark = pytest.mark.browser
 CASES = [("es", 375), ("en", 1280), ("en", 375), ("es", 1280)]
@@ -45,6 +45,7 @@ def test_the_privacy_officer_reads_the_reports_with_suppressed_cells_marked(sign
     assert page.locator("svg.bar-chart rect.bar").count() >= 1
     assert page.locator("a[href='/staff/privacy/aggregates/age.csv']").is_visible()
     assert serious_findings(page) == [] and fits(page)
+    assert words_broken_in_tables(page) == []
 
 
 @pytest.mark.req("PRIV-15")

@@ -10,7 +10,7 @@ import pytest
 from memberarea.identity.models import Account, Role
 from memberarea.privacy.request_models import RequestState, RightsRequest
 from tests.backoffice.conftest import make_staff
-from tests.browser.keyboard import serious_findings
+from tests.browser.keyboard import serious_findings, words_broken_in_tables
 from tests.identity.signing_in import CHROME_ANDROID
 from tests.privacy.conftest import member_id
 
@@ -59,10 +59,10 @@ def test_a_member_asks_and_the_officer_works_the_queue(signed_in_page, member_ac
     staff_page.click("main a[href='/staff/privacy/requests/']")
     assert staff_page.locator("h1").inner_text() == text["queue"]
     assert staff_page.locator("svg.bar-chart rect.bar").count() >= 1
-    findings += serious_findings(staff_page)
+    findings += serious_findings(staff_page) + words_broken_in_tables(staff_page)
     made = RightsRequest.objects.get()
     staff_page.click(f"a[href='/staff/privacy/requests/{made.pk}/']")
-    findings += serious_findings(staff_page)
+    findings += serious_findings(staff_page) + words_broken_in_tables(staff_page)
     with staff_page.expect_navigation():
         staff_page.click(f"button:text-is('{text['confirm']}')")
     assert RightsRequest.objects.get().state == RequestState.IDENTITY_CONFIRMED
