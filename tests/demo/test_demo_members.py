@@ -5,11 +5,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from memberarea.core import clock
 from memberarea.demo.enrollment import _members
 from memberarea.enrollment.identifiers import is_minor
 from memberarea.enrollment.models import Guardianship, ImportRowError, Membership, Person, Policy
+from memberarea.identity.services import account_find
 from memberarea.notifications.models import Message
 from memberarea.privacy.models import PageViewCount
 from memberarea.privacy.selectors import page_views_per_day
@@ -33,6 +35,8 @@ def _counts() -> tuple[int, ...]:
 def test_loading_twice_duplicates_nothing_and_welcomes_only_on_the_first_load():
     printed = _load()
     assert "MA200101" in printed and "POLF2001" in printed
+    assert "Carmen Vidal Pons already has an account (60112233P / Demo2026member)" in printed  # she can sign in
+    assert account_find("60112233P").person.memberships.filter(member_number="MA300109").exists()
     first = _counts()
     welcome = [(m.to, m.template, m.language) for m in Message.objects.filter(template__startswith="welcome")]
     _load()
@@ -64,6 +68,8 @@ def test_the_demo_covers_every_case_with_dates_relative_to_today():
     assert by_number["MA600101"].person.account_id is not None
     assert by_number["MA700101"].person.document_type == ""
     assert all(m.email.endswith("@example.invalid") and m.mobile.startswith("+346") for m in by_number.values())
+    for model in (Policy, Person, Membership):  # no record changed before it was made
+        assert not model.objects.filter(updated_at__lt=F("created_at")).exists(), model
 
 
 @pytest.mark.req("OPS-3")

@@ -30,6 +30,9 @@ def _nie(body: str) -> str:
     return body + nie.calc_check_digit(body)
 
 
+CARMEN_DOCUMENT = _nif("60112233")  # her username: she registered during her first membership
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -112,13 +115,13 @@ def _members(today: dt.date) -> list[dict]:
          "start_date": "2020-06-01", "end_date": rejoined_old_end.isoformat(), "address_line1": "Calle Supuesta 21",
          "postal_code": "41004", "city": "Sevilla", "province": "Sevilla", "language": "es",
          "email": "carmen.vidal@example.invalid", "mobile": "+34 612 000 108", "document_type": "nif",
-         "document_number": _nif("60112233")},
+         "document_number": CARMEN_DOCUMENT},
         {"member_number": "MA-6001-01", "policy_number": "POL-F-6001", "first_name": "Carmen",
          "last_name": "Vidal Pons", "date_of_birth": "1988-09-02", "sex": "female", "relationship": "holder",
          "start_date": (today - dt.timedelta(days=30)).isoformat(), "address_line1": "Calle Supuesta 21",
          "postal_code": "41004", "city": "Sevilla", "province": "Sevilla", "language": "es",
          "email": "carmen.vidal@example.invalid", "mobile": "+34 612 000 108", "document_type": "nif",
-         "document_number": _nif("60112233")},
+         "document_number": CARMEN_DOCUMENT},
         {"member_number": "MA-7001-01", "policy_number": "POL-F-7001", "first_name": "Andrés",
          "last_name": "Gil Campos", "date_of_birth": "1975-12-09", "sex": "male", "relationship": "holder",
          "start_date": "2021-04-01", "address_line1": "Ronda Imaginaria 45", "postal_code": "50001",

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from memberarea.core import clock
-from memberarea.enrollment.models import Membership
+from memberarea.enrollment.models import Membership, Person
 from memberarea.enrollment.services import person_account_link
 from memberarea.identity.models import Account
 from memberarea.identity.services import account_create, account_find, account_password_reset_by_operator
@@ -91,6 +91,9 @@ def _lucia(now: dt.datetime) -> Account:
     with clock.frozen(now - dt.timedelta(days=REGISTERED_DAYS_AGO)):
         account = account_create(username=LUCIA_DOCUMENT, password=DEMO_MEMBER_PASSWORD, language="es")
         person = Membership.objects.select_related("person").get(member_number=LUCIA).person
+        Person.objects.filter(pk=person.pk).update(created_at=clock.now())  # enrolled before she registered
+        Membership.objects.filter(person=person).update(created_at=clock.now())
+        person.refresh_from_db()
         person_account_link(person=person, account=account, actor_id="system")
         notice_acknowledge_at_registration(account=account)
     return account

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from memberarea.demo.analytics import demo_page_views_load
 from memberarea.demo.disclosures import demo_disclosures_load
-from memberarea.demo.enrollment import DEMO_MEMBER_PASSWORD, demo_members_load
+from memberarea.demo.enrollment import CARMEN_DOCUMENT, DEMO_MEMBER_PASSWORD, demo_members_load
 from memberarea.demo.privacy import demo_privacy_load
 from memberarea.demo.staff import demo_staff_load
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 f"    {m.name:<22} {m.member_number:<11} {m.policy_number:<11} "
                 f"{m.date_of_birth.isoformat():<10}  {m.demonstrates}"
             )
-        self.stdout.write(f"  Carmen Vidal Pons already has an account (her NIF / {DEMO_MEMBER_PASSWORD}).")
+        self.stdout.write(f"  Carmen Vidal Pons already has an account ({CARMEN_DOCUMENT} / {DEMO_MEMBER_PASSWORD}).")
         demo_privacy_load()
         demo_disclosures_load()
         self.stdout.write(
