@@ -95,6 +95,8 @@ def test_the_queue_puts_overdue_first_filters_and_charts_by_due_week(holder, off
     assert page.index(str(late.pk)) < page.index(str(fresh.pk))
     assert "Vencida hace 9 días" in page and "<svg" in page and "2 solicitudes abiertas" in page  # staff read Spanish
     assert re.search(r'<th scope="row"><time datetime="2026-03-30">', page)  # the week of the first due date
+    assert "<strong>Acceso: copia de los datos</strong>" in page and "<strong>Supresión</strong>" in page
+    assert "Una copia de sus datos" not in page  # the member's wording stays on the member's pages
     filtered = client.get("/staff/privacy/requests/?kind=erasure").content.decode()
     assert str(fresh.pk) in filtered and str(late.pk) not in filtered
     assert "Ninguna solicitud coincide" in client.get("/staff/privacy/requests/?state=done").content.decode()
@@ -103,6 +105,7 @@ def test_the_queue_puts_overdue_first_filters_and_charts_by_due_week(holder, off
 def test_the_officer_works_a_correction_to_the_end(holder, officer):
     made = _ask(holder, 10, RequestKind.CORRECTION, correction={"last_name": "García Ruiz"})
     client = client_for(officer)
+    assert "<h1>Rectificación</h1>" in client.get(f"/staff/privacy/requests/{made.pk}/").content.decode()
     assert "García Ruiz" in client.get(f"/staff/privacy/requests/{made.pk}/").content.decode()
     for action in ("confirm", "start"):
         assert client.post(f"/staff/privacy/requests/{made.pk}/{action}/").status_code == 302

@@ -1,4 +1,5 @@
-"""Human names for the codes only staff pages show: queued tasks and why a security case was opened.
+"""Human names for the codes only staff pages show: queued tasks, why a security case was opened, and
+the kinds of rights request as an officer names them (the member reads "A copy of your data").
 
 Audit events and message templates are named in core/labels.py (a member's export shows them too).
 """
@@ -20,6 +21,22 @@ CASE_REASON_LABELS = {
     "compromised": _("The member said the account may be compromised"),
     "staff_freeze": _("A security officer froze the account"),
 }
+
+
+# The kinds of rights request (PRIV-8) in the officer's words; the model's labels speak to the member.
+REQUEST_KIND_LABELS = {
+    "access": _("Access: a copy of the data"),
+    "portability": _("Portability: the data to take elsewhere"),
+    "correction": _("Correction"),
+    "restriction": _("Restriction of processing"),
+    "erasure": _("Erasure"),
+    "objection": _("Objection to marketing"),
+    "shine_the_light": _("Shine the Light"),
+}
+
+
+def request_kind_label(kind: str) -> str:
+    return str(REQUEST_KIND_LABELS.get(kind, kind))
 
 
 def task_label(task_path: str) -> str:

@@ -22,6 +22,7 @@ from memberarea.privacy.requests import workflow
 from memberarea.privacy.requests.queue import officer_queue, open_by_due_week, request_for_officer, request_summary
 
 from .charts import bar_chart
+from .labels import REQUEST_KIND_LABELS, request_kind_label
 from .views import staff_page, staff_required
 
 # action slug → (service, extra form fields it takes, what the officer reads once it is done)
@@ -57,8 +58,8 @@ def requests_queue(request):
     state = state if state in RequestState.values else ""
     weeks = open_by_due_week()
     context = {
-        "rows": [request_summary(row) for row in officer_queue(kind=kind, state=state)],
-        "kinds": RequestKind.choices,
+        "rows": [_in_staff_words(request_summary(row)) for row in officer_queue(kind=kind, state=state)],
+        "kinds": [(value, str(REQUEST_KIND_LABELS[value])) for value in RequestKind.values],
         "states": RequestState.choices,
         "kind": kind,
         "state": state,
@@ -69,10 +70,15 @@ def requests_queue(request):
     return staff_page(request, "requests.html", context)
 
 
+def _in_staff_words(summary: dict) -> dict:
+    return {**summary, "kind_label": request_kind_label(summary["kind"])}
+
+
 def _request_page(request, request_id: uuid.UUID, error: MemberAreaError | None = None):
     found = request_for_officer(request_id)
     if found is None:
         raise Http404
+    found = _in_staff_words(found)
     state, kind = found["state"], found["kind"]
     open_after_receipt = found["is_open"] and state != RequestState.RECEIVED
     working = state in (RequestState.IN_PROGRESS, RequestState.EXTENDED)
