@@ -63,9 +63,17 @@ class AccountContacts:
         ]
 
 
+# What account_contacts reads of a membership: loading only these keeps the sign-in's hot path short (PERF-1).
+CONTACT_COLUMNS = (
+    "first_name",
+    *(f"{field}{suffix}" for field in ("email", "mobile") for suffix in ("", "_verified", "_from_insurer")),
+)
+
+
 def account_contacts(account: Account) -> AccountContacts:
     email = mobile = first_name = ""
-    for membership in Membership.objects.filter(person__account=account).order_by("-start_date", "-created_at"):
+    memberships = Membership.objects.filter(person__account=account).only(*CONTACT_COLUMNS)
+    for membership in memberships.order_by("-start_date", "-created_at"):
         first_name = first_name or membership.first_name
         email = email or contact_usable(membership, "email")
         mobile = mobile or contact_usable(membership, "mobile")
