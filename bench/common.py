@@ -2,9 +2,9 @@
 
 import contextlib
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,15 +61,20 @@ class Run:
 
 
 def manage(env: dict[str, str], *args: str, check: bool = True) -> Run:
-    """Run one manage.py command in a child process; wall time and the child's peak memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=check, capture_output=True)
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    # ru_maxrss of children is the largest child so far; run the larger case last (see callers).
-    return Run(seconds=seconds, peak_rss_mib=max(after.ru_maxrss, before.ru_maxrss) / 1024, cpu_seconds=cpu)
+    """Run one manage.py command in a child process: wall time, and that child's own CPU time and peak
+    memory (`wait4` reports that child alone; RUSAGE_CHILDREN would give the largest child so far)."""
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), *args], env=env, stdout=output, stderr=output
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if check and child.returncode:
+            output.seek(0)
+            raise subprocess.CalledProcessError(child.returncode, child.args, output.read())
+    return Run(seconds=seconds, peak_rss_mib=usage.ru_maxrss / 1024, cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def table(title: str, header: tuple[str, ...], rows: list[tuple]) -> str:

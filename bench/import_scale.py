@@ -2,7 +2,7 @@
 
 Default 100,000 vs 10,000 rows; BENCH_SCALE=full runs 1,000,000 vs 100,000. Each size is a first
 load into a fresh database through `manage.py import_enrollment --no-welcome`, in its own process,
-smaller size first so the peak-memory reading of the larger one is its own: on SQLite, then on
+whose own CPU time and peak memory are read when it ends (common.manage): on SQLite, then on
 PostgreSQL (a database created for the run on BENCH_POSTGRES_URL's server, default the local one;
 BENCH_DATABASES=sqlite or =postgresql runs one of them).
 """
@@ -75,11 +75,15 @@ def scale(engine: str, label: str) -> str:
         for size, seconds, cpu, memory in ((small, small_time, small_cpu, small_memory),
                                            (large, large_time, large_cpu, large_memory))
     ]  # fmt: skip
-    verdict = "meets" if time_ratio <= 11 and memory_ratio <= 1.5 else "MISSES"
+    cpu_ratio = large_cpu / small_cpu
+    # Judged on the import's own CPU time: it is one CPU-bound process, and on a shared machine its wall
+    # time also counts whatever else ran meanwhile. Both are printed.
+    verdict = "meets" if cpu_ratio <= 11 and memory_ratio <= 1.5 else "MISSES"
     header = ("size", "time", "rows/s", "import CPU", "peak RSS")
     return (
         table(f"PERF-5 enrollment first load ({label}, --no-welcome)", header, rows)
-        + f"\nratio time {time_ratio:.2f}× (bar ≤ 11×), peak memory {memory_ratio:.2f}× (flat) → {verdict} the bar"
+        + f"\nratio CPU time {cpu_ratio:.2f}× (bar ≤ 11×; wall time {time_ratio:.2f}×), peak memory"
+        f" {memory_ratio:.2f}× (flat) → {verdict} the bar"
     )
 
 
