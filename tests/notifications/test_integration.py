@@ -10,8 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from memberarea.core import clock
+from memberarea.core.models import AuditEntry
 from memberarea.identity.models import Role
 from memberarea.notifications.integration import integration_message_send
 from memberarea.notifications.integration_delivery import (
@@ -253,3 +255,32 @@ def test_staff_see_failed_and_held_messages_and_the_demo_outbox_shows_payloads(c
         ("rr-held", "held"),
     }
     assert "Mensajes al sistema central" in client.get("/dev/outbox", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.req("PRIV-8")
+@pytest.mark.req("BO-3")
+def test_staff_send_a_failed_message_again_under_a_ticket_and_the_core_system_gets_it(
+    core_system, django_capture_on_commit_callbacks
+):
+    core_system.statuses = [422]
+    failed = _correction("rr-retry")
+    assert integration_message_deliver(failed.pk) == "core_http_422"
+    agent = client_for(make_staff(Role.AGENT))
+    retry = f"/staff/deliveries/core/{failed.pk}/retry/"
+    assert f'action="{retry}"' in agent.get("/staff/deliveries/").content.decode()
+
+    assert agent.post(retry, {"ticket": " "}).status_code == 400  # a ticket is required
+    assert client_for(make_staff(Role.MARKETING)).post(retry, {"ticket": "INC-9"}).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        assert agent.post(retry, {"ticket": "INC-9"}).status_code == 302
+    (queued,) = DBTaskResult.objects.ready().filter(task_path__endswith="integration_message_deliver_task")
+    assert queued.task_result.args == [str(failed.pk)]
+    assert integration_message_deliver(failed.pk) == "sent"  # what the worker does with it
+
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == (IntegrationState.SENT, 1)
+    assert core_system.keys() == ["rr-retry", "rr-retry"]  # the same Idempotency-Key both times
+    entry = AuditEntry.objects.get(event="staff.core_message_retried")
+    assert entry.data == {"message": str(failed.pk), "ticket": "INC-9"}
+    assert agent.post(retry, {"ticket": "INC-9"}).status_code == 409  # not failed any more

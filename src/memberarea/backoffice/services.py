@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from memberarea.backoffice.errors import NO_ACCOUNT, NOT_RETRYABLE, STAFF_USERNAME_TAKEN
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
-from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError
+from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError
 from memberarea.enrollment.identifiers import (
     InvalidContact,
     InvalidDocument,
@@ -39,7 +39,8 @@ from memberarea.identity.models import Account, CodeChannel, Role, SecurityCase,
 from memberarea.identity.services import account_create, account_find
 from memberarea.identity.sessions import account_sessions_end
 from memberarea.identity.usernames import username_index
-from memberarea.members.access import Access, Purpose, access_member
+from memberarea.members.access import TICKET_MAX, Access, Purpose, access_member, roles_for
+from memberarea.notifications.integration import integration_message_retry
 from memberarea.notifications.models import Channel, Message, State
 from memberarea.notifications.services import message_dispatch, message_enqueue
 
@@ -313,6 +314,24 @@ def message_retry(*, actor: Account, message_id: uuid.UUID, reason: str, ticket:
             raise MemberAreaError(NOT_RETRYABLE)
         _staff_audit("staff.message_retried", actor=actor, access=access, reason=reason, message=str(message.pk))
         transaction.on_commit(functools.partial(message_dispatch, message.pk), robust=True)
+
+
+def core_message_retry(*, actor: Account, message_id: uuid.UUID, ticket: str) -> None:
+    """Send a failed message to the core system again (a correction or an erasure it never took), under
+    a ticket reference for the audit log; its payload is never shown, so no member record is opened."""
+    if not actor.roles & set(roles_for(Purpose.DELIVERIES)):
+        raise MemberAreaError(FORBIDDEN)
+    ticket = (ticket or "").strip()
+    if not ticket or len(ticket) > TICKET_MAX:
+        raise _invalid("ticket", _("Give the ticket reference of the request."))
+    with transaction.atomic():
+        if not integration_message_retry(message_id):
+            raise MemberAreaError(NOT_RETRYABLE)
+        audit_record(
+            event="staff.core_message_retried",
+            actor_id=str(actor.pk),
+            data={"message": str(message_id), "ticket": ticket},
+        )
 
 
 # --- staff accounts (BO-1: administrators) -----------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<uuid:message_id>/retry/", views.delivery_retry, name="delivery-retry"),
+    path("deliveries/core/<uuid:message_id>/retry/", views.core_message_retry, name="core-message-retry"),
     path("analytics/", views.analytics, name="analytics"),
     path("campaigns/", campaign_views.campaigns, name="campaigns"),
     path("campaigns/new/", campaign_views.campaign_new, name="campaign-new"),

@@ -28,7 +28,7 @@ from memberarea.core.errors import INVALID, NOT_FOUND, MemberAreaError, choice_p
 from memberarea.core.form_pages import form_page
 from memberarea.enrollment.models import DocumentType, Membership
 from memberarea.identity.models import Account, CodeChannel, Role
-from memberarea.members.access import STAFF_PURPOSES, Purpose, access_member
+from memberarea.members.access import Purpose, access_member, roles_for
 from memberarea.members.models import AccessReason
 from memberarea.notifications.integration_delivery import core_system_configured
 from memberarea.notifications.selectors import integration_messages_held
@@ -43,11 +43,6 @@ from .charts import bar_chart
 from .forms import AuditFilterForm
 
 GRANTS_KEY = "backoffice_record_grants"
-
-
-def roles_for(purpose: str) -> tuple[str, ...]:
-    """The roles whose BO-1 row holds `purpose` (the table lives in members.access, once)."""
-    return tuple(role for role, purposes in STAFF_PURPOSES.items() if purpose in purposes)
 
 
 RECORD_ROLES = roles_for(Purpose.RECORD)
@@ -272,6 +267,17 @@ def delivery_retry(request, message_id: uuid.UUID):
     except MemberAreaError as error:
         return staff_page(request, "deliveries.html", _deliveries_context(), error)
     messages.success(request, _("The message will be sent again."))
+    return redirect("backoffice:deliveries")
+
+
+@staff_required(*DELIVERY_ROLES)
+@require_POST
+def core_message_retry(request, message_id: uuid.UUID):
+    try:
+        services.core_message_retry(actor=request.user, message_id=message_id, ticket=request.POST.get("ticket", ""))
+    except MemberAreaError as error:
+        return staff_page(request, "deliveries.html", _deliveries_context(), error)
+    messages.success(request, _("The message will be sent to the core system again."))
     return redirect("backoffice:deliveries")
 
 

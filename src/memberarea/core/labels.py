@@ -77,6 +77,7 @@ EVENT_LABELS = {
     "staff.email_set": _("Staff work email set"),
     "staff.member_accessed": _("Staff opened a member's record"),
     "staff.message_retried": _("Staff sent a message again"),
+    "staff.core_message_retried": _("Staff sent a message to the core system again"),
     "staff.roles_changed": _("Staff roles changed"),
     "staff.sessions_ended": _("Staff ended the member's sessions"),
     "staff.sign_in_unlocked": _("Staff unlocked sign-in"),

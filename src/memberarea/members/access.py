@@ -53,6 +53,14 @@ STAFF_PURPOSES: dict[str, set[str]] = {
 }
 
 
+TICKET_MAX = 64  # characters of a ticket reference
+
+
+def roles_for(purpose: str) -> tuple[str, ...]:
+    """The roles whose BO-1 row holds `purpose` (the table above, once)."""
+    return tuple(role for role, purposes in STAFF_PURPOSES.items() if purpose in purposes)
+
+
 class StaffAccessedHook(Protocol):
     def __call__(self, *, record: StaffAccess, role: str) -> object: ...
 
@@ -125,7 +133,7 @@ def _staff_access(actor: Account, membership: Membership, purpose: str, reason: 
     if not any(purpose in STAFF_PURPOSES.get(role, set()) for role in actor.roles):
         raise MemberAreaError(FORBIDDEN)
     ticket = (ticket or "").strip()
-    if reason not in AccessReason.values or not ticket or len(ticket) > 64:
+    if reason not in AccessReason.values or not ticket or len(ticket) > TICKET_MAX:
         raise _reason_required()
     with transaction.atomic():
         record = StaffAccess.objects.create(

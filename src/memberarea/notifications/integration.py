@@ -65,6 +65,24 @@ def integration_message_send(*, topic: str, payload: dict, reference: str, perso
     return message
 
 
+def integration_message_retry(message_id: uuid.UUID) -> bool:
+    """A failed message gets a fresh set of attempts, same reference, if its payload is still held;
+    False otherwise (not failed, unknown, or erased after retention). Queued once the caller commits."""
+    now = clock.now()
+    requeued = IntegrationMessage.objects.filter(
+        pk=message_id, state=State.FAILED, payload_purged_at__isnull=True
+    ).update(
+        state=State.PENDING if core_system_configured() else State.HELD,
+        attempts=0,
+        next_attempt_at=now,
+        leased_until=None,
+        last_error_code="",
+    )
+    if requeued and core_system_configured():
+        transaction.on_commit(lambda: integration_message_dispatch(message_id), robust=True)
+    return bool(requeued)
+
+
 def integration_message_dispatch(message_id: uuid.UUID) -> None:
     """Queue one delivery task; it carries the id only, never the payload."""
     integration_message_deliver_task.enqueue(str(message_id))
