@@ -301,11 +301,22 @@ def login_verify(
     *, flow_id: uuid.UUID, kind: FlowKind, code: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
 ) -> LoginFlow:
     """The code (LOGIN-3): counted tries, one use; the flow completes exactly once."""
+    return login_complete(login_code_spend(flow_id=flow_id, kind=kind, code=code, purpose=purpose))
+
+
+def login_code_spend(
+    *, flow_id: uuid.UUID, kind: FlowKind, code: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
+) -> LoginFlow:
+    """Spend the flow's code (LOGIN-3), counted tries, one use; `login_complete` completes the flow.
+
+    The try commits on its own, before any transaction of the caller's, so a wrong code stays
+    counted whatever follows.
+    """
     flow = login_get(flow_id=flow_id, kind=kind, purpose=purpose)
     if flow.state != LoginState.CODE_SENT:
         raise MemberAreaError(FLOW_EXPIRED)
     codes.code_use(flow_id=flow.pk, channel=CodeChannel(flow.channel), code=code)
-    return _complete(flow)
+    return flow
 
 
 def login_link_flow(token: str) -> LoginFlow | None:
@@ -338,10 +349,11 @@ def login_link_use(*, token: str, browser_binding: str) -> LoginFlow:
         raise MemberAreaError(FLOW_EXPIRED)
     if not login_binding_matches(flow, browser_binding):
         raise MemberAreaError(LINK_OTHER_BROWSER)
-    return _complete(flow)
+    return login_complete(flow)
 
 
-def _complete(flow: LoginFlow) -> LoginFlow:
+def login_complete(flow: LoginFlow) -> LoginFlow:
+    """Complete a flow whose second step was just proven; exactly once (else FLOW_EXPIRED)."""
     now = clock.now()
     with transaction.atomic():
         if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT, expires_at__gt=now).update(
@@ -368,7 +380,7 @@ def login_complete_on_trusted_device(flow: LoginFlow) -> LoginFlow:
     """No code on a device the member trusted (LOGIN-6); the caller has checked the device cookie."""
     LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CHOOSE).update(state=LoginState.CODE_SENT)
     flow.state = LoginState.CODE_SENT
-    return _complete(flow)
+    return login_complete(flow)
 
 
 # --- step-up (LOGIN-9) ---------------------------------------------------------------------------
