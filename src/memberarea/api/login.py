@@ -130,7 +130,7 @@ def verify(request, login_id: str, payload: LoginCodeIn):
             "access_token": tokens.access_token,
             "refresh_token": tokens.refresh_token,
             "expires_at": tokens.expires_at,
-            "notice_to_acknowledge": notice_to_acknowledge_out(signed_in.session.account),
+            "notice_to_acknowledge": notice_to_acknowledge_out(signed_in.session.account, request=request),
         },
     )
 
