@@ -353,27 +353,38 @@ def login_link_use(*, token: str, browser_binding: str) -> LoginFlow:
 
 
 def login_complete(flow: LoginFlow) -> LoginFlow:
-    """Complete a flow whose second step was just proven; exactly once (else FLOW_EXPIRED)."""
+    """Complete a flow whose second step was just proven; exactly once (else FLOW_EXPIRED).
+
+    Inside a caller's transaction it takes no savepoint of its own (PERF-2): nothing here is caught
+    and retried, so a failure rolls the caller's whole transaction back, as it should.
+    """
     now = clock.now()
-    with transaction.atomic():
-        if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT, expires_at__gt=now).update(
+    with transaction.atomic(savepoint=False):
+        completed = LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT, expires_at__gt=now).update(
             state=LoginState.COMPLETED
-        ):
-            raise MemberAreaError(FLOW_EXPIRED)
-        flow.state = LoginState.COMPLETED
-        account = flow.account
-        if flow.purpose == LoginPurpose.STEP_UP and flow.session_id is not None:
-            SessionRecord.objects.filter(pk=flow.session_id).update(reauthenticated_at=now)
-        if flow.channel == CodeChannel.SMS and account.sms_second_step_required:
-            Account.objects.filter(pk=account.pk).update(sms_second_step_required=False)
-        Account.objects.filter(pk=account.pk).update(last_login=now)
-        audit_record(
-            event="login.completed" if flow.purpose == LoginPurpose.SIGN_IN else "login.stepped_up",
-            actor_id=str(account.pk),
-            subject_id=str(flow.pk),
-            data={"channel": flow.channel, "kind": flow.kind},
         )
+        if completed:
+            _completed(flow, now)
+    if not completed:  # raised outside the block: a caller's transaction stays usable
+        raise MemberAreaError(FLOW_EXPIRED)
     return flow
+
+
+def _completed(flow: LoginFlow, now: dt.datetime) -> None:
+    flow.state = LoginState.COMPLETED
+    account = flow.account
+    if flow.purpose == LoginPurpose.STEP_UP and flow.session_id is not None:
+        SessionRecord.objects.filter(pk=flow.session_id).update(reauthenticated_at=now)
+    sms_proven = flow.channel == CodeChannel.SMS and account.sms_second_step_required
+    Account.objects.filter(pk=account.pk).update(
+        last_login=now, **({"sms_second_step_required": False} if sms_proven else {})
+    )
+    audit_record(
+        event="login.completed" if flow.purpose == LoginPurpose.SIGN_IN else "login.stepped_up",
+        actor_id=str(account.pk),
+        subject_id=str(flow.pk),
+        data={"channel": flow.channel, "kind": flow.kind},
+    )
 
 
 def login_complete_on_trusted_device(flow: LoginFlow) -> LoginFlow:
