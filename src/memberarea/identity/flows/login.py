@@ -46,6 +46,7 @@ from memberarea.core.ratelimit import (
     lock_clear,
     lock_set,
 )
+from memberarea.core.rows import row_or_none
 from memberarea.identity.errors import (
     ACCOUNT_FROZEN,
     FLOW_EXPIRED,
@@ -236,7 +237,7 @@ def _flow_create(
 # --- reading a flow ------------------------------------------------------------------------------
 def login_get(*, flow_id: uuid.UUID, kind: FlowKind, purpose: LoginPurpose = LoginPurpose.SIGN_IN) -> LoginFlow:
     flow_uuid = id_parse(flow_id, unknown=FLOW_EXPIRED)  # the edges convert; this stays safe for any caller
-    flow = LoginFlow.objects.select_related("account").filter(pk=flow_uuid, kind=kind, purpose=purpose).first()
+    flow = row_or_none(LoginFlow.objects.select_related("account").filter(pk=flow_uuid, kind=kind, purpose=purpose))
     if flow is None or flow.expires_at <= clock.now() or flow.state == LoginState.COMPLETED:
         raise MemberAreaError(FLOW_EXPIRED)
     return flow
