@@ -138,7 +138,7 @@ def test_a_new_notice_is_still_asked_about_and_recorded_until_acknowledged(clien
     with CaptureQueriesContext(connection) as queries:
         tokens = verify(client, login_id, code).json()
     assert tokens["notice_to_acknowledge"]["version"] == version.number
-    notice_reads = [query for query in queries.captured_queries if "FROM \"privacy_documentversion\"" in query["sql"]]
+    notice_reads = [query for query in queries.captured_queries if 'FROM "privacy_documentversion"' in query["sql"]]
     assert len(notice_reads) == 1, "the record and the answer share one read of the notice in force"
     assert entries_after(before)[-1].data == {"number": version.number, "acknowledged": False}
 
