@@ -16,7 +16,7 @@ from memberarea.identity.devices import device_presented
 from memberarea.identity.errors import flow_id_parse
 from memberarea.identity.flows import login as flow
 from memberarea.identity.models import CodeChannel, FlowKind
-from memberarea.identity.sign_in import sign_in_finish
+from memberarea.identity.sign_in import app_sign_in_verify
 
 from .auth import app_token
 from .declared import raises
@@ -122,15 +122,15 @@ def send(request, login_id: str, payload: SendIn):
 )
 @raises("invalid_code", "code_expired", "too_many_attempts", "flow_expired")
 def verify(request, login_id: str, payload: LoginCodeIn):
-    completed = flow.login_verify(flow_id=flow_id_parse(login_id), kind=API, code=payload.code)
-    tokens = sign_in_finish(request=request, account=completed.account).tokens
+    signed_in = app_sign_in_verify(request=request, flow_id=flow_id_parse(login_id), code=payload.code)
+    tokens = signed_in.tokens
     return Status(
         201,
         {
             "access_token": tokens.access_token,
             "refresh_token": tokens.refresh_token,
             "expires_at": tokens.expires_at,
-            "notice_to_acknowledge": notice_to_acknowledge_out(completed.account),
+            "notice_to_acknowledge": notice_to_acknowledge_out(signed_in.session.account, request=request),
         },
     )
 

@@ -62,9 +62,12 @@ def version_url(version: DocumentVersion) -> str:
     return f"/api/v1/privacy/notices/{version.kind}/v/{version.number}"
 
 
-def notice_to_acknowledge_out(account: Account) -> dict | None:
-    """What GET /me and the sign-in completion say about a notice waiting for the member's acknowledgement."""
-    version = notices.notice_to_acknowledge(account)
+def notice_to_acknowledge_out(account: Account, *, request=None) -> dict | None:
+    """What GET /me and the sign-in completion say about a notice waiting for the member's acknowledgement.
+
+    `request`: the sign-in's, whose hook already read the notice (read once per request, PERF-2).
+    """
+    version = notices.notice_to_acknowledge(account, request=request)
     if version is None:
         return None
     return {"kind": version.kind, "version": version.number, "url": version_url(version)}

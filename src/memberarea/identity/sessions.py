@@ -32,6 +32,7 @@ from memberarea.core.audit import audit_record
 from memberarea.core.brand import brand
 from memberarea.core.errors import NOT_FOUND, UNAUTHENTICATED, MemberAreaError
 from memberarea.core.network import address_network, client_address
+from memberarea.core.rows import row_or_none
 from memberarea.identity.errors import TOKEN_REUSED
 
 from .models import Account, RetiredRefreshToken, SessionKind, SessionRecord, TrustedDevice
@@ -225,12 +226,9 @@ def browser_session_check(*, request) -> SessionRecord | None:
     already behaves as signed out. Called by the middleware for signed-in browsers only.
     """
     record_id = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
-    # The account is the one the middleware before this one just read (request.user): no join for
-    # it, and no .first(), whose ORDER BY costs more CPU than the query on a primary key (PERF-3).
+    # The account is the one the middleware before this one just read (request.user): no join for it.
     record = (
-        next(
-            iter(SessionRecord.objects.filter(pk=record_id, account_id=request.user.pk, kind=SessionKind.BROWSER)), None
-        )
+        row_or_none(SessionRecord.objects.filter(pk=record_id, account_id=request.user.pk, kind=SessionKind.BROWSER))
         if record_id
         else None
     )
@@ -264,10 +262,14 @@ def _token_pair(now: dt.datetime) -> tuple[str, str, dt.datetime]:
 
 
 def app_session_start(*, account: Account, request) -> AppTokens:
-    """A new app session with its first token pair (LOGIN-5). Called by registration and sign-in."""
+    """A new app session with its first token pair (LOGIN-5). Called by registration and sign-in.
+
+    Inside a caller's transaction it takes no savepoint of its own (PERF-2): a failure here rolls
+    the whole sign-in back.
+    """
     now = clock.now()
     access, refresh, access_expires = _token_pair(now)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         record = SessionRecord.objects.create(
             id=uuid.uuid4(),
             account=account,

@@ -9,14 +9,18 @@ Then every hook in `SIGNED_IN` runs: upper apps add theirs at start-up (the priv
 notice version in force), since identity never imports them.
 """
 
+import uuid
 from dataclasses import dataclass
 from typing import Protocol, overload
 
 from django.http import HttpResponseBase
 from django.utils import translation
 
+from memberarea.core.audit import audit_batch
+
 from .devices import known_device_check, trusted_device_remember
-from .models import Account, SessionRecord
+from .flows import login
+from .models import Account, FlowKind, SessionRecord
 from .sessions import AppTokens, app_session_start, browser_session_start
 
 # The language the browser was using when it signed in; it wins over the account's saved one for
@@ -77,3 +81,16 @@ def sign_in_finish(
     for hook in SIGNED_IN:
         hook(request=request, account=account, session=signed_in.session)
     return signed_in
+
+
+def app_sign_in_verify(*, request, flow_id: uuid.UUID, code: str) -> AppSignedIn:
+    """The app's second step (LOGIN-3, LOGIN-5): the code, then the flow's completion and the session.
+
+    The try on the code commits first, so a wrong one stays counted. The completion, the session
+    and the sign-in hooks then commit as one transaction, their audit entries appended together
+    (PERF-2, decision 0045): a sign-in is all there or not at all.
+    """
+    flow = login.login_code_spend(flow_id=flow_id, kind=FlowKind.API, code=code)
+    with audit_batch():
+        login.login_complete(flow)
+        return sign_in_finish(request=request, account=flow.account)

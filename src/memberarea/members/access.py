@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from memberarea.core import clock
 from memberarea.core.audit import audit_record
 from memberarea.core.errors import FORBIDDEN, INVALID, NOT_FOUND, MemberAreaError, id_parse
+from memberarea.core.rows import row_or_none
 from memberarea.enrollment.identifiers import is_minor
 from memberarea.enrollment.models import Guardianship, Membership
 from memberarea.identity.models import Account, Role
@@ -92,9 +93,7 @@ class Access:
 
 def _membership(member_id: uuid.UUID) -> Membership:
     member_uuid = id_parse(member_id)  # the edges convert; this stays safe for any caller
-    # Not .first(): its ORDER BY pk makes Django hash every selected column of the three tables
-    # (PERF-3), and a primary key finds one row at most anyway.
-    membership = next(iter(Membership.objects.select_related("person", "policy").filter(pk=member_uuid)), None)
+    membership = row_or_none(Membership.objects.select_related("person", "policy").filter(pk=member_uuid))
     if membership is None:
         raise MemberAreaError(NOT_FOUND)
     return membership

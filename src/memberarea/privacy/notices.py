@@ -11,6 +11,7 @@
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -35,17 +36,41 @@ def notice_announced() -> DocumentVersion | None:
     return version if version.number > 1 and recent else None
 
 
-def notice_to_acknowledge(account: Account) -> DocumentVersion | None:
+@dataclass(frozen=True)
+class _SignInNotice:
+    """What the sign-in hook read of the notice for the account signing in."""
+
+    account_id: object
+    version: DocumentVersion
+    acknowledged: bool
+
+
+# Where the sign-in hook leaves what it read, so the same request's answer does not read it again
+# (PERF-2, decision 0045). It dies with the request: no server can keep an old version in force.
+_ON_REQUEST = "_memberarea_sign_in_notice"
+
+
+def _read_at_sign_in(request, account: Account) -> _SignInNotice | None:
+    known = getattr(request, _ON_REQUEST, None) if request is not None else None
+    return known if known is not None and known.account_id == account.pk else None
+
+
+def notice_to_acknowledge(account: Account, *, request=None) -> DocumentVersion | None:
     """The notice version in force, when this member has not said "I have read it" yet; None otherwise.
 
-    Staff are no members: the member notice is not theirs to acknowledge.
+    Staff are no members: the member notice is not theirs to acknowledge. `request`: the request
+    that has just signed the account in, whose hook already read the notice.
     """
-    if account.is_staff:
+    known = _read_at_sign_in(request, account)
+    version = known.version if known is not None else version_in_force(NOTICE)
+    if version.number == 1:
         return None
-    version = version_in_force(NOTICE)
-    if version.number == 1 or NoticeAcknowledgement.objects.filter(account=account, version=version).exists():
-        return None
-    return version
+    acknowledged = (
+        known.acknowledged
+        if known is not None
+        else NoticeAcknowledgement.objects.filter(account=account, version=version).exists()
+    )
+    return None if acknowledged or account.is_staff else version
 
 
 def notice_acknowledge(*, account: Account, number: int) -> NoticeAcknowledgement:
@@ -74,6 +99,7 @@ def notice_in_force_at_sign_in(*, request, account: Account, session: SessionRec
     """The hook identity calls after every sign-in (web, app, and the sign-in that ends a registration)."""
     version = version_in_force(NOTICE)
     acknowledged = NoticeAcknowledgement.objects.filter(account=account, version=version).exists()
+    setattr(request, _ON_REQUEST, _SignInNotice(account_id=account.pk, version=version, acknowledged=acknowledged))
     audit_record(
         event="notice.in_force_at_sign_in",
         actor_id=str(account.pk),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from memberarea.core import clock
 from memberarea.core.crypto import blind_index
 from memberarea.core.errors import RATE_LIMITED, MemberAreaError
+from memberarea.core.rows import row_or_none
 from memberarea.identity.errors import CODE_EXPIRED, INVALID_CODE, TOO_MANY_ATTEMPTS
 from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
@@ -58,7 +59,7 @@ def code_send(
     expires_at = now + dt.timedelta(seconds=settings.CODE_LIFETIME_SECONDS)
     code = _new_code()
     with transaction.atomic():
-        existing = VerificationCode.objects.select_for_update().filter(flow_id=flow_id, channel=channel).first()
+        existing = row_or_none(VerificationCode.objects.select_for_update().filter(flow_id=flow_id, channel=channel))
         if existing is None:
             row = VerificationCode(id=uuid.uuid4(), flow_id=flow_id, channel=channel, sends=1)
         else:
@@ -110,7 +111,7 @@ def code_use(*, flow_id: uuid.UUID, channel: CodeChannel, code: str) -> Verifica
     spent with `used_at IS NULL` in the WHERE clause: one success, whatever the concurrency.
     """
     code = (code or "").strip()
-    row = VerificationCode.objects.filter(flow_id=flow_id, channel=channel).first()
+    row = row_or_none(VerificationCode.objects.filter(flow_id=flow_id, channel=channel))
     if row is None or row.used_at is not None:
         raise MemberAreaError(INVALID_CODE)
     now = clock.now()

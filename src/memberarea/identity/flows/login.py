@@ -46,6 +46,7 @@ from memberarea.core.ratelimit import (
     lock_clear,
     lock_set,
 )
+from memberarea.core.rows import row_or_none
 from memberarea.identity.errors import (
     ACCOUNT_FROZEN,
     FLOW_EXPIRED,
@@ -236,7 +237,7 @@ def _flow_create(
 # --- reading a flow ------------------------------------------------------------------------------
 def login_get(*, flow_id: uuid.UUID, kind: FlowKind, purpose: LoginPurpose = LoginPurpose.SIGN_IN) -> LoginFlow:
     flow_uuid = id_parse(flow_id, unknown=FLOW_EXPIRED)  # the edges convert; this stays safe for any caller
-    flow = LoginFlow.objects.select_related("account").filter(pk=flow_uuid, kind=kind, purpose=purpose).first()
+    flow = row_or_none(LoginFlow.objects.select_related("account").filter(pk=flow_uuid, kind=kind, purpose=purpose))
     if flow is None or flow.expires_at <= clock.now() or flow.state == LoginState.COMPLETED:
         raise MemberAreaError(FLOW_EXPIRED)
     return flow
@@ -301,11 +302,22 @@ def login_verify(
     *, flow_id: uuid.UUID, kind: FlowKind, code: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
 ) -> LoginFlow:
     """The code (LOGIN-3): counted tries, one use; the flow completes exactly once."""
+    return login_complete(login_code_spend(flow_id=flow_id, kind=kind, code=code, purpose=purpose))
+
+
+def login_code_spend(
+    *, flow_id: uuid.UUID, kind: FlowKind, code: str, purpose: LoginPurpose = LoginPurpose.SIGN_IN
+) -> LoginFlow:
+    """Spend the flow's code (LOGIN-3), counted tries, one use; `login_complete` completes the flow.
+
+    The try commits on its own, before any transaction of the caller's, so a wrong code stays
+    counted whatever follows.
+    """
     flow = login_get(flow_id=flow_id, kind=kind, purpose=purpose)
     if flow.state != LoginState.CODE_SENT:
         raise MemberAreaError(FLOW_EXPIRED)
     codes.code_use(flow_id=flow.pk, channel=CodeChannel(flow.channel), code=code)
-    return _complete(flow)
+    return flow
 
 
 def login_link_flow(token: str) -> LoginFlow | None:
@@ -338,37 +350,49 @@ def login_link_use(*, token: str, browser_binding: str) -> LoginFlow:
         raise MemberAreaError(FLOW_EXPIRED)
     if not login_binding_matches(flow, browser_binding):
         raise MemberAreaError(LINK_OTHER_BROWSER)
-    return _complete(flow)
+    return login_complete(flow)
 
 
-def _complete(flow: LoginFlow) -> LoginFlow:
+def login_complete(flow: LoginFlow) -> LoginFlow:
+    """Complete a flow whose second step was just proven; exactly once (else FLOW_EXPIRED).
+
+    Inside a caller's transaction it takes no savepoint of its own (PERF-2): nothing here is caught
+    and retried, so a failure rolls the caller's whole transaction back, as it should.
+    """
     now = clock.now()
-    with transaction.atomic():
-        if not LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT, expires_at__gt=now).update(
+    with transaction.atomic(savepoint=False):
+        completed = LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CODE_SENT, expires_at__gt=now).update(
             state=LoginState.COMPLETED
-        ):
-            raise MemberAreaError(FLOW_EXPIRED)
-        flow.state = LoginState.COMPLETED
-        account = flow.account
-        if flow.purpose == LoginPurpose.STEP_UP and flow.session_id is not None:
-            SessionRecord.objects.filter(pk=flow.session_id).update(reauthenticated_at=now)
-        if flow.channel == CodeChannel.SMS and account.sms_second_step_required:
-            Account.objects.filter(pk=account.pk).update(sms_second_step_required=False)
-        Account.objects.filter(pk=account.pk).update(last_login=now)
-        audit_record(
-            event="login.completed" if flow.purpose == LoginPurpose.SIGN_IN else "login.stepped_up",
-            actor_id=str(account.pk),
-            subject_id=str(flow.pk),
-            data={"channel": flow.channel, "kind": flow.kind},
         )
+        if completed:
+            _completed(flow, now)
+    if not completed:  # raised outside the block: a caller's transaction stays usable
+        raise MemberAreaError(FLOW_EXPIRED)
     return flow
+
+
+def _completed(flow: LoginFlow, now: dt.datetime) -> None:
+    flow.state = LoginState.COMPLETED
+    account = flow.account
+    if flow.purpose == LoginPurpose.STEP_UP and flow.session_id is not None:
+        SessionRecord.objects.filter(pk=flow.session_id).update(reauthenticated_at=now)
+    sms_proven = flow.channel == CodeChannel.SMS and account.sms_second_step_required
+    Account.objects.filter(pk=account.pk).update(
+        last_login=now, **({"sms_second_step_required": False} if sms_proven else {})
+    )
+    audit_record(
+        event="login.completed" if flow.purpose == LoginPurpose.SIGN_IN else "login.stepped_up",
+        actor_id=str(account.pk),
+        subject_id=str(flow.pk),
+        data={"channel": flow.channel, "kind": flow.kind},
+    )
 
 
 def login_complete_on_trusted_device(flow: LoginFlow) -> LoginFlow:
     """No code on a device the member trusted (LOGIN-6); the caller has checked the device cookie."""
     LoginFlow.objects.filter(pk=flow.pk, state=LoginState.CHOOSE).update(state=LoginState.CODE_SENT)
     flow.state = LoginState.CODE_SENT
-    return _complete(flow)
+    return login_complete(flow)
 
 
 # --- step-up (LOGIN-9) ---------------------------------------------------------------------------
