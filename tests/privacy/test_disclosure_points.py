@@ -26,6 +26,7 @@ ACCOUNTED_BY = {"disclosure_record", "STAFF_ACCESSED", "core_system_disclose"}
 NOT_DISCLOSURES: dict[str, str] = {
     "privacy/export_build.py::export_job_build": "the member's own copy (or a guardian's, of the minor they act for)",
     "notifications/jobs.py::integration_outbox_sweep": "sends what its senders accounted for when queueing",
+    "backoffice/services.py::core_message_retry": "sends again, under the same reference, what was accounted for",
 }
 
 
