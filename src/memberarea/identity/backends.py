@@ -11,6 +11,8 @@ from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import Exists, OuterRef
 
+from memberarea.core.rows import row_or_none
+
 from .models import Account, StaffRole
 from .usernames import username_index
 
@@ -30,7 +32,7 @@ class DocumentBackend(BaseBackend):
     def authenticate(self, request, username: str | None = None, password: str | None = None, **kwargs):
         if not username or password is None:
             return None
-        account = Account.objects.filter(username_index=username_index(username)).first()
+        account = row_or_none(Account.objects.filter(username_index=username_index(username)))
         if account is None:
             check_password(password, equalising_hash())
             return None

@@ -128,7 +128,7 @@ def login_start(
         if address_count <= settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK:
             attempt_release(limits["address"], address)
         raise
-    account = Account.objects.filter(username_index=user_key).first()
+    account = row_or_none(Account.objects.filter(username_index=user_key))
     if account is None:
         check_password(password, equalising_hash())
         _failed(None, scope, user_count)
