@@ -177,12 +177,19 @@ def lock_set(name: str, subject: str, seconds: int) -> bool:
         return True
 
 
+# The lock check of every password step on the database backend, written out: the ORM's `.exists()`
+# compiled the same query each time for more CPU than running it (PERF-1).
+_DATABASE_LOCKED = 'SELECT 1 FROM "core_ratecounter" WHERE "key" = %s AND "expires_at" > %s LIMIT 1'
+
+
 def lock_active(name: str, subject: str) -> bool:
     key = _lock_key(name, subject)
     if settings.RATE_LIMIT_BACKEND == "redis":
         value = redis_client().get(key)
         return value is not None and float(value) > clock.now().timestamp()
-    return RateCounter.objects.filter(key=key, expires_at__gt=clock.now()).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(_DATABASE_LOCKED, [key, connection.ops.adapt_datetimefield_value(clock.now())])
+        return cursor.fetchone() is not None
 
 
 def lock_clear(name: str, subject: str) -> None:
