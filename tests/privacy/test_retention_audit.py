@@ -6,8 +6,10 @@ after the first ones, when only 1–3 are past their period.
 """
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from memberarea.core import clock
@@ -111,6 +113,15 @@ def test_everything_expired_leaves_the_head_on_the_checkpoint(entries):
     with clock.frozen(SECOND + dt.timedelta(days=6 * 365 + 1)):
         assert audit_record(event="test.after_everything").seq == 6
     assert _findings() == []
+
+
+def test_the_verify_command_says_where_its_walk_began(cut):
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().strip() == (
+        "audit log intact: 2 entries verified, from the retention checkpoint after entry 3"
+        f" (3 older entries removed by retention, the last on {RUN.date().isoformat()})"
+    )
 
 
 def test_a_second_run_removes_nothing_more(cut):
