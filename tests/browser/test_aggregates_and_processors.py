@@ -48,6 +48,19 @@ def test_the_privacy_officer_reads_the_reports_with_suppressed_cells_marked(sign
     assert words_broken_in_tables(page) == []
 
 
+@pytest.mark.req("PRIV-9")
+@pytest.mark.parametrize(("language", "width"), CASES)
+def test_the_partner_export_page_fits_a_phone(signed_in_page, demo, language, width):
+    """The partner list names each partner with its purpose, a long line: the choice must still fit."""
+    officer = account_find("DEMO-PRIVACY")
+    Account.objects.filter(pk=officer.pk).update(language=language)
+    officer.refresh_from_db()
+    page = signed_in_page(officer, language=language, width=width)[0]
+    page.goto("/staff/privacy/partner-exports/")
+    assert page.locator("select#id_partner option").count() >= 1
+    assert serious_findings(page) == [] and fits(page)
+
+
 @pytest.mark.req("PRIV-15")
 @pytest.mark.parametrize(("language", "width"), CASES)
 def test_the_processors_page_is_reached_from_the_notice_and_marks_outside_links(

@@ -235,6 +235,7 @@ BUILDERS: dict[str, PathBuilder] = {
         f"/staff/members/{v.holder_id}/{name}/" for name in ACTIONS
     ],
     "staff/deliveries/<uuid:message_id>/retry/": lambda v: [f"/staff/deliveries/{v.message_id}/retry/"],
+    "staff/deliveries/core/<uuid:message_id>/retry/": lambda v: [f"/staff/deliveries/core/{uuid.uuid4()}/retry/"],
     "staff/privacy/partner-exports/<uuid:export_id>/file.csv": lambda v: [
         f"/staff/privacy/partner-exports/{uuid.uuid4()}/file.csv"
     ],
