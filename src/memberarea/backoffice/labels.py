@@ -6,6 +6,8 @@ Audit events and message templates are named in core/labels.py (a member's expor
 
 from django.utils.translation import gettext_lazy as _
 
+from memberarea.core.labels import named
+
 # By the task function's name (the last part of its task path).
 TASK_LABELS = {
     "message_deliver_task": _("Message delivery"),
@@ -36,9 +38,8 @@ REQUEST_KIND_LABELS = {
 
 
 def request_kind_label(kind: str) -> str:
-    return str(REQUEST_KIND_LABELS.get(kind, kind))
+    return named(REQUEST_KIND_LABELS, kind)
 
 
 def task_label(task_path: str) -> str:
-    name = task_path.rpartition(".")[2]
-    return str(TASK_LABELS.get(name, name))
+    return named(TASK_LABELS, task_path.rpartition(".")[2])

@@ -5,6 +5,9 @@ A test fails when an event written anywhere in src/ or a message template has no
 unknown code (an entry older than a renamed event) shows as itself.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
@@ -111,9 +114,14 @@ MESSAGE_LABELS = {
 }
 
 
+def named(labels: Mapping[str, Any], code: str) -> str:
+    """The code's name from `labels`, translated; the code itself when it has none."""
+    return str(labels.get(code, code))
+
+
 def event_label(code: str) -> str:
-    return str(EVENT_LABELS.get(code, code))
+    return named(EVENT_LABELS, code)
 
 
 def message_label(template: str) -> str:
-    return str(MESSAGE_LABELS.get(template, template))
+    return named(MESSAGE_LABELS, template)
