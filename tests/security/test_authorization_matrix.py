@@ -175,6 +175,9 @@ MEMBER_SCOPED: dict[str, Scoped] = {
     "POST /api/v1/privacy/members/{member_id}/shine-the-light": Scoped(
         "post", lambda m: f"/api/v1/privacy/members/{m}/shine-the-light", api=True
     ),
+    "POST /api/v1/privacy/members/{member_id}/shine-the-light/{year}": Scoped(
+        "post", lambda m: f"/api/v1/privacy/members/{m}/shine-the-light/2025", api=True
+    ),
 }
 # The back office: each page against each role is the BO-1 matrix of tests/backoffice/test_roles.py
 # (members there get 404, visitors the sign-in page); the member pages ask for a reason (BO-4).
@@ -186,6 +189,7 @@ STAFF_ROUTES = {
     "staff/audit/": "within each role's rights (BO-1)",
     "staff/deliveries/": "agent and security officer; never content",
     "staff/deliveries/<uuid:message_id>/retry/": "agent and security officer, through access_member",
+    "staff/deliveries/core/<uuid:message_id>/retry/": "agent and security officer; no member data shown, a ticket",
     "staff/analytics/": "privacy officer and administrator; daily totals only, nobody's data",
     "staff/campaigns/": "marketing and privacy officers: campaigns and counts, never a member (BO-1)",
     "staff/campaigns/new/": "marketing only",
