@@ -147,7 +147,7 @@ def partner_export_build(*, export_id: uuid.UUID) -> str:
     return f"exported: {len(people)}"
 
 
-def partner_exports_withdraw(*, person: Person, actor_id: str) -> int:
+def partner_exports_withdraw(*, person: Person, actor_id: str) -> None:
     """Withdraw every export whose file still holds the person, who is being erased: the file goes at
     once, and the officer's list says so, to tell the partner if the file had already been sent."""
     references = Disclosure.objects.filter(
@@ -156,7 +156,6 @@ def partner_exports_withdraw(*, person: Person, actor_id: str) -> int:
     holding = PartnerExport.objects.select_related("file").filter(
         state=PartnerExportState.READY, file__expires_at__gt=clock.now(), pk__in=_export_ids(references)
     )
-    withdrawn = 0
     for export in holding.select_for_update(of=("self",)):
         stored_file_discard(export.file)  # type: ignore[arg-type]  # filtered on a file that has not expired
         export.state = PartnerExportState.WITHDRAWN
@@ -166,8 +165,6 @@ def partner_exports_withdraw(*, person: Person, actor_id: str) -> int:
             actor_id=actor_id,
             data={"export": str(export.pk), "partner": export.partner},
         )
-        withdrawn += 1
-    return withdrawn
 
 
 def _export_ids(references: Iterable[str]) -> list[uuid.UUID]:
