@@ -68,8 +68,8 @@ def _rate(port: int, path: str, count: int, cookie: str = "") -> tuple[float, fl
     return count / seconds, (children_cpu_seconds() - cpu_before) / count * 1000
 
 
-def measure(count: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(minimal view, dashboard), each (requests per second, server CPU ms per request)."""
+def measure(count: int) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
+    """(minimal view, minimal view signed in, dashboard), each (requests per second, server CPU ms per request)."""
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as name, services() as databases, CodeSink() as sink:
         env = site_env(Path(name), DEMO_MODE="1", EMAIL_URL=sink.url, **databases)
         manage(env, "migrate", "-v", "0")
@@ -77,17 +77,19 @@ def measure(count: int) -> tuple[tuple[float, float], tuple[float, float]]:
         with gunicorn({**env, "DJANGO_SETTINGS_MODULE": "bench.site_settings"}, worker_interval=1.0) as port:
             dashboard, cookie = _signed_in(f"http://127.0.0.1:{port}", sink)
             minimal = _rate(port, "/bench/minimal/", count)
-            return minimal, _rate(port, dashboard, count, cookie)
+            signed_in = _rate(port, "/bench/minimal/", count, cookie)
+            return minimal, signed_in, _rate(port, dashboard, count, cookie)
 
 
 def main() -> str:
     count = 2000 if SCALE_FULL else 600
-    (minimal, minimal_cpu), (dashboard, dashboard_cpu) = measure(count)
+    (minimal, minimal_cpu), (signed_in, signed_in_cpu), (dashboard, dashboard_cpu) = measure(count)
     ratio = dashboard / minimal
     rows = [
         (path, f"{rate:.1f}/s", f"{1000 / rate * CONCURRENCY:.1f} ms", f"{cpu:.2f} ms")
         for path, rate, cpu in (
             ("minimal Django view (/bench/minimal/)", minimal, minimal_cpu),
+            ("the same, signed in (session, account, registry)", signed_in, signed_in_cpu),
             ("signed-in dashboard (/members/<id>/)", dashboard, dashboard_cpu),
         )
     ]

@@ -9,6 +9,7 @@ import email.policy
 import http.client
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from aiosmtpd.controller import Controller
 
@@ -77,18 +79,50 @@ def in_threads(count: int, work: Callable[[int], object], *, concurrency: int) -
 ROUNDS = 4
 
 
+class Comparison(NamedTuple):
+    """Rates per second of a baseline and a product, and the CPU milliseconds each call cost: the
+    baseline's in this process; the product's in the site's processes (gunicorn, the worker) and in
+    this process (its clients, the SMTP sink). The database and Redis servers are not counted."""
+
+    baseline_rate: float
+    product_rate: float
+    baseline_cpu_ms: float
+    product_site_cpu_ms: float
+    product_bench_cpu_ms: float
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def alternating(
     count: int, baseline: Callable[[int], object], product: Callable[[int], object], *, concurrency: tuple[int, int]
-) -> tuple[float, float]:
-    """Rates per second of `baseline` and `product`, `count` calls each, measured in ROUNDS alternating
-    slices: on a shared machine the other sessions' load falls on both alike, not on whichever ran in a
-    quieter minute."""
-    seconds = [0.0, 0.0]
+) -> Comparison:
+    """`baseline` and `product`, `count` calls each, measured in ROUNDS alternating slices: on a shared
+    machine the other sessions' load falls on both alike, not on whichever ran in a quieter minute."""
+    seconds, own, site = [0.0, 0.0], [0.0, 0.0], 0.0
     for _ in range(ROUNDS):
-        seconds[0] += in_threads(count // ROUNDS, baseline, concurrency=concurrency[0])
-        seconds[1] += in_threads(count // ROUNDS, product, concurrency=concurrency[1])
+        for side, work in enumerate((baseline, product)):
+            own_before, site_before = _own_cpu_seconds(), children_cpu_seconds()
+            seconds[side] += in_threads(count // ROUNDS, work, concurrency=concurrency[side])
+            own[side] += _own_cpu_seconds() - own_before
+            if side:
+                site += children_cpu_seconds() - site_before
     done = count // ROUNDS * ROUNDS
-    return done / seconds[0], done / seconds[1]
+    return Comparison(
+        done / seconds[0], done / seconds[1], own[0] / done * 1000, site / done * 1000, own[1] / done * 1000
+    )
+
+
+def comparison_rows(comparison: Comparison, baseline: str, product: str) -> list[tuple[str, str, str]]:
+    """(what, rate, CPU per call) for a `table`: the baseline's CPU is the hash alone; the product's is
+    the site's processes + this process's clients and sink."""
+    site, bench = comparison.product_site_cpu_ms, comparison.product_bench_cpu_ms
+    return [
+        (baseline, f"{comparison.baseline_rate:.1f}/s", f"{comparison.baseline_cpu_ms:.1f} ms"),
+        (product, f"{comparison.product_rate:.1f}/s", f"{site + bench:.1f} ms (site {site:.1f} + bench {bench:.1f})"),
+    ]
 
 
 @contextlib.contextmanager
