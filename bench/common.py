@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCALE_FULL = os.environ.get("BENCH_SCALE", "") == "full"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+USERNAME, PASSWORD = "60112233P", "Demo2026member"  # the demo's Carmen
 
 
 def chosen_engines() -> list[str]:

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import requests
 
-from .common import SCALE_FULL, manage, site_env, table
+from .common import PASSWORD, SCALE_FULL, USERNAME, manage, site_env, table
 from .server import CORES, CodeSink, children_cpu_seconds, gunicorn, in_threads, services, where
-from .sign_in import PASSWORD, USERNAME
 
 CONCURRENCY = 2 * CORES
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')

@@ -60,11 +60,10 @@ from locust import HttpUser, between, task
 from locust.env import Environment
 from locust.stats import StatsEntry
 
-from .common import ROOT, manage, site_env, table
+from .common import PASSWORD, ROOT, manage, site_env, table
 from .dashboard import HIDDEN
 from .import_scale import write_files
 from .server import CORES, CodeSink, gunicorn, message_text, services, where
-from .sign_in import PASSWORD
 from .sign_in_complete import ACCOUNTS_CREATE
 
 USERS = int(os.environ.get("MORNING_USERS", str(4 * CORES)))

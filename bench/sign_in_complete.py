@@ -23,10 +23,10 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .common import ROOT, SCALE_FULL, manage, site_env, table
+from .common import PASSWORD, ROOT, SCALE_FULL, manage, site_env, table
 from .import_scale import write_files
 from .server import CORES, CodeSink, alternating, comparison_rows, gunicorn, in_threads, services, where
-from .sign_in import CONCURRENCY, PASSWORD, _parameters, api_post, verifier
+from .sign_in import CONCURRENCY, _parameters, api_post, verifier
 
 CLIENTS = 4 * CORES
 ACCOUNTS = 48
