@@ -11,7 +11,7 @@ from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import Exists, OuterRef
 
-from memberarea.core.rows import row_or_none
+from memberarea.core.rows import PreparedRead, row_or_none
 
 from .models import Account, StaffRole
 from .usernames import username_index
@@ -28,11 +28,21 @@ def equalising_hash() -> str:
     )
 
 
+_ACCOUNT_BY_USERNAME = PreparedRead(
+    lambda key: Account.objects.filter(username_index=key), Account._meta.get_field("username_index")
+)
+
+
+def account_by_username_index(key: str) -> Account | None:
+    """The account of a username's blind index, or None: the first read of every password step (PERF-1)."""
+    return row_or_none(_ACCOUNT_BY_USERNAME.rows(key))
+
+
 class DocumentBackend(BaseBackend):
     def authenticate(self, request, username: str | None = None, password: str | None = None, **kwargs):
         if not username or password is None:
             return None
-        account = row_or_none(Account.objects.filter(username_index=username_index(username)))
+        account = account_by_username_index(username_index(username))
         if account is None:
             check_password(password, equalising_hash())
             return None

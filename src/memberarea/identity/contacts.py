@@ -9,6 +9,7 @@ and the back office write a new contact with `contact_write`, nothing else.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from memberarea.core.rows import PreparedRead
 from memberarea.enrollment.identifiers import email_index, mobile_index
 from memberarea.enrollment.models import Membership, Person
 
@@ -70,10 +71,19 @@ CONTACT_COLUMNS = (
 )
 
 
+_CONTACTS = PreparedRead(
+    lambda account_id: (
+        Membership.objects.filter(person__account_id=account_id)
+        .only(*CONTACT_COLUMNS)
+        .order_by("-start_date", "-created_at")
+    ),
+    Account._meta.pk,
+)
+
+
 def account_contacts(account: Account) -> AccountContacts:
     email = mobile = first_name = ""
-    memberships = Membership.objects.filter(person__account=account).only(*CONTACT_COLUMNS)
-    for membership in memberships.order_by("-start_date", "-created_at"):
+    for membership in _CONTACTS.rows(account.pk):
         first_name = first_name or membership.first_name
         email = email or contact_usable(membership, "email")
         mobile = mobile or contact_usable(membership, "mobile")

@@ -58,7 +58,7 @@ from memberarea.identity.errors import (
 from memberarea.notifications.models import Channel
 from memberarea.notifications.services import message_enqueue
 
-from ..backends import equalising_hash
+from ..backends import account_by_username_index, equalising_hash
 from ..contacts import AccountContacts, account_contacts
 from ..devices import NO_DEVICE, DevicePresented, device_keys, device_recognised
 from ..freeze import not_me_url
@@ -128,7 +128,7 @@ def login_start(
         if address_count <= settings.LOGIN_ADDRESS_FAILURES_BEFORE_BLOCK:
             attempt_release(limits["address"], address)
         raise
-    account = row_or_none(Account.objects.filter(username_index=user_key))
+    account = account_by_username_index(user_key)
     if account is None:
         check_password(password, equalising_hash())
         _failed(None, scope, user_count)
