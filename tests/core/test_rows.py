@@ -45,12 +45,19 @@ def test_the_sql_is_built_once_and_each_read_is_one_statement(enrolled):
     assert "POLINT" in queries[0]["sql"] and "POL100" not in queries[0]["sql"]
 
 
-def test_a_query_of_more_than_one_parameter_is_refused(enrolled):
+def test_the_querysets_other_parameters_are_kept_and_the_value_must_be_one_of_them(enrolled):
     read = PreparedRead(
-        lambda number: Membership.objects.filter(policy__number=number, first_name__gt=""), Membership._meta.pk
+        lambda number: Membership.objects.filter(policy__number=number, relationship="child"),
+        Policy._meta.get_field("number"),
     )
-    with pytest.raises(ValueError, match="one parameter"):
-        read.rows("POL100")
+    list(read.rows("POLINT"))
+    assert [row.member_number for row in read.rows("POL100")] == ["M000003"]  # the child only (numbers are kept normalised)
+    twice = PreparedRead(
+        lambda number: Membership.objects.filter(policy__number=number, member_number=number),
+        Policy._meta.get_field("number"),
+    )
+    with pytest.raises(ValueError, match="exactly one"):
+        twice.rows("POL100")
 
 
 def test_the_password_steps_account_read_finds_the_account_and_only_it(member_account):

@@ -113,6 +113,25 @@ def test_a_browser_signed_in_without_a_registry_entry_is_signed_out(member_accou
 
 
 @pytest.mark.req("LOGIN-5")
+@pytest.mark.parametrize("entry", ["another_accounts_browser", "own_app_session"])
+def test_a_browser_whose_session_names_an_entry_not_its_own_browsers_is_signed_out(member_account, entry):
+    """The registry entry is read by its id alone (a prepared read, decision 0048); whose it is and
+    its kind are checked after: another account's live entry, or an app session, signs out."""
+    client, _ = signed_in_client(member_account)
+    if entry == "another_accounts_browser":
+        _, named = signed_in_client(other_member())
+    else:
+        named = SessionRecord.objects.get(
+            access_token_hash=sessions.token_digest(app_sign_in(member_account).access_token)
+        )
+    session = client.session
+    session[sessions.BROWSER_SESSION_KEY] = str(named.pk)
+    session.save()
+    assert not is_signed_in(client)
+    assert ended(named) == ""  # the entry named is not someone else's to end
+
+
+@pytest.mark.req("LOGIN-5")
 def test_a_session_ended_by_a_password_change_signs_the_browser_out(member_account):
     client, record = signed_in_client(member_account)
     sessions.account_sessions_end(account=member_account, reason="password_changed")

@@ -20,26 +20,29 @@ def row_or_none(rows: QuerySet[M] | RawQuerySet[M]) -> M | None:
 
 
 class PreparedRead(Generic[M]):
-    """A read of one parameter whose SQL Django builds from a queryset once per process and database
+    """A read by one value whose SQL Django builds from a queryset once per process and database
     engine, then runs as raw SQL with each new value (decision 0048).
 
     On the sign-in's hot path, building and compiling a queryset costs three to four times the
-    query itself (PERF-1). The SQL stays the ORM's own — its columns, joins, quoting and ORDER BY —
-    and the rows are the model's instances with every field's conversion (decryption included), so
-    nothing is written twice. `key` is the field whose database form the parameter takes.
+    query itself (PERF-1). The SQL stays the ORM's own — its columns, joins, annotations, quoting and
+    ORDER BY — and the rows are the model's instances with every field's conversion (decryption
+    included), so nothing is written twice. `key` is the field whose database form the value takes;
+    the query's other parameters (constants of the queryset) are kept as built.
     """
 
     def __init__(self, build: Callable[[Any], QuerySet[M]], key: Field) -> None:
         self._build, self._key = build, key
-        self._sql: dict[str, tuple[type[M], str]] = {}
+        self._sql: dict[str, tuple[type[M], str, list[Any], int]] = {}
 
     def rows(self, value: Any) -> RawQuerySet[M]:
+        parameter = self._key.get_db_prep_value(value, connection)
         prepared = self._sql.get(connection.vendor)
         if prepared is None:
             queryset = self._build(value)
             sql, params = queryset.query.sql_with_params()
-            if len(params) != 1:
-                raise ValueError(f"a prepared read takes one parameter, this query has {len(params)}")
-            prepared = self._sql[connection.vendor] = (queryset.model, sql)
-        model, sql = prepared
-        return model._default_manager.raw(sql, [self._key.get_db_prep_value(value, connection)])
+            places = [index for index, param in enumerate(params) if param == parameter]
+            if len(places) != 1:
+                raise ValueError(f"the value must be exactly one of the query's parameters, not {len(places)}")
+            prepared = self._sql[connection.vendor] = (queryset.model, sql, list(params), places[0])
+        model, sql, constants, place = prepared
+        return model._default_manager.raw(sql, [*constants[:place], parameter, *constants[place + 1 :]])

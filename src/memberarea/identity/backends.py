@@ -33,6 +33,14 @@ _ACCOUNT_BY_USERNAME = PreparedRead(
 )
 
 
+_ACCOUNT_SIGNED_IN = PreparedRead(
+    lambda pk: Account.objects.filter(pk=pk).annotate(
+        holds_staff_role=Exists(StaffRole.objects.filter(account=OuterRef("pk")))
+    ),
+    Account._meta.pk,
+)
+
+
 def account_by_username_index(key: str) -> Account | None:
     """The account of a username's blind index, or None: the first read of every password step (PERF-1)."""
     return row_or_none(_ACCOUNT_BY_USERNAME.rows(key))
@@ -53,11 +61,10 @@ class DocumentBackend(BaseBackend):
     def get_user(self, user_id):
         """The signed-in account of every request, with whether it holds a staff role in the same query:
         every page asks `is_staff` (the navigation), and for a member that is then no second query
-        (PERF-3). No .first(): its ORDER BY on a primary key only costs CPU."""
-        live = Account.objects.filter(pk=user_id, is_active=True, frozen_at__isnull=True)
-        account = next(
-            iter(live.annotate(holds_staff_role=Exists(StaffRole.objects.filter(account=OuterRef("pk"))))), None
-        )
-        if account is not None and not account.holds_staff_role:
+        (PERF-3). A prepared read: its SQL is built once (decision 0048)."""
+        account = row_or_none(_ACCOUNT_SIGNED_IN.rows(user_id))
+        if account is None or not account.is_active or account.frozen_at is not None:
+            return None
+        if not account.holds_staff_role:  # type: ignore[attr-defined]  # the read's annotation, on a raw row
             account.roles_known(set())
         return account

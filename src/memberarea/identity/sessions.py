@@ -32,7 +32,7 @@ from memberarea.core.audit import audit_record
 from memberarea.core.brand import brand
 from memberarea.core.errors import NOT_FOUND, UNAUTHENTICATED, MemberAreaError
 from memberarea.core.network import address_network, client_address
-from memberarea.core.rows import row_or_none
+from memberarea.core.rows import PreparedRead, row_or_none
 from memberarea.identity.errors import TOKEN_REUSED
 
 from .models import Account, RetiredRefreshToken, SessionKind, SessionRecord, TrustedDevice
@@ -218,6 +218,9 @@ def browser_session_renew(*, request, account: Account) -> None:
     request.session.save()
 
 
+_SESSION_RECORD = PreparedRead(lambda pk: SessionRecord.objects.filter(pk=pk), SessionRecord._meta.pk)
+
+
 def browser_session_check(*, request) -> SessionRecord | None:
     """The signed-in browser's registry entry, touched, while it is live; otherwise None.
 
@@ -227,11 +230,9 @@ def browser_session_check(*, request) -> SessionRecord | None:
     """
     record_id = _as_uuid(request.session.get(BROWSER_SESSION_KEY))
     # The account is the one the middleware before this one just read (request.user): no join for it.
-    record = (
-        row_or_none(SessionRecord.objects.filter(pk=record_id, account_id=request.user.pk, kind=SessionKind.BROWSER))
-        if record_id
-        else None
-    )
+    record = row_or_none(_SESSION_RECORD.rows(record_id)) if record_id else None
+    if record is not None and (record.account_id != request.user.pk or record.kind != SessionKind.BROWSER):
+        record = None  # another account's or an app's entry: as if missing
     if record is not None:
         record.account = request.user
         now = clock.now()
