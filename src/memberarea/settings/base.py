@@ -167,7 +167,7 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # --- Sessions and cookies ---------------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "memberarea.identity.session_store"  # Django's database sessions, read faster
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute browser-session lifetime (LOGIN-5)
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
