@@ -72,3 +72,12 @@ def test_the_contacts_read_answers_what_the_memberships_hold(member_account):
     assert (contacts.email, contacts.mobile) == ("persona1@example.invalid", "+34600000001")
     assert contacts.first_name == Membership.objects.get(person__account=member_account).first_name
     assert account_contacts(other_member()) == AccountContacts(email="", mobile="", first_name="")
+
+
+def test_a_read_with_joined_models_is_refused_rather_than_mapped_wrong(enrolled):
+    read = PreparedRead(
+        lambda number: Membership.objects.select_related("policy").filter(policy__number=number),
+        Policy._meta.get_field("number"),
+    )
+    with pytest.raises(ValueError, match="select_related"):
+        read.rows("POL100")

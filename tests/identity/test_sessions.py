@@ -177,6 +177,18 @@ def test_a_refresh_rotates_both_tokens_and_retires_the_old_refresh_token(member_
 
 
 @pytest.mark.req("LOGIN-5")
+@pytest.mark.parametrize("change", [{"is_active": False}, {"frozen_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}])
+def test_an_access_token_of_an_account_that_may_no_longer_be_used_is_refused(member_account, change):
+    """Checked on the account read apart from the entry (decision 0048), even where nothing ended the
+    entry itself."""
+    tokens = app_sign_in(member_account)
+    assert sessions.app_session_for_access_token(tokens.access_token).account == member_account
+    type(member_account).objects.filter(pk=member_account.pk).update(**change)
+    assert sessions.app_session_for_access_token(tokens.access_token) is None
+    assert sessions.app_session_for_access_token(tokens.refresh_token) is None  # never an access token
+
+
+@pytest.mark.req("LOGIN-5")
 def test_an_access_token_lives_15_minutes(member_account, frozen_clock, settings):
     tokens = app_sign_in(member_account)
     frozen_clock.advance(seconds=settings.APP_ACCESS_TOKEN_SECONDS - 1)

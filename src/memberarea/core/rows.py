@@ -39,6 +39,8 @@ class PreparedRead(Generic[M]):
         prepared = self._sql.get(connection.vendor)
         if prepared is None:
             queryset = self._build(value)
+            if queryset.query.select_related:
+                raise ValueError("raw rows cannot carry select_related's joined models: read them apart")
             sql, params = queryset.query.sql_with_params()
             places = [index for index, param in enumerate(params) if param == parameter]
             if len(places) != 1:

@@ -46,6 +46,18 @@ def account_by_username_index(key: str) -> Account | None:
     return row_or_none(_ACCOUNT_BY_USERNAME.rows(key))
 
 
+def account_signed_in(account_id) -> Account | None:
+    """The account of a signed-in browser or app while it may be used (active, not frozen), with
+    whether it holds a staff role in the same query: every page asks `is_staff` (the navigation), and
+    for a member that is then no second query (PERF-3). A prepared read (decision 0048)."""
+    account = row_or_none(_ACCOUNT_SIGNED_IN.rows(account_id))
+    if account is None or not account.is_active or account.frozen_at is not None:
+        return None
+    if not account.holds_staff_role:  # type: ignore[attr-defined]  # the read's annotation, on a raw row
+        account.roles_known(set())
+    return account
+
+
 class DocumentBackend(BaseBackend):
     def authenticate(self, request, username: str | None = None, password: str | None = None, **kwargs):
         if not username or password is None:
@@ -59,12 +71,4 @@ class DocumentBackend(BaseBackend):
         return None
 
     def get_user(self, user_id):
-        """The signed-in account of every request, with whether it holds a staff role in the same query:
-        every page asks `is_staff` (the navigation), and for a member that is then no second query
-        (PERF-3). A prepared read: its SQL is built once (decision 0048)."""
-        account = row_or_none(_ACCOUNT_SIGNED_IN.rows(user_id))
-        if account is None or not account.is_active or account.frozen_at is not None:
-            return None
-        if not account.holds_staff_role:  # type: ignore[attr-defined]  # the read's annotation, on a raw row
-            account.roles_known(set())
-        return account
+        return account_signed_in(user_id)

@@ -35,6 +35,7 @@ from memberarea.core.network import address_network, client_address
 from memberarea.core.rows import PreparedRead, row_or_none
 from memberarea.identity.errors import TOKEN_REUSED
 
+from .backends import account_signed_in
 from .models import Account, RetiredRefreshToken, SessionKind, SessionRecord, TrustedDevice
 
 BROWSER_SESSION_KEY = "_memberarea_session_record"
@@ -288,25 +289,34 @@ def app_session_start(*, account: Account, request) -> AppTokens:
     return AppTokens(session=record, access_token=access, refresh_token=refresh, expires_at=access_expires)
 
 
+_SESSION_BY_ACCESS_TOKEN = PreparedRead(
+    lambda digest: SessionRecord.objects.filter(access_token_hash=digest),
+    SessionRecord._meta.get_field("access_token_hash"),
+)
+
+
 def app_session_for_access_token(token: str) -> SessionRecord | None:
-    """The live app session an access token belongs to, touched; None when unknown, expired, idle or ended."""
+    """The live app session an access token belongs to, touched; None when unknown, expired, idle or
+    ended, or when its account may no longer be used. Prepared reads of the entry and its account
+    (decision 0048): every app request asks this first."""
     if not token:
         return None
     now = clock.now()
-    record = (
-        SessionRecord.objects.select_related("account")
-        .filter(
-            _live(now),
-            access_token_hash=token_digest(token),
-            kind=SessionKind.APP,
-            access_expires_at__gt=now,
-            account__is_active=True,
-            account__frozen_at__isnull=True,
-        )
-        .first()
-    )
-    if record is not None:
-        _touch(record, now)
+    record = row_or_none(_SESSION_BY_ACCESS_TOKEN.rows(token_digest(token)))
+    if (
+        record is None
+        or record.kind != SessionKind.APP
+        or not record.access_expires_at
+        or record.access_expires_at <= now
+    ):
+        return None
+    account = account_signed_in(record.account_id)
+    if account is None:
+        return None
+    record.account = account
+    if _end_reason(record, now):
+        return None
+    _touch(record, now)
     return record
 
 
