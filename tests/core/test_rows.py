@@ -51,7 +51,7 @@ def test_the_querysets_other_parameters_are_kept_and_the_value_must_be_one_of_th
         Policy._meta.get_field("number"),
     )
     list(read.rows("POLINT"))
-    assert [row.member_number for row in read.rows("POL100")] == ["M000003"]  # the child only (numbers are kept normalised)
+    assert [row.member_number for row in read.rows("POL100")] == ["M000003"]  # the child only
     twice = PreparedRead(
         lambda number: Membership.objects.filter(policy__number=number, member_number=number),
         Policy._meta.get_field("number"),
