@@ -366,15 +366,18 @@ EXPORT_LIFETIME_DAYS = env_int("EXPORT_LIFETIME_DAYS", 7)
 EXPORT_LINK_LIFETIME_MINUTES = env_int("EXPORT_LINK_LIFETIME_MINUTES", 30)
 EXPORT_PROGRESS_EVERY_ROWS = env_int("EXPORT_PROGRESS_EVERY_ROWS", 250)
 
-# --- Partners (PRIV-9, decision 0036) --------------------------------------------------------------
+# --- Partners (PRIV-9, decisions 0036 and 0049) ---------------------------------------------------
 # Who may receive, for its own marketing, the adults who opted in to sharing with partners: a JSON
-# list of {"id", "name", "purpose", "country"} in PRIVACY_PARTNERS. None by default; the demo names
-# a made-up one. An export's file is downloadable for PRIVACY_PARTNER_EXPORT_HOURS, then deleted.
+# list of {"id", "name", "purpose", "country"} in PRIVACY_PARTNERS, the purpose one text for every
+# language or {"es": "…", "en": "…"} (missing the page's language: LANGUAGE_CODE's text, then any).
+# Checked at start-up (privacy.checks). None by default; the demo names a made-up one. An export's
+# file is downloadable for PRIVACY_PARTNER_EXPORT_HOURS, then deleted.
 _PARTNERS_DEMO = [
     {"id": "viajes-ejemplo", "name": "Viajes Ejemplo (demo partner)", "country": "ES",
-     "purpose": "Offers of travel cover to members who agreed to hear from partners"},
+     "purpose": {"es": "Le envía ofertas de seguros de viaje, si usted aceptó recibir ofertas de nuestros socios.",
+                 "en": "Sends you offers of travel insurance, if you agreed to hear from our partners."}},
 ]  # fmt: skip
-PRIVACY_PARTNERS: list[dict[str, str]] = json.loads(env_str("PRIVACY_PARTNERS", "") or "null") or (
+PRIVACY_PARTNERS: list[dict[str, Any]] = json.loads(env_str("PRIVACY_PARTNERS", "") or "null") or (
     _PARTNERS_DEMO if DEMO_MODE else []
 )
 PRIVACY_PARTNER_EXPORT_HOURS = env_int("PRIVACY_PARTNER_EXPORT_HOURS", 72)
