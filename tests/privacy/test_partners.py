@@ -6,11 +6,14 @@ import pytest
 from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.test import Client
 from django.utils import translation
 
 from memberarea.identity.models import Role
 from memberarea.privacy.partners import partners
 from tests.backoffice.conftest import client_for, make_staff
+from tests.identity.signing_in import app_sign_in, signed_in_client
+from tests.privacy.conftest import member_id
 
 pytestmark = pytest.mark.req("PRIV-9")
 BILINGUAL = {
@@ -106,3 +109,46 @@ def test_the_officer_s_page_shows_the_purpose_in_the_page_s_language(settings):
     officer.save(update_fields=["language"])
     english = client_for(officer).get("/staff/privacy/partner-exports/").content.decode()
     assert "Travel insurance offers" in english and "Ofertas de seguros de viaje" not in english
+
+
+def page_in(account, language: str) -> str:
+    account.language = language
+    account.save(update_fields=["language"])
+    return signed_in_client(account, language=language)[0].get("/privacy/preferences/").content.decode()
+
+
+@pytest.mark.req("PRIV-3")
+@pytest.mark.django_db
+def test_the_sharing_switch_names_each_partner_and_its_purpose_in_the_page_s_language(settings, member_account):
+    settings.PRIVACY_PARTNERS = [BILINGUAL]
+    spanish = page_in(member_account, "es")
+    assert "<strong>Viajes Sol</strong> (España): Ofertas de seguros de viaje" in spanish
+    assert "Travel insurance offers" not in spanish and "los socios que se indican aquí" in spanish
+    english = page_in(member_account, "en")
+    assert "<strong>Viajes Sol</strong> (Spain): Travel insurance offers" in english
+    assert "Ofertas de seguros de viaje" not in english and "the partners listed here" in english
+
+    settings.PRIVACY_PARTNERS = []
+    assert "No partner is named at present: nothing is shared" in page_in(member_account, "en")
+
+
+@pytest.mark.req("API-1")
+@pytest.mark.req("PRIV-3")
+@pytest.mark.django_db
+def test_the_api_answers_the_partners_purpose_in_the_request_s_language(settings, member_account):
+    settings.PRIVACY_PARTNERS = [BILINGUAL]
+    path = f"/api/v1/privacy/members/{member_id(1)}/preferences"
+    bearer = f"Bearer {app_sign_in(member_account).access_token}"
+
+    def sharing(language: str) -> dict:
+        answer = Client(HTTP_ACCEPT_LANGUAGE=language).get(path, HTTP_AUTHORIZATION=bearer).json()
+        return {switch["purpose"]: switch["partners"] for switch in answer["switches"]}
+
+    spanish, english = sharing("es"), sharing("en")
+    assert spanish["third_party_sharing"] == [
+        {"id": "viajes-sol", "name": "Viajes Sol", "country": "ES", "country_name": "España",
+         "purpose": "Ofertas de seguros de viaje"},
+    ]  # fmt: skip
+    assert english["third_party_sharing"][0]["purpose"] == "Travel insurance offers"
+    assert english["third_party_sharing"][0]["country_name"] == "Spain"
+    assert english["marketing_email"] == []  # only the sharing switch gives data to partners
