@@ -79,6 +79,7 @@ REFUSALS = {
     "HTTP SMS gateway without token": ({"SMS_TOKEN": None}, ["SMS_TOKEN"]),
     "no PUBLIC_BASE_URL": ({"PUBLIC_BASE_URL": None}, ["PUBLIC_BASE_URL"]),
     "PUBLIC_BASE_URL over plain HTTP": ({"PUBLIC_BASE_URL": "http://members.example.invalid"}, ["PUBLIC_BASE_URL"]),
+    "PRIVACY_PARTNERS not JSON": ({"PRIVACY_PARTNERS": '[{"id": "viajes-sol",'}, ["PRIVACY_PARTNERS", "JSON"]),
 }
 
 
@@ -105,3 +106,12 @@ def test_check_deploy_is_clean_with_a_complete_environment(tmp_path, repo_root):
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
     assert "?:" not in result.stdout  # the prefix of every reported check
+
+
+@pytest.mark.req("PRIV-9")
+def test_a_malformed_partner_stops_the_deploy_s_checks(tmp_path, repo_root):
+    """Decision 0049: PRIVACY_PARTNERS is checked at start-up; `migrate` and `check` stop on it."""
+    partner = '[{"id": "viajes-sol", "name": "Viajes Sol", "country": "ES", "purpose": {"fr": "Offres"}}]'
+    result = _run(["manage.py", "check", "--deploy"], _environment(tmp_path, PRIVACY_PARTNERS=partner), repo_root)
+    assert result.returncode != 0
+    assert "(privacy.E003) PRIVACY_PARTNERS entry 1: purpose must be a text" in result.stderr

@@ -31,6 +31,14 @@ MINOR = ("minor_has_no_choices", "the member is a minor acted for by a guardian:
 PURPOSES = " | ".join(purpose.value for purpose in ConsentPurpose)
 
 
+class PartnerOut(Schema):
+    id: str
+    name: str = Field(description="the partner's brand, the same in every language")
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    country_name: str = Field(description="translated")
+    purpose: str = Field(description="what the partner does with the data, in the request's language")
+
+
 class SwitchOut(Schema):
     purpose: str = Field(description=PURPOSES)
     label: str = Field(description="translated")
@@ -38,6 +46,9 @@ class SwitchOut(Schema):
     given: bool = Field(description="on (consent given) or off; never chosen is off")
     changed_at: dt.datetime | None
     method: str | None = Field(description="how the last change came: web_form, app, gpc_signal, …")
+    partners: list[PartnerOut] = Field(
+        description="third_party_sharing only: the partners that would receive the data; empty for the others"
+    )
 
 
 class PreferencesOut(Schema):

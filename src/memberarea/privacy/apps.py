@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -12,9 +13,11 @@ class PrivacyConfig(AppConfig):
         from memberarea.members.access import STAFF_ACCESSED  # noqa: PLC0415  (AppConfig.ready: the hook below)
 
         from . import errors, jobs  # noqa: F401, PLC0415  (AppConfig.ready: registers the error codes and periodic jobs)
+        from .checks import partners_check  # noqa: PLC0415  (AppConfig.ready: the check reads a model field)
         from .disclosures import staff_access_disclose  # noqa: PLC0415  (models need the app registry)
         from .notices import notice_in_force_at_sign_in  # noqa: PLC0415  (models need the app registry)
 
+        checks.register(partners_check)  # a malformed PRIVACY_PARTNERS stops start-up (decision 0049)
         post_migrate.connect(_documents_ensure, sender=self)
         if notice_in_force_at_sign_in not in SIGNED_IN:
             SIGNED_IN.append(notice_in_force_at_sign_in)  # every sign-in records the notice in force (PRIV-1)

@@ -25,6 +25,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from memberarea.core import clock
@@ -58,13 +59,105 @@ CATEGORIES = [NAME, CONTACT, PREFERENCE]  # what the columns hold, in data-map t
 @dataclass(frozen=True)
 class Partner:
     id: str
-    name: str
-    purpose: str
+    name: str  # a brand: the same in every language
+    purposes: dict[str, str]  # language code → what the partner does with the data, in that language
     country: str
+
+    @property
+    def purpose(self) -> str:
+        """The purpose in the active language (the page's, the request's, or an override's)."""
+        return self.purpose_in(translation.get_language())
+
+    def purpose_in(self, language: str | None) -> str:
+        """The purpose in `language`; missing that, in LANGUAGE_CODE's; missing that, in the first of
+        LANGUAGES the partner has (decision 0049). `partners_problems` makes sure there is one."""
+        wanted = [language or "", (language or "").split("-")[0], settings.LANGUAGE_CODE]
+        wanted += [code for code, _name in settings.LANGUAGES]
+        return next(self.purposes[code] for code in wanted if code in self.purposes)
 
 
 def partners() -> list[Partner]:
-    return [Partner(**entry) for entry in settings.PRIVACY_PARTNERS]
+    """The partners of PRIVACY_PARTNERS, in its order; a purpose given as one text serves every language."""
+    return [
+        Partner(
+            id=entry["id"],
+            name=entry["name"],
+            purposes=_purposes(entry["purpose"]),
+            country=entry["country"],
+        )
+        for entry in settings.PRIVACY_PARTNERS
+    ]
+
+
+def _purposes(purpose: str | dict[str, str]) -> dict[str, str]:
+    if isinstance(purpose, str):
+        return {code: purpose for code, _name in settings.LANGUAGES}
+    return dict(purpose)
+
+
+PARTNER_KEYS = {"id", "name", "purpose", "country"}
+
+
+def partners_problems(entries: object) -> list[tuple[str, str]]:
+    """What is wrong with a PRIVACY_PARTNERS value, as (check id, message) pairs; none when it is usable.
+    Run at start-up as a system check (`privacy.checks`), so a page never meets a malformed partner."""
+    if not isinstance(entries, list):
+        return [("privacy.E001", f"PRIVACY_PARTNERS must be a JSON list of partners, not {type(entries).__name__}")]
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        where = f"PRIVACY_PARTNERS entry {number}"
+        if not isinstance(entry, dict):
+            problems.append(("privacy.E001", f"{where} must be an object with {_keys(PARTNER_KEYS)}"))
+            continue
+        if missing := PARTNER_KEYS - entry.keys():
+            problems.append(("privacy.E002", f"{where} lacks {_keys(missing)}"))
+        if unknown := entry.keys() - PARTNER_KEYS:
+            problems.append(("privacy.E002", f"{where} has unknown {_keys(unknown)} (allowed: {_keys(PARTNER_KEYS)})"))
+        if "id" in entry:
+            problems += _id_problems(entry["id"], where, seen)
+        if "name" in entry:
+            problems += _text_problems(entry["name"], f"{where}: name")
+        if "purpose" in entry:
+            problems += _purpose_problems(entry["purpose"], f"{where}: purpose")
+        if "country" in entry and not _country_code(entry["country"]):
+            problems.append(("privacy.E007", f"{where}: country must be two capital letters (ISO 3166-1), like ES"))
+    return problems
+
+
+def _keys(names: Iterable[str]) -> str:
+    return ", ".join(f'"{name}"' for name in sorted(names))
+
+
+def _id_problems(value: object, where: str, seen: set[str]) -> list[tuple[str, str]]:
+    longest = PartnerExport._meta.get_field("partner").max_length
+    if not isinstance(value, str) or not value.strip() or len(value) > longest:  # type: ignore[operator]
+        return [("privacy.E006", f"{where}: id must be a text of 1 to {longest} characters")]
+    if value in seen:
+        return [("privacy.E005", f'{where}: id "{value}" is already used by an earlier partner')]
+    seen.add(value)
+    return []
+
+
+def _text_problems(value: object, where: str) -> list[tuple[str, str]]:
+    if not isinstance(value, str):
+        return [("privacy.E003", f"{where} must be a text")]
+    if not value.strip():
+        return [("privacy.E004", f"{where} is empty")]
+    return []
+
+
+def _purpose_problems(value: object, where: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return _text_problems(value, where)
+    languages = [code for code, _name in settings.LANGUAGES]
+    if not isinstance(value, dict) or not value or set(value) - set(languages):
+        return [("privacy.E003", f"{where} must be a text, or an object of texts by language ({_keys(languages)})")]
+    return [problem for code, text in value.items() for problem in _text_problems(text, f"{where} ({code})")]
+
+
+def _country_code(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 2 and value.isascii() and value.isalpha() and value.isupper()
 
 
 def partner_get(partner_id: str) -> Partner:

@@ -17,6 +17,8 @@ from memberarea.members.access import Access
 
 from .errors import MINOR_NO_CHOICES
 from .models import ConsentMethod, ConsentPurpose
+from .partners import partners
+from .processors import COUNTRY_NAMES
 from .selectors import choices_current
 
 NO_SUCH_CHOICE = _("There is no such choice.")
@@ -29,8 +31,8 @@ DESCRIPTIONS = {
     ConsentPurpose.MARKETING_SMS: _("Short offers and reminders of campaigns, at your mobile number."),
     ConsentPurpose.MARKETING_POST: _("Brochures and letters about our offers, at your postal address."),
     ConsentPurpose.THIRD_PARTY_SHARING: _(
-        "We give your name and contact details to the partners named in the privacy notice, so that they can "
-        "send you their own offers. Off unless you switch it on."
+        "We give your name and contact details to the partners listed here, so that they can send you their "
+        "own offers. Off unless you switch it on."
     ),
     ConsentPurpose.SURVEYS: _("Now and then, a few questions about how we served you."),
     ConsentPurpose.ANALYTICS: _(
@@ -77,6 +79,22 @@ def switches_of(*, account: Account) -> list[dict[str, Any]]:
                 "given": bool(choice and choice.given),
                 "changed_at": choice.at if choice else None,
                 "method": ConsentMethod(choice.method) if choice else None,
+                "partners": partners_named() if purpose == ConsentPurpose.THIRD_PARTY_SHARING else [],
             }
         )
     return switches
+
+
+def partners_named() -> list[dict[str, str]]:
+    """Who "sharing with partners" gives the data to (PRIV-9): each configured partner, its country and
+    what it does with the data, in the active language (decision 0049)."""
+    return [
+        {
+            "id": partner.id,
+            "name": partner.name,
+            "country": partner.country,
+            "country_name": str(COUNTRY_NAMES.get(partner.country, partner.country)),
+            "purpose": partner.purpose,
+        }
+        for partner in partners()
+    ]

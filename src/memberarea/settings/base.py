@@ -4,7 +4,6 @@ The modules that import this one (embedded, production, test) decide where the s
 and how strict to be; everything the product does is a named setting here, with a safe default.
 """
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -13,7 +12,17 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import decode_key, decode_key_ring, env_bool, env_int, env_list, env_str, parse_email_url, parse_sms_url
+from .env import (
+    decode_key,
+    decode_key_ring,
+    env_bool,
+    env_int,
+    env_json,
+    env_list,
+    env_str,
+    parse_email_url,
+    parse_sms_url,
+)
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = SRC_DIR.parent
@@ -337,12 +346,12 @@ _PROCESSORS_DEFAULT = [
     {"kind": "core_system", "name": "", "website": "", "countries": ["ES"], "safeguard": "",
      "purposes": ["member_service", "legal_obligation"]},
 ]  # fmt: skip
-PROCESSORS: list[dict[str, Any]] = json.loads(env_str("PROCESSORS", "") or "null") or _PROCESSORS_DEFAULT
+PROCESSORS: list[dict[str, Any]] = env_json("PROCESSORS") or _PROCESSORS_DEFAULT
 # --- Record of processing (PRIV-7; see docs/privacy.md) --------------------------------------------
 # Who receives personal data, for which purposes of the data map (core/datamap.py), and where (ISO
 # country code); a recipient outside PRIVACY_EEA_COUNTRIES is a transfer and names its safeguard. By
 # default one entry per processor and country above; PRIVACY_RECIPIENTS (JSON) replaces the list.
-PRIVACY_RECIPIENTS: list[dict[str, Any]] = json.loads(env_str("PRIVACY_RECIPIENTS", "") or "null") or [
+PRIVACY_RECIPIENTS: list[dict[str, Any]] = env_json("PRIVACY_RECIPIENTS") or [
     {"name": entry["name"] or "The insurer's core insurance system", "country": country,
      "safeguard": entry["safeguard"], "purposes": entry["purposes"]}
     for entry in PROCESSORS
@@ -366,17 +375,18 @@ EXPORT_LIFETIME_DAYS = env_int("EXPORT_LIFETIME_DAYS", 7)
 EXPORT_LINK_LIFETIME_MINUTES = env_int("EXPORT_LINK_LIFETIME_MINUTES", 30)
 EXPORT_PROGRESS_EVERY_ROWS = env_int("EXPORT_PROGRESS_EVERY_ROWS", 250)
 
-# --- Partners (PRIV-9, decision 0036) --------------------------------------------------------------
+# --- Partners (PRIV-9, decisions 0036 and 0049) ---------------------------------------------------
 # Who may receive, for its own marketing, the adults who opted in to sharing with partners: a JSON
-# list of {"id", "name", "purpose", "country"} in PRIVACY_PARTNERS. None by default; the demo names
-# a made-up one. An export's file is downloadable for PRIVACY_PARTNER_EXPORT_HOURS, then deleted.
+# list of {"id", "name", "purpose", "country"} in PRIVACY_PARTNERS, the purpose one text for every
+# language or {"es": "…", "en": "…"} (missing the page's language: LANGUAGE_CODE's text, then any).
+# Checked at start-up (privacy.checks). None by default; the demo names a made-up one. An export's
+# file is downloadable for PRIVACY_PARTNER_EXPORT_HOURS, then deleted.
 _PARTNERS_DEMO = [
     {"id": "viajes-ejemplo", "name": "Viajes Ejemplo (demo partner)", "country": "ES",
-     "purpose": "Offers of travel cover to members who agreed to hear from partners"},
+     "purpose": {"es": "Le envía ofertas de seguros de viaje, si usted aceptó recibir ofertas de nuestros socios.",
+                 "en": "Sends you offers of travel insurance, if you agreed to hear from our partners."}},
 ]  # fmt: skip
-PRIVACY_PARTNERS: list[dict[str, str]] = json.loads(env_str("PRIVACY_PARTNERS", "") or "null") or (
-    _PARTNERS_DEMO if DEMO_MODE else []
-)
+PRIVACY_PARTNERS: list[dict[str, Any]] = env_json("PRIVACY_PARTNERS") or (_PARTNERS_DEMO if DEMO_MODE else [])
 PRIVACY_PARTNER_EXPORT_HOURS = env_int("PRIVACY_PARTNER_EXPORT_HOURS", 72)
 
 # --- Background work --------------------------------------------------------------------------

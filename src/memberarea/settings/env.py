@@ -5,7 +5,9 @@ Kept free of Django imports beyond ImproperlyConfigured so every settings module
 
 import base64
 import binascii
+import json
 import os
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,6 +39,15 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def env_json(name: str) -> Any:
+    """The variable's JSON value, or None when it is unset or blank."""
+    raw = env_str(name)
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:
