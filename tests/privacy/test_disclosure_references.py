@@ -21,7 +21,7 @@ from memberarea.privacy.request_models import RequestKind, RightsRequest
 from memberarea.privacy.requests import workflow
 from tests.backoffice.conftest import client_for, make_staff, open_record
 from tests.identity.signing_in import app_sign_in, signed_in_client
-from tests.members.family import family_add, membership
+from tests.members.family import membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-9")]
 UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.IGNORECASE)
@@ -44,17 +44,6 @@ TEXTS = {
         "why": "Qué se envió y por qué",
     },
 }
-
-
-@pytest.fixture
-def holder(frozen_clock):
-    """Member 10 on POL-700 with an account, guardian of member 11 (a minor without one); 2 March 2026."""
-    return family_add("POL-700", 10, 1)
-
-
-@pytest.fixture
-def officer(db):
-    return make_staff(Role.PRIVACY_OFFICER)
 
 
 def member_page(holder, number: int, language: str) -> str:

@@ -158,17 +158,9 @@ def _rows(counts: list[int | None], labels: list[str]) -> BarChart:
                 mark_at=Text(left + 4, bar_y + ROW_BAR - 4, "") if count is None else None,
             )
         )
-    return BarChart(
-        width=NARROW_WIDTH,
-        height=baseline + FONT + 10,
-        baseline=baseline,
-        left=left,
-        top=TOP,
-        scale_max=scale_max,
-        bars=bars,
-        axes=[(left, TOP, left, baseline), (left, baseline, right, baseline)],
-        scale=[Text(left, baseline + FONT + 4, "0"), Text(right, baseline + FONT + 4, str(scale_max), "end")],
-    )
+    axes = [(left, TOP, left, baseline), (left, baseline, right, baseline)]
+    scale = [Text(left, baseline + FONT + 4, "0"), Text(right, baseline + FONT + 4, str(scale_max), "end")]
+    return BarChart(NARROW_WIDTH, baseline + FONT + 10, baseline, left, TOP, scale_max, bars, axes, scale)
 
 
 def _day_of_month(day: dt.date) -> str:
