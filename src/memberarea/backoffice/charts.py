@@ -158,7 +158,7 @@ def _rows(counts: list[int | None], labels: list[str]) -> BarChart:
                 mark_at=Text(left + 4, bar_y + ROW_BAR - 4, "") if count is None else None,
             )
         )
-    axes = [(left, TOP, left, baseline), (left, baseline, right, baseline)]
+    axes: list[tuple[float, float, float, float]] = [(left, TOP, left, baseline), (left, baseline, right, baseline)]
     scale = [Text(left, baseline + FONT + 4, "0"), Text(right, baseline + FONT + 4, str(scale_max), "end")]
     return BarChart(NARROW_WIDTH, baseline + FONT + 10, baseline, left, TOP, scale_max, bars, axes, scale)
 
