@@ -4,8 +4,11 @@ holds POL-100 with an account and is guardian of member 3, a minor."""
 import pytest
 
 from memberarea.enrollment.models import Membership
+from memberarea.identity.models import Role
 from memberarea.privacy.models import ConsentRecord
+from tests.backoffice.conftest import make_staff
 from tests.identity.signing_in import signed_in_client
+from tests.members.family import family_add
 from tests.notifications.conftest import sms_gateway, smtp_server  # noqa: F401  (fixtures: real SMTP and SMS on loopback)
 
 
@@ -19,6 +22,17 @@ def holder_client(member_account):
     member_account.language = "en"
     member_account.save(update_fields=["language"])
     return signed_in_client(member_account, language="en")[0]
+
+
+@pytest.fixture
+def holder(frozen_clock):
+    """Member 10 on POL-700 with an account, guardian of member 11 (a minor without one); the clock frozen."""
+    return family_add("POL-700", 10, 1)
+
+
+@pytest.fixture
+def officer(db):
+    return make_staff(Role.PRIVACY_OFFICER)
 
 
 def records_of(account) -> list[tuple[str, bool, str, bool]]:

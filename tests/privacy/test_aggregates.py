@@ -104,10 +104,12 @@ def test_the_page_and_the_csv_mark_suppressed_cells_and_explain_them(population,
     client = client_for(staff[Role.PRIVACY_OFFICER])
     page = client.get("/staff/privacy/aggregates/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "suprimido" in page or "suppressed" in page
-    assert 'class="bar-chart"' in page and "<script" not in page.split("<main")[1]
+    assert 'class="bar-chart wide"' in page and "<script" not in page.split("<main")[1]
     hidden_bands = [total for total in aggregate_report("age").table.column_totals if total is None]
-    drawing = page.split('class="bar-chart"')[1].split("</svg>")[0]
-    assert hidden_bands and drawing.count('class="suppressed-mark">suprimido</text>') == len(hidden_bands)
+    drawings = [part.split("</svg>")[0] for part in page.split("<svg")[1:]]  # for a wide column and a phone's
+    assert ['class="bar-chart wide"' in drawings[0], 'class="bar-chart narrow"' in drawings[1]] == [True, True]
+    marks = [drawing.count('class="suppressed-mark">suprimido</text>') for drawing in drawings]
+    assert hidden_bands and marks == [len(hidden_bands)] * 2
 
     answer = client.get("/staff/privacy/aggregates/age.csv")
     assert answer["Content-Type"].startswith("text/csv") and answer["Cache-Control"] == "no-store"

@@ -13,7 +13,6 @@ from django.utils import translation
 from memberarea.core.errors import MemberAreaError
 from memberarea.core.models import AuditEntry
 from memberarea.enrollment.models import Membership
-from memberarea.identity.models import Role
 from memberarea.notifications.models import IntegrationMessage, Message
 from memberarea.privacy.disclosures import disclosure_record
 from memberarea.privacy.erasure import erased
@@ -22,21 +21,10 @@ from memberarea.privacy.export_models import ExportJob, ExportKind
 from memberarea.privacy.models import Disclosure, LegalBasis, RecipientKind
 from memberarea.privacy.request_models import RequestKind, RequestState, RightsRequest
 from memberarea.privacy.requests import workflow
-from tests.backoffice.conftest import make_staff
 from tests.identity.signing_in import app_sign_in, signed_in_client
 from tests.members.family import family_add, membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-8")]
-
-
-@pytest.fixture
-def holder(frozen_clock):
-    return family_add("POL-700", 10, 1)
-
-
-@pytest.fixture
-def officer(db):
-    return make_staff(Role.PRIVACY_OFFICER)
 
 
 def _started(holder, officer, number: int, kind: RequestKind, **extra) -> RightsRequest:

@@ -18,16 +18,6 @@ from tests.members.family import family_add, membership
 pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-8")]
 
 
-@pytest.fixture
-def holder(frozen_clock):
-    return family_add("POL-700", 10, 1)
-
-
-@pytest.fixture
-def officer(db):
-    return make_staff(Role.PRIVACY_OFFICER)
-
-
 def _new(number: int, kind: str) -> str:
     return f"/privacy/requests/{membership(number).pk}/new/{kind}/"
 

@@ -26,17 +26,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.req("PRIV-8")]
 WEB = ConsentMethod.WEB_FORM
 
 
-@pytest.fixture
-def holder(frozen_clock):
-    """Member 10 on POL-700 with an account (English), guardian of member 11, a minor without one."""
-    return family_add("POL-700", 10, 1)
-
-
-@pytest.fixture
-def officer(db):
-    return make_staff(Role.PRIVACY_OFFICER)
-
-
 def _session(account):
     return signed_in_client(account)[1]
 

@@ -23,7 +23,9 @@ class DisclosureOut(Schema):
     id: str
     at: dt.datetime
     recipient: str = Field(description="the partner's or organisation's name; for staff, their role, translated")
-    recipient_kind: str = Field(description="affiliate | service_provider | plan_sponsor | third_party | staff")
+    recipient_kind: str = Field(
+        description="affiliate | service_provider | plan_sponsor | third_party | staff | insurer"
+    )
     recipient_kind_label: str
     role: str = Field(description="staff: the role code; empty otherwise")
     reason: str = Field(description="staff: why the record was opened (a code); empty otherwise")
@@ -35,7 +37,16 @@ class DisclosureOut(Schema):
     legal_basis: str = Field(description="consent | contract | legal_obligation | legitimate_interest")
     legal_basis_label: str
     for_direct_marketing: bool = Field(description="for the recipient's own direct marketing")
-    reference: str = Field(description="the ticket or export reference; may be empty")
+    reference: str = Field(
+        description="the stored reference, for the app and not to show: a ticket as the employee typed it, "
+        "a core-system message's or a partner export's machine reference; may be empty"
+    )
+    reference_kind: str = Field(description="ticket | core_message | partner_export; empty when there is none")
+    reference_label: str = Field(
+        description="the reference to show and quote to customer service, translated (e.g. Ticket 12345, "
+        "or the day the request it carried out was received); may be empty"
+    )
+    detail: str = Field(description="what was sent and why, translated; empty for staff accesses")
 
 
 class DisclosuresOut(Schema):

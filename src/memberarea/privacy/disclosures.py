@@ -7,7 +7,10 @@ a member's data records it here, and the member reads the list in the privacy ce
   (`privacy.partners`). `tests/privacy/test_disclosure_points.py` finds every code path that sends
   member data out and fails on one that does not call it.
 - `disclosures_for` lists a person's entries as the member reads them; `disclosures_of_member` asks
-  the access check first (oneself, or a guardian for a minor).
+  the access check first (oneself, or a guardian for a minor). The stored `reference` is read for the
+  member (decision 0050): a ticket as "Ticket 12345", a message to the core system as what was sent
+  and why with the date of the request it carried out, a partner export as what the list was; never
+  the machine reference itself, which stays in the API's `reference` for the app.
 """
 
 import datetime as dt
@@ -16,7 +19,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from memberarea.core import clock, datamap
 from memberarea.core.datamap import (
@@ -35,7 +40,7 @@ from memberarea.identity.models import Account, Role
 from memberarea.members.access import Purpose, access_member
 from memberarea.members.models import AccessReason, StaffAccess
 
-from .models import Disclosure, LegalBasis, RecipientKind
+from .models import Disclosure, LegalBasis, RecipientKind, RightsRequest
 
 # What each staff purpose shows the employee (the back-office record and its panels), in map terms.
 STAFF_PURPOSE_DATA: dict[str, tuple[str, list[str]]] = {
@@ -52,6 +57,25 @@ REASON_BASIS = {
 
 
 CORE_SYSTEM = "core_system"  # the recipient code of the insurer's policy administration system
+# The core-system messages that carry a rights request's outcome; their reference is "<topic>:<request id>".
+ERASURE_TOPIC = "core.member_erasure"
+CORRECTION_TOPIC = "core.member_correction"
+CORE_MESSAGE_DETAILS = {
+    ERASURE_TOPIC: gettext_lazy(
+        "Sent to our insurance system to carry out your erasure request: your member numbers and the date "
+        "your data was erased, so that it erases your data too."
+    ),
+    CORRECTION_TOPIC: gettext_lazy(
+        "Sent to our insurance system to apply the correction you asked for: your member numbers and the "
+        "corrected details."
+    ),
+}
+PARTNER_EXPORT_DETAIL = gettext_lazy(
+    "You had agreed to share your data with our partners, so you were in the list of members we sent to this "
+    "partner that day."
+)
+# What the API's `reference_kind` says the stored reference is.
+TICKET, CORE_MESSAGE, PARTNER_EXPORT = "ticket", "core_message", "partner_export"
 
 
 def disclosure_record(
@@ -141,8 +165,42 @@ def _recipient_label(entry: Disclosure) -> str:
     return entry.recipient
 
 
-def disclosure_view(entry: Disclosure) -> dict[str, Any]:
-    """One entry as the member reads it: labels in the active language, codes beside them for the API."""
+def _request_of(entry: Disclosure) -> str:
+    """The rights request id a core-system message's reference names ("<topic>:<id>"), or ""."""
+    _topic, _colon, request_id = entry.reference.partition(":")
+    try:
+        return str(uuid.UUID(request_id))
+    except ValueError:
+        return ""
+
+
+def _reference_read(entry: Disclosure, received: dict[str, dt.date]) -> dict[str, str]:
+    """The stored reference as the member can read and quote it; `received`: request id → day received."""
+    if entry.recipient_kind == RecipientKind.STAFF:
+        ticket = entry.reference.strip()
+        label = _("Ticket %(ticket)s") % {"ticket": ticket} if ticket else ""
+        return {"reference_kind": TICKET if ticket else "", "reference_label": label, "detail": ""}
+    if entry.recipient == CORE_SYSTEM and entry.recipient_kind == RecipientKind.INSURER:
+        topic = entry.reference.partition(":")[0]
+        day = received.get(_request_of(entry))
+        label = _("Your request received on %(day)s") % {"day": formats.date_format(day)} if day else ""
+        detail = CORE_MESSAGE_DETAILS.get(topic, _("Sent to our insurance system."))
+        return {"reference_kind": CORE_MESSAGE, "reference_label": label, "detail": str(detail)}
+    if entry.recipient_kind == RecipientKind.THIRD_PARTY and entry.for_direct_marketing:
+        return {"reference_kind": PARTNER_EXPORT, "reference_label": "", "detail": str(PARTNER_EXPORT_DETAIL)}
+    return {"reference_kind": "", "reference_label": "", "detail": ""}
+
+
+def _requests_received(entries: list[Disclosure]) -> dict[str, dt.date]:
+    """The day each rights request named by a core-system message was received, in one query."""
+    ids = {_request_of(entry) for entry in entries if entry.recipient == CORE_SYSTEM} - {""}
+    found = RightsRequest.objects.filter(pk__in=ids).values_list("pk", "received_on") if ids else []
+    return {str(pk): day for pk, day in found}
+
+
+def disclosure_view(entry: Disclosure, received: dict[str, dt.date]) -> dict[str, Any]:
+    """One entry as the member reads it: labels in the active language, codes beside them for the API;
+    `received` holds the day each rights request its reference names was received (`_requests_received`)."""
     return {
         "id": str(entry.id),
         "at": entry.at,
@@ -160,12 +218,15 @@ def disclosure_view(entry: Disclosure) -> dict[str, Any]:
         "legal_basis_label": str(LegalBasis(entry.legal_basis).label),
         "for_direct_marketing": entry.for_direct_marketing,
         "reference": entry.reference,
+        **_reference_read(entry, received),
     }
 
 
 def disclosures_for(person: Person) -> list[dict[str, Any]]:
     """Every disclosure of the person's data, newest first."""
-    return [disclosure_view(entry) for entry in Disclosure.objects.filter(person=person).order_by("-at", "-id")]
+    entries = list(Disclosure.objects.filter(person=person).order_by("-at", "-id"))
+    received = _requests_received(entries)
+    return [disclosure_view(entry, received) for entry in entries]
 
 
 def disclosures_of_member(*, actor: Account, member_id: uuid.UUID) -> tuple[Membership, list[dict[str, Any]]]:

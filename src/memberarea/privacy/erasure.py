@@ -35,14 +35,13 @@ from memberarea.identity.closure import account_close
 from memberarea.identity.models import Account
 from memberarea.notifications.integration import integration_message_send
 
-from .disclosures import core_system_disclose
+from .disclosures import ERASURE_TOPIC, core_system_disclose
 from .holdings import Holdings, field_rules, linked_models
 from .models import Erasure
 from .partners import partner_exports_withdraw
 from .restrictions import restriction_start
 from .scrubbing import Tally, children_first, rows_required, rows_shared
 
-ERASURE_TOPIC = "core.member_erasure"
 SHARED_REASON = _("It is also about another member, who keeps it")
 
 

@@ -15,7 +15,7 @@ from memberarea.enrollment.models import Membership, Person
 from memberarea.identity.models import Account
 from memberarea.notifications.integration import integration_message_send
 
-from ..disclosures import core_system_disclose
+from ..disclosures import CORRECTION_TOPIC, core_system_disclose
 from ..erasure import ErasureReport, erase_person
 from ..errors import EXPORT_NOT_READY, REQUEST_STEP_NOT_ALLOWED
 from ..export_models import ExportJob, ExportState
@@ -31,7 +31,6 @@ from ..request_models import RequestKind, RightsRequest
 from ..shine_the_light import shine_the_light_answer as answer_from_disclosures
 from .corrections import corrected_on
 
-CORRECTION_TOPIC = "core.member_correction"
 EXPORTING_KINDS = {RequestKind.ACCESS, RequestKind.PORTABILITY}
 
 
