@@ -21,7 +21,8 @@ PAGES = [
 LOOK = """() => {
   const nav = document.querySelector('nav.member-selector'), label = nav.querySelector('.member-selector-label');
   const current = nav.querySelector('a[aria-current="page"]'), style = getComputedStyle(nav);
-  return {border: style.borderTopStyle, background: style.backgroundColor, bullets: getComputedStyle(nav.querySelector('ul')).listStyleType,
+  return {border: style.borderTopStyle, background: style.backgroundColor,
+          bullets: getComputedStyle(nav.querySelector('ul')).listStyleType,
           label: getComputedStyle(label).fontSize, current: current && getComputedStyle(current).fontWeight};
 }"""
 
