@@ -61,7 +61,7 @@ COLUMN_LABELS = {
     "for_direct_marketing": _("For direct marketing"),
     "frozen_at": _("Frozen at"),
     "given": _("Given"),
-    "gpc": _("Global Privacy Control"),
+    "gpc": _("GPC signal"),
     "granted_at": _("Granted at"),
     "guardian": _("Guardian"),
     "holder_name": _("Policy holder"),
