@@ -4,6 +4,7 @@ banner's answers are plain form posts recorded as consents."""
 
 import datetime as dt
 import threading
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -332,3 +333,14 @@ def test_the_choice_cookie_is_first_party_httponly_and_lax():
     cookie = response.cookies[settings.COOKIE_CHOICE_COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and not cookie["domain"]
     assert cookie["max-age"] == settings.COOKIE_CHOICE_AGE
+
+
+@pytest.mark.req("UI-1")
+def test_the_settings_page_opened_from_its_own_footer_still_leads_back_to_where_the_visitor_was():
+    """The footer's "Cookie settings" link on the settings page itself names that page as `next`: the
+    page keeps the first page instead, so "Back" and saving never return to the settings page."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    nested = CHOICES + "?next=" + quote(CHOICES + "?next=" + quote(CHOICES + "?next=/help/contact/"))
+    page = client.get(nested).content.decode()
+    assert 'name="next" value="/help/contact/"' in page and 'href="/help/contact/"' in page
+    assert client.post(nested, {"choice": "reject"})["Location"] == "/help/contact/"

@@ -36,7 +36,7 @@ TEXTS = {
         "why": "What was sent and why",
     },
     "es": {
-        "ticket": "Ticket 12345",
+        "ticket": "Incidencia 12345",
         "erasure": "Enviado a nuestro sistema central de seguros para llevar a cabo su solicitud de supresión",
         "correction": "Enviado a nuestro sistema central de seguros para aplicar la rectificación que pidió",
         "received": "Su solicitud recibida el 02/03/2026",

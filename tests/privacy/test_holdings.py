@@ -8,6 +8,7 @@ exported — each exported field of the map with the row's value — and nothing
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -226,3 +227,21 @@ def test_the_rows_of_every_model_are_one_query_with_no_ids_read_into_python(worl
     sessions = set(mine.rows(apps.get_model("identity", "SessionRecord")).values_list("pk", flat=True))
     subjects = set(found[audit].values_list("subject_id", flat=True))
     assert {str(pk) for pk in sessions} <= subjects, "the session entries are found through the subquery"
+
+
+@pytest.mark.req("PRIV-8")
+def test_every_column_of_the_readable_export_is_headed_in_the_member_s_language(world):
+    """The column heads are words for people in the page's language, for every field any export can
+    carry: they were the raw field names ("Created at", "Body text", "Subject id") on a Spanish copy."""
+    names = {name for model in holdings.linked_models() for kept in (False, True)
+             for name in holdings.exported_fields(model, kept_only=kept)}  # fmt: skip
+    with translation.override("en"):
+        english = {name: holdings.column_label(name) for name in names}
+    with translation.override("es"):
+        spanish = {name: holdings.column_label(name) for name in names}
+        html = "".join(holdings.export_html(world.person))
+
+    assert [name for name in names if spanish[name] == english[name]] == []
+    heads = re.findall(r'<th scope="col">([^<]*)<small>', html)
+    assert heads and set(heads) <= set(spanish.values())
+    assert "Created at" not in heads and "Creado el" in heads

@@ -123,3 +123,10 @@ def test_a_restriction_shows_on_the_staff_record(holder, officer):
     open_record(client, membership(10))  # the reason and ticket, then the record itself
     page = client.get(f"/staff/members/{membership(10).pk}/").content.decode()
     assert 'data-restricted="true"' in page
+
+
+def test_the_officer_reads_when_the_member_passed_the_second_step_in_plain_spanish(holder, officer):
+    """The date of the second step reads "Segundo paso el 01/03/2026 10:30": it said "a las 01/03/2026 …"."""
+    made = _ask(holder, 10, RequestKind.ACCESS)
+    page = client_for(officer).get(f"/staff/privacy/requests/{made.pk}/").content.decode()
+    assert "Segundo paso el " in page and "Segundo paso a las" not in page

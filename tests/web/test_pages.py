@@ -131,6 +131,23 @@ def test_the_language_switch_only_accepts_post(client):
 
 
 @pytest.mark.req("UI-1")
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("es", "Esta página solo se abre desde un botón"), ("en", "This page only opens from a button")],
+)
+def test_a_button_s_address_opened_as_a_link_says_so_in_the_visitor_s_language(client, language, heading):
+    """/sign-out/ from the history or a bookmark, a language button's address pasted: still 405 with
+    Allow, but a page that says what happened and the way back, not an empty answer the browser shows
+    as its own error page."""
+    for path in ("/sign-out/", "/language/"):
+        response = client.get(path, headers={"accept-language": language})
+        page = _page(response)
+        assert (response.status_code, response["Allow"], page["lang"]) == (405, "POST", language), path
+        assert heading in response.content.decode() and 'href="/"' in response.content.decode(), path
+        assert "Content-Security-Policy" in response, path
+
+
+@pytest.mark.req("UI-1")
 def test_a_signed_in_members_choice_is_remembered_on_their_account(client):
     account = account_create(username="12345678Z", password="Secret123abc", language="es")
     client, _ = signed_in_client(account, language="es")

@@ -55,9 +55,14 @@ def test_an_unchecked_change_box_keeps_the_contact_on_record(browser, enrolled):
 @pytest.mark.req("UI-1")
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("es", "No encontramos ningún seguro"), ("en", "We could not find a membership")],
+    [
+        ("es", "Revise su número de asegurado, su número de póliza y su fecha de nacimiento."),
+        ("en", "Check your member number, your policy number and your date of birth."),
+    ],
 )
 def test_a_mismatch_is_shown_on_the_page_in_the_visitors_language(enrolled, language, text):
+    """The message names the form's three fields: two numbers and a date (it once said "the three
+    numbers", with two on the form)."""
     response = Client(HTTP_ACCEPT_LANGUAGE=language).post("/register/", identify(date_of_birth="01/01/1990"))
     page = response.content.decode()
     assert response.status_code == 400

@@ -84,3 +84,31 @@ def test_the_catalogues_name_only_the_fictional_brand():
     text = "".join(catalogue.read_text(encoding="utf-8") for catalogue in CATALOGUES)
     named = [name for name in REAL_INSURERS if re.search(rf"\b{name}\b", text, re.IGNORECASE)]
     assert named == []
+
+
+@pytest.mark.req("UI-1")
+def test_the_spanish_back_office_calls_a_ticket_an_incidencia_everywhere():
+    """The field is "Referencia de la incidencia", the record says "Abierta para la incidencia …": the
+    errors for a missing ticket said "la referencia del ticket", an English word for the same thing."""
+    said = []
+    for catalogue in CATALOGUES:
+        for block in catalogue.read_text(encoding="utf-8").split("\n\n"):
+            translated = "".join(re.findall(r'"(.*)"', block.partition("\nmsgstr")[2]))
+            if "ticket" in translated.lower().replace("%(ticket)s", ""):
+                said.append(translated)
+    assert said == []
+
+
+@pytest.mark.req("UI-1")
+def test_the_spanish_pages_call_a_member_asegurado_and_the_site_area_de_clientes():
+    """The member pages and the agent's say "asegurado" and "área de clientes": the privacy officer's
+    request pages and the erasure form said "miembro" and "área de miembros". A "miembro del personal"
+    (a staff member) and the "miembros de su familia" stay."""
+    said = []
+    for catalogue in CATALOGUES:
+        for block in catalogue.read_text(encoding="utf-8").split("\n\n"):
+            translated = "".join(re.findall(r'"(.*)"', block.partition("\nmsgstr")[2]))
+            rest = re.sub(r"miembros? del personal|miembros de su familia", "", translated, flags=re.I)
+            if "miembro" in rest.lower():
+                said.append(translated)
+    assert said == []

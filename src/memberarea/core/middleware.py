@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 
 from .errors import MemberAreaError
 from .logging import bind_request_id, unbind_request_id
@@ -67,6 +68,31 @@ class PageMethodsMiddleware:
         if allowed is not None and request.method not in allowed:
             return HttpResponseNotAllowed(allowed)
         return self.get_response(request)
+
+
+class ButtonAddressMiddleware:
+    """A page's POST-only address opened as a link (/sign-out/ from the history or a bookmark, a language
+    button's address pasted) answers 405 with `Allow`, as Django's decorators say, but with a page in the
+    visitor's language that tells what happened and the way back: the decorators' empty answer is shown by
+    the browser as its own error page. Last in MIDDLEWARE, so the page gets the CSP and security headers.
+    The API keeps its JSON 405; methods other than GET never reach a person's browser as a link."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method == "GET"
+            and not request.path.startswith("/api/")
+            and not response.content
+        ):
+            page = render(request, "web/errors/405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
 
 
 class SecurityHeadersMiddleware:

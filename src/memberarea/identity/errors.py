@@ -18,7 +18,10 @@ TOKEN_REUSED = ErrorCode(
 )
 NO_MATCH = ErrorCode(
     "no_match",
-    _("We could not find a membership with those details. Check the three numbers and your date of birth."),
+    _(
+        "We could not find a membership with those details. Check your member number, your policy number and"
+        " your date of birth."
+    ),
     400,
 )
 MINOR = ErrorCode(

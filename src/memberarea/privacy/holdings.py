@@ -42,6 +42,7 @@ from memberarea.enrollment.models import Person
 from memberarea.identity.models import Account
 from memberarea.members.access import Purpose, access_member
 
+from .column_labels import COLUMN_LABELS
 from .models import Erasure
 
 CHUNK_ROWS = 50  # rows held at once per query: the export's memory is flat past this many (PERF-6)
@@ -287,8 +288,14 @@ def export_html(person: Person, source: ExportRows | None = None) -> Iterator[st
 _NAMED_CODES: dict[tuple[str, str], Callable[[str], str]] = {("core.AuditEntry", "event"): event_label}
 
 
+def column_label(name: str) -> str:
+    """A field's column head in the active language (column_labels.py); a field without one, its name."""
+    label = COLUMN_LABELS.get(name)
+    return str(label) if label is not None else capfirst(name.replace("_", " "))
+
+
 def _column_head(name: str, category: str) -> str:
-    return f'<th scope="col">{escape(capfirst(name.replace("_", " ")))}<small>{escape(category)}</small></th>'
+    return f'<th scope="col">{escape(column_label(name))}<small>{escape(category)}</small></th>'
 
 
 def _field_categories(label: str) -> dict[str, str]:

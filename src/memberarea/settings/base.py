@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "memberarea.core.middleware.SecurityHeadersMiddleware",
+    "memberarea.core.middleware.ButtonAddressMiddleware",  # innermost: its page gets the headers above
 ]
 
 ROOT_URLCONF = "memberarea.urls"

@@ -5,9 +5,12 @@ and, when it changed, into a consent record (the account's too when signed in), 
 goes back to the page it came from.
 """
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from memberarea.core.errors import INVALID, MemberAreaError
@@ -39,11 +42,21 @@ def _analytics_accepted(request) -> bool | None:
     return choice.analytics
 
 
+def _first_page(request, target: str) -> str:
+    """Where the visitor came from: the footer's "Cookie settings" link on this page names this page as
+    `next`, so a `next` that is this page gives way to its own."""
+    target = next_same_site(request, target)
+    here = reverse("cookie-choices")
+    while urlsplit(target).path == here:
+        target = next_same_site(request, parse_qs(urlsplit(target).query).get("next", [""])[0])
+    return target
+
+
 @require_http_methods(["GET", "POST"])
 def cookie_choices(request):
     if not settings.ANALYTICS_ENABLED:
         raise Http404  # no optional cookie, nothing to choose: the banner and this page do not exist
-    target = next_same_site(request, request.POST.get("next") or request.GET.get("next", ""))
+    target = _first_page(request, request.POST.get("next") or request.GET.get("next", ""))
     answer = request.POST.get("choice", "")
     if request.method == "POST" and (answer in ANSWERS or answer == "save"):
         analytics = ANSWERS.get(answer, request.POST.get("analytics") == "yes")
