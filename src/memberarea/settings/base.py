@@ -383,7 +383,7 @@ EXPORT_PROGRESS_EVERY_ROWS = env_int("EXPORT_PROGRESS_EVERY_ROWS", 250)
 # Checked at start-up (privacy.checks). None by default; the demo names a made-up one. An export's
 # file is downloadable for PRIVACY_PARTNER_EXPORT_HOURS, then deleted.
 _PARTNERS_DEMO = [
-    {"id": "viajes-ejemplo", "name": "Viajes Ejemplo (demo partner)", "country": "ES",
+    {"id": "viajes-ejemplo", "name": "Viajes Ejemplo", "country": "ES",
      "purpose": {"es": "Le envía ofertas de seguros de viaje, si usted aceptó recibir ofertas de nuestros socios.",
                  "en": "Sends you offers of travel insurance, if you agreed to hear from our partners."}},
 ]  # fmt: skip
