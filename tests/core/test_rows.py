@@ -36,10 +36,17 @@ def test_a_prepared_read_gives_the_querysets_rows_for_each_new_value(enrolled):
 
 
 def test_the_sql_is_built_once_and_each_read_is_one_statement(enrolled):
-    read = by_policy()
+    built: list[str] = []
+
+    def build(number):
+        built.append(number)
+        return Membership.objects.filter(policy__number=number)
+
+    read = PreparedRead(build, Policy._meta.get_field("number"))
     list(read.rows("POL100"))
     with CaptureQueriesContext(connection) as queries:
         rows = list(read.rows("POLINT"))
+    assert built == ["POL100"]  # the queryset was built for the first value only
     assert len(queries) == 1
     assert len(rows) == 1
     assert "POLINT" in queries[0]["sql"] and "POL100" not in queries[0]["sql"]
